@@ -1,0 +1,109 @@
+// Composition root: builds every part from the configuration and wires them.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/index.js';
+import { systemClock, type Clock } from './clock.js';
+import { createLogger, type Logger } from './log.js';
+import { openDb, type Db } from './store/db.js';
+import { AriPbx } from './telephony/ari/adapter.js';
+import { CallEvents } from './telephony/events.js';
+import { AuthService } from './features/auth/service.js';
+import { requireAuth } from './features/auth/middleware.js';
+import { authRoutes, publicAuthRoutes } from './features/auth/routes.js';
+import { OperatorService } from './features/operators/service.js';
+import { operatorRoutes } from './features/operators/routes.js';
+import { LineRepository } from './features/lines/repository.js';
+import { CallRepository } from './features/calls/repository.js';
+import { callRoutes } from './features/calls/routes.js';
+import { RecordingService } from './features/recordings/service.js';
+import { CallRouter } from './features/routing/router.js';
+import { Resync } from './features/routing/resync.js';
+import { healthRoutes } from './features/health/routes.js';
+import { isEmpty, seedDemo } from './features/demo/seed.js';
+import { createHttpApp } from './http/app.js';
+
+export interface Pult {
+  config: Config;
+  db: Db;
+  server: http.Server;
+  port: number;
+  router: CallRouter;
+  events: CallEvents;
+  pbx: AriPbx;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startPult(config: Config, o: { clock?: Clock; logger?: Logger } = {}): Promise<Pult> {
+  const clock = o.clock ?? systemClock;
+  const logger = o.logger ?? createLogger(config.PULT_LOG_LEVEL, { svc: 'pult' });
+  const db = openDb(config.dbPath);
+
+  const auth = new AuthService(db, clock, config.PULT_SESSION_TTL_HOURS);
+  const operators = new OperatorService(db, clock);
+  const lines = new LineRepository(db);
+  const calls = new CallRepository(db);
+  const events = new CallEvents();
+
+  if (config.PULT_DEMO_DATA === 'auto' && isEmpty(db)) {
+    seedDemo(db, auth, lines, operators, {
+      password: config.PULT_DEMO_PASSWORD,
+      did: config.PULT_DEMO_DID,
+      mobile: config.PULT_DEMO_MOBILE,
+      overflowAfterSec: config.PULT_OVERFLOW_AFTER_SEC,
+      ringTimeoutSec: config.PULT_RING_TIMEOUT_SEC,
+      overflowTimeoutSec: config.PULT_OVERFLOW_TIMEOUT_SEC,
+    });
+    logger.info('demo data loaded', { did: config.PULT_DEMO_DID, mobile: config.PULT_DEMO_MOBILE });
+  }
+
+  const pbx = new AriPbx({ url: config.PULT_ARI_URL, user: config.PULT_ARI_USER, password: config.PULT_ARI_PASSWORD, app: config.PULT_ARI_APP, logger: logger.child({ part: 'ari' }) }, logger.child({ part: 'ari' }));
+  const recordings = new RecordingService(pbx, calls, config.recordingsDir, events, clock, logger.child({ part: 'recordings' }));
+  const router = new CallRouter(db, pbx, calls, lines, operators, recordings, events, clock, logger.child({ part: 'routing' }), {
+    trunkEndpoint: config.PULT_TRUNK_ENDPOINT,
+    timeZone: config.PULT_TIMEZONE,
+    wrapupSec: config.PULT_WRAPUP_SEC,
+  });
+  const resync = new Resync(pbx, router, calls, lines, operators, recordings, clock, logger.child({ part: 'resync' }), {
+    app: config.PULT_ARI_APP,
+    trunkEndpoint: config.PULT_TRUNK_ENDPOINT,
+    fallbackTimeoutSec: config.PULT_OVERFLOW_TIMEOUT_SEC,
+  });
+
+  let pbxSince: string | null = null;
+  pbx.onConnectionChange((up) => {
+    pbxSince = clock.now().toISOString();
+    if (up) {
+      void router.enqueue('resync', async () => {
+        const report = await resync.run();
+        logger.info('resync done', { ...report });
+      });
+    }
+  });
+
+  const app = createHttpApp({
+    logger,
+    publicRoutes: [healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth)],
+    authenticate: requireAuth(auth),
+    routes: [authRoutes(auth), callRoutes(calls, lines), operatorRoutes(auth, operators, pbx, logger)],
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PULT_HTTP_PORT, config.PULT_HTTP_HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info('HTTP listening', { url: `http://${config.PULT_HTTP_HOST}:${port}` });
+  pbx.start();
+
+  return {
+    config, db, server, port, router, events, pbx, logger,
+    async stop() {
+      router.stop();
+      recordings.stop();
+      await pbx.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The only module that reads process.env. One schema, defaults documented in
+// the README; a missing or malformed value fails the start with a clear line.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const seconds = z.coerce.number().int().min(0).max(86_400);
+
+export const configSchema = z.object({
+  PULT_HTTP_PORT: port.default(8080),
+  PULT_HTTP_HOST: z.string().default('127.0.0.1'),
+  PULT_STATE_DIR: z.string().default('var'),
+  PULT_DB: z.string().optional(),
+  PULT_RECORDINGS_DIR: z.string().optional(),
+  PULT_ARI_URL: z.string().url().default('http://127.0.0.1:8088'),
+  PULT_ARI_USER: z.string().min(1).default('pult'),
+  PULT_ARI_PASSWORD: z.string().min(8, 'PULT_ARI_PASSWORD must be set (8+ characters); `npm start` writes one to var/secrets.env'),
+  PULT_ARI_APP: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pult'),
+  PULT_TRUNK_ENDPOINT: z.string().default('carrier'),
+  PULT_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  PULT_DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  PULT_DEMO_PASSWORD: z.string().min(4).default('demo'),
+  PULT_DEMO_DID: z.string().regex(/^\d{3,15}$/).default('74950000001'),
+  PULT_DEMO_MOBILE: z.string().regex(/^\d{5,15}$/).default('79990000001'),
+  PULT_OVERFLOW_AFTER_SEC: seconds.default(20),
+  PULT_RING_TIMEOUT_SEC: seconds.default(15),
+  PULT_OVERFLOW_TIMEOUT_SEC: seconds.default(30),
+  PULT_WRAPUP_SEC: seconds.default(10),
+  PULT_TIMEZONE: z.string().default('Europe/Moscow'),
+  PULT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends RawConfig {
+  dbPath: string;
+  recordingsDir: string;
+}
+
+/** Reads `KEY=value` lines (the secrets file written by the start script). */
+export function readEnvFile(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m?.[1] !== undefined && m[2] !== undefined) out[m[1]] = m[2].replace(/^['"]|['"]$/g, '');
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const stateDir = env.PULT_STATE_DIR ?? 'var';
+  // Environment wins over the generated secrets file.
+  const merged = { ...readEnvFile(path.join(stateDir, 'secrets.env')), ...env };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    dbPath: c.PULT_DB ?? path.join(c.PULT_STATE_DIR, 'pult.sqlite'),
+    recordingsDir: c.PULT_RECORDINGS_DIR ?? path.join(c.PULT_STATE_DIR, 'recordings'),
+  };
+}

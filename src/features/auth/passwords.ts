@@ -1,0 +1,23 @@
+// Password hashing with scrypt (Node's crypto, no native dependency).
+// Format: scrypt$N$r$p$salt$hash (base64), so parameters can be raised later.
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+
+const N = 16384, R = 8, P = 1, KEYLEN = 32;
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, KEYLEN, { N, r: R, p: P });
+  return ['scrypt', N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [, n, r, p, saltB64, hashB64] = parts as [string, string, string, string, string, string];
+  const expected = Buffer.from(hashB64, 'base64');
+  const actual = scryptSync(password, Buffer.from(saltB64, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return timingSafeEqual(actual, expected);
+}
+
+/** A dummy hash so an unknown login costs the same time as a wrong password. */
+export const dummyHash = hashPassword(randomBytes(8).toString('hex'));

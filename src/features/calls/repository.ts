@@ -1,0 +1,195 @@
+// Call records: every state change is one transaction, and each guarded by
+// the state it moves from, so a replayed event or a resync after a restart
+// cannot count a call twice.
+import type { Db } from '../../store/db.js';
+import { secondsBetween } from '../../clock.js';
+
+export type CallState = 'waiting' | 'overflow' | 'connected' | 'ended';
+export type CallOutcome = 'answered' | 'overflowed-answered' | 'abandoned' | 'unanswered';
+
+export interface CallRecord {
+  id: string;
+  lineId: number | null;
+  did: string;
+  callerNumber: string;
+  callerName: string | null;
+  callerChannelId: string;
+  bridgeId: string | null;
+  state: CallState;
+  arrivedAt: string;
+  overflowAt: string | null;
+  overflowReason: string | null;
+  answeredAt: string | null;
+  endedAt: string | null;
+  outcome: CallOutcome | null;
+  endReason: string | null;
+  answeredBy: number | null;
+  answeredVia: 'console' | 'mobile' | null;
+  answeredChannelId: string | null;
+  answeredNumber: string | null;
+  waitSec: number | null;
+  talkSec: number | null;
+}
+
+export interface Offer {
+  id: number;
+  callId: string;
+  channelId: string;
+  targetKind: 'operator' | 'mobile';
+  userId: number | null;
+  target: string;
+  offeredAt: string;
+  endedAt: string | null;
+  result: string | null;
+}
+
+export interface Recording {
+  id: number;
+  callId: string;
+  pbxName: string;
+  format: string;
+  state: 'recording' | 'stored' | 'failed';
+  filePath: string | null;
+  sizeBytes: number | null;
+  durationSec: number | null;
+  error: string | null;
+}
+
+const callCols = `id, line_id AS lineId, did, caller_number AS callerNumber, caller_name AS callerName, caller_channel_id AS callerChannelId,
+  bridge_id AS bridgeId, state, arrived_at AS arrivedAt, overflow_at AS overflowAt, overflow_reason AS overflowReason, answered_at AS answeredAt,
+  ended_at AS endedAt, outcome, end_reason AS endReason, answered_by AS answeredBy, answered_via AS answeredVia,
+  answered_channel_id AS answeredChannelId, answered_number AS answeredNumber, wait_sec AS waitSec, talk_sec AS talkSec`;
+const offerCols = `id, call_id AS callId, channel_id AS channelId, target_kind AS targetKind, user_id AS userId, target, offered_at AS offeredAt, ended_at AS endedAt, result`;
+const recCols = (t = '') =>
+  `${t}id, ${t}call_id AS callId, ${t}pbx_name AS pbxName, ${t}format, ${t}state, ${t}file_path AS filePath, ${t}size_bytes AS sizeBytes, ${t}duration_sec AS durationSec, ${t}error`;
+
+export class CallRepository {
+  constructor(private readonly db: Db) {}
+
+  create(c: { id: string; lineId: number | null; did: string; callerNumber: string; callerName: string | null; callerChannelId: string; arrivedAt: string }): CallRecord {
+    this.db
+      .prepare(`INSERT INTO calls (id, line_id, did, caller_number, caller_name, caller_channel_id, state, arrived_at) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?)`)
+      .run(c.id, c.lineId, c.did, c.callerNumber, c.callerName, c.callerChannelId, c.arrivedAt);
+    return this.get(c.id)!;
+  }
+
+  get(id: string): CallRecord | null {
+    return (this.db.prepare(`SELECT ${callCols} FROM calls WHERE id = ?`).get(id) as CallRecord | undefined) ?? null;
+  }
+
+  byCallerChannel(channelId: string): CallRecord | null {
+    return (this.db.prepare(`SELECT ${callCols} FROM calls WHERE caller_channel_id = ?`).get(channelId) as CallRecord | undefined) ?? null;
+  }
+
+  open(): CallRecord[] {
+    return this.db.prepare(`SELECT ${callCols} FROM calls WHERE state <> 'ended' ORDER BY arrived_at`).all() as CallRecord[];
+  }
+
+  list(q: { from?: string; to?: string; limit: number; lineIds?: number[] | null }): CallRecord[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.from) (where.push('arrived_at >= ?'), args.push(q.from));
+    if (q.to) (where.push('arrived_at < ?'), args.push(q.to));
+    if (q.lineIds) where.push(q.lineIds.length ? `line_id IN (${q.lineIds.map(() => '?').join(',')})` : '0'), args.push(...q.lineIds);
+    const sql = `SELECT ${callCols} FROM calls ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY arrived_at DESC, id DESC LIMIT ?`;
+    return this.db.prepare(sql).all(...args, q.limit) as CallRecord[];
+  }
+
+  addOffer(o: { callId: string; channelId: string; targetKind: 'operator' | 'mobile'; userId: number | null; target: string; offeredAt: string }): void {
+    this.db
+      .prepare('INSERT INTO call_offers (call_id, channel_id, target_kind, user_id, target, offered_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(o.callId, o.channelId, o.targetKind, o.userId, o.target, o.offeredAt);
+  }
+
+  offerByChannel(channelId: string): Offer | null {
+    return (this.db.prepare(`SELECT ${offerCols} FROM call_offers WHERE channel_id = ?`).get(channelId) as Offer | undefined) ?? null;
+  }
+
+  offers(callId: string): Offer[] {
+    return this.db.prepare(`SELECT ${offerCols} FROM call_offers WHERE call_id = ? ORDER BY id`).all(callId) as Offer[];
+  }
+
+  openOffers(callId: string): Offer[] {
+    return this.db.prepare(`SELECT ${offerCols} FROM call_offers WHERE call_id = ? AND ended_at IS NULL ORDER BY id`).all(callId) as Offer[];
+  }
+
+  /** Closes an offer once; false when it was already closed. */
+  endOffer(channelId: string, result: string, at: string): boolean {
+    return this.db.prepare('UPDATE call_offers SET ended_at = ?, result = ? WHERE channel_id = ? AND ended_at IS NULL').run(at, result, channelId).changes === 1;
+  }
+
+  markOverflow(callId: string, at: string, reason: string): boolean {
+    return this.db.prepare(`UPDATE calls SET state = 'overflow', overflow_at = ?, overflow_reason = ? WHERE id = ? AND state = 'waiting'`).run(at, reason, callId).changes === 1;
+  }
+
+  /** The call is answered: false if it was no longer waiting (someone else got it first). */
+  connect(callId: string, a: { bridgeId: string; answeredAt: string; answeredBy: number | null; answeredVia: 'console' | 'mobile'; answeredChannelId: string; answeredNumber: string }): boolean {
+    return this.db.transaction(() => {
+      const ok =
+        this.db
+          .prepare(
+            `UPDATE calls SET state = 'connected', bridge_id = ?, answered_at = ?, answered_by = ?, answered_via = ?, answered_channel_id = ?, answered_number = ?
+             WHERE id = ? AND state IN ('waiting', 'overflow')`,
+          )
+          .run(a.bridgeId, a.answeredAt, a.answeredBy, a.answeredVia, a.answeredChannelId, a.answeredNumber, callId).changes === 1;
+      if (ok) this.endOffer(a.answeredChannelId, 'answered', a.answeredAt);
+      return ok;
+    })();
+  }
+
+  /**
+   * Ends the call once, with its outcome; an abandoned or unanswered call
+   * gets its callback task in the same transaction. False if already ended.
+   */
+  end(callId: string, e: { endedAt: string; outcome: CallOutcome; endReason: string }): boolean {
+    return this.db.transaction(() => {
+      const call = this.get(callId);
+      if (!call || call.state === 'ended') return false;
+      const waitSec = secondsBetween(call.arrivedAt, call.answeredAt ?? e.endedAt);
+      const talkSec = call.answeredAt ? secondsBetween(call.answeredAt, e.endedAt) : null;
+      this.db
+        .prepare(`UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, end_reason = ?, wait_sec = ?, talk_sec = ? WHERE id = ? AND state <> 'ended'`)
+        .run(e.endedAt, e.outcome, e.endReason, Math.max(0, waitSec), talkSec === null ? null : Math.max(0, talkSec), callId);
+      this.db.prepare(`UPDATE call_offers SET ended_at = ?, result = 'cancelled' WHERE call_id = ? AND ended_at IS NULL`).run(e.endedAt, callId);
+      if (e.outcome === 'abandoned' || e.outcome === 'unanswered') {
+        this.db
+          .prepare('INSERT OR IGNORE INTO callback_tasks (call_id, caller_number, line_id, reason, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(callId, call.callerNumber, call.lineId, e.outcome, e.endedAt);
+      }
+      return true;
+    })();
+  }
+
+  startRecording(callId: string, pbxName: string, format: string, at: string): void {
+    this.db.prepare(`INSERT OR IGNORE INTO recordings (call_id, pbx_name, format, state, started_at) VALUES (?, ?, ?, 'recording', ?)`).run(callId, pbxName, format, at);
+  }
+
+  recordingByName(pbxName: string): Recording | null {
+    return (this.db.prepare(`SELECT ${recCols()} FROM recordings WHERE pbx_name = ?`).get(pbxName) as Recording | undefined) ?? null;
+  }
+
+  recordingForCall(callId: string): Recording | null {
+    return (this.db.prepare(`SELECT ${recCols()} FROM recordings WHERE call_id = ?`).get(callId) as Recording | undefined) ?? null;
+  }
+
+  /** Recordings of finished calls not yet fetched from the PBX. */
+  unfetchedRecordings(): Recording[] {
+    return this.db.prepare(`SELECT ${recCols('r.')} FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.state = 'recording' AND c.state = 'ended'`).all() as Recording[];
+  }
+
+  recordingStored(pbxName: string, r: { filePath: string; sizeBytes: number; durationSec: number; at: string }): void {
+    this.db
+      .prepare(`UPDATE recordings SET state = 'stored', file_path = ?, size_bytes = ?, duration_sec = ?, stored_at = ?, error = NULL WHERE pbx_name = ?`)
+      .run(r.filePath, r.sizeBytes, r.durationSec, r.at, pbxName);
+  }
+
+  recordingFailed(pbxName: string, error: string): void {
+    this.db.prepare(`UPDATE recordings SET state = 'failed', error = ? WHERE pbx_name = ?`).run(error, pbxName);
+  }
+
+  callbacks(status?: 'pending' | 'assigned' | 'done'): { id: number; callId: string; callerNumber: string; lineId: number | null; reason: string; createdAt: string; status: string; assignedTo: number | null }[] {
+    const sql = `SELECT id, call_id AS callId, caller_number AS callerNumber, line_id AS lineId, reason, created_at AS createdAt, status, assigned_to AS assignedTo
+                 FROM callback_tasks ${status ? 'WHERE status = ?' : ''} ORDER BY created_at DESC`;
+    return (status ? this.db.prepare(sql).all(status) : this.db.prepare(sql).all()) as ReturnType<CallRepository['callbacks']>;
+  }
+}

@@ -1,0 +1,78 @@
+// Operators: provisioning (admin), their own presence, the room's list.
+import { Router } from 'express';
+import { z } from 'zod';
+import { ApiError, forbidden, notFound, parse } from '../../http/errors.js';
+import type { Logger } from '../../log.js';
+import type { PbxPort } from '../../telephony/ports.js';
+import type { AuthService } from '../auth/service.js';
+import { currentUser, requireRole } from '../auth/middleware.js';
+import type { OperatorService } from './service.js';
+
+const createBody = z.object({
+  login: z.string().min(2).max(64).regex(/^[A-Za-z0-9._-]+$/, 'latin letters, digits, . _ -'),
+  password: z.string().min(6).max(200),
+  fullName: z.string().min(1).max(200),
+  extension: z.string().regex(/^\d{3,6}$/, 'extension must be 3 to 6 digits'),
+  deviceKind: z.enum(['webrtc', 'sip']).default('webrtc'),
+  staticContact: z.string().regex(/^sips?:[^\s]+$/, 'a SIP URI like sip:1001@192.0.2.10:5060').nullable().optional(),
+  tenantIds: z.array(z.number().int().positive()).default([]),
+});
+
+const stateBody = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('available') }),
+  z.object({ state: z.literal('offline') }),
+  z.object({ state: z.literal('paused'), reason: z.string().min(1, 'say why you pause').max(100) }),
+]);
+
+export function operatorRoutes(auth: AuthService, operators: OperatorService, pbx: PbxPort, logger: Logger): Router {
+  const r = Router();
+
+  r.get('/api/operators', requireRole('admin', 'supervisor'), (_req, res) => {
+    res.json({ items: operators.list() });
+  });
+
+  r.post('/api/operators', requireRole('admin'), async (req, res) => {
+    const b = parse(createBody, req.body);
+    if (auth.findByLogin(b.login)) throw new ApiError(409, 'conflict', `login ${b.login} is taken`);
+    if (operators.list().some((o) => o.extension === b.extension)) throw new ApiError(409, 'conflict', `extension ${b.extension} is taken`);
+    const user = auth.createUser({ login: b.login, password: b.password, role: 'operator', fullName: b.fullName, tenantIds: b.tenantIds });
+    const op = operators.create(user.id, { extension: b.extension, deviceKind: b.deviceKind, staticContact: b.staticContact ?? null });
+    // Asterisk learns of the operator at once; if it is not connected, the next resync pushes it.
+    let provisioned = false;
+    if (pbx.connected) {
+      const spec = operators.endpointSpecs().find((s) => s.id === op.extension);
+      if (spec) {
+        try {
+          await pbx.upsertEndpoint(spec);
+          provisioned = true;
+        } catch (err) {
+          logger.warn('could not push the new operator endpoint now; it will be pushed on the next resync', { extension: op.extension, err });
+        }
+      }
+    }
+    res.status(201).json({ operator: op, provisioned });
+  });
+
+  r.get('/api/operators/me', (req, res) => {
+    const user = currentUser(req);
+    const op = operators.get(user.id);
+    if (!op) throw notFound('operator profile');
+    res.json({ operator: op, sip: operators.sipCredentials(user.id) });
+  });
+
+  r.post('/api/operators/me/state', (req, res) => {
+    const user = currentUser(req);
+    if (!operators.get(user.id)) throw forbidden();
+    const b = parse(stateBody, req.body);
+    res.json({ operator: operators.setPresence(user.id, b.state, b.state === 'paused' ? b.reason : null) });
+  });
+
+  r.post('/api/operators/:userId/state', requireRole('admin', 'supervisor'), (req, res) => {
+    const userId = parse(z.coerce.number().int().positive(), req.params.userId, 'userId');
+    if (!operators.get(userId)) throw notFound('operator');
+    const b = parse(stateBody, req.body);
+    res.json({ operator: operators.setPresence(userId, b.state, b.state === 'paused' ? b.reason : null) });
+  });
+
+  return r;
+}

@@ -1,0 +1,143 @@
+// Operators: their SIP device, their presence and what the system has them
+// doing. State lives in the database so a restart keeps the room as it was.
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../store/db.js';
+import type { Clock } from '../../clock.js';
+import { canTakeCall, effectiveState, type Activity, type OperatorState, type Presence } from '../../domain/operator-state.js';
+import type { EndpointSpec } from '../../telephony/ports.js';
+
+export interface Operator {
+  userId: number;
+  login: string;
+  fullName: string;
+  extension: string;
+  deviceKind: 'webrtc' | 'sip';
+  staticContact: string | null;
+  presence: Presence;
+  pauseReason: string | null;
+  activity: Activity;
+  activityCallId: string | null;
+  state: OperatorState;
+  stateSince: string;
+  idleSince: string;
+  wrapupUntil: string | null;
+}
+
+interface Row {
+  user_id: number; login: string; full_name: string; extension: string; sip_password: string; device_kind: 'webrtc' | 'sip';
+  static_contact: string | null; presence: Presence; pause_reason: string | null; activity: Activity; activity_call_id: string | null;
+  state_since: string; idle_since: string; wrapup_until: string | null;
+}
+
+const select = `SELECT o.*, u.login, u.full_name FROM operators o JOIN users u ON u.id = o.user_id`;
+
+export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
+  constructor(private readonly db: Db, private readonly clock: Clock) {
+    super();
+  }
+
+  create(userId: number, input: { extension: string; deviceKind: 'webrtc' | 'sip'; staticContact?: string | null; sipPassword?: string }): Operator {
+    const now = this.clock.now().toISOString();
+    this.db
+      .prepare('INSERT INTO operators (user_id, extension, sip_password, device_kind, static_contact, state_since, idle_since) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(userId, input.extension, input.sipPassword ?? randomBytes(12).toString('base64url'), input.deviceKind, input.staticContact ?? null, now, now);
+    return this.mustGet(userId);
+  }
+
+  list(): Operator[] {
+    return (this.db.prepare(`${select} ORDER BY o.extension`).all() as Row[]).map(toOperator);
+  }
+
+  get(userId: number): Operator | null {
+    const row = this.db.prepare(`${select} WHERE o.user_id = ?`).get(userId) as Row | undefined;
+    return row ? toOperator(row) : null;
+  }
+
+  mustGet(userId: number): Operator {
+    const op = this.get(userId);
+    if (!op) throw new Error(`operator ${userId} not found`);
+    return op;
+  }
+
+  /** SIP credentials for the operator's own softphone (shown to that operator only). */
+  sipCredentials(userId: number): { extension: string; password: string } | null {
+    const row = this.db.prepare('SELECT extension, sip_password FROM operators WHERE user_id = ?').get(userId) as { extension: string; sip_password: string } | undefined;
+    return row ? { extension: row.extension, password: row.sip_password } : null;
+  }
+
+  endpointSpecs(): EndpointSpec[] {
+    return (this.db.prepare(`${select}`).all() as Row[]).map((r) => ({
+      id: r.extension,
+      password: r.sip_password,
+      kind: r.device_kind,
+      staticContact: r.static_contact,
+      displayName: r.full_name,
+    }));
+  }
+
+  /** Operators who can be offered a call now, for longest-idle routing. */
+  takingCalls(): Operator[] {
+    return this.list().filter((o) => canTakeCall(o.presence, o.activity));
+  }
+
+  /** How many operators are logged in (any presence but offline). */
+  loggedInCount(): number {
+    return this.db.prepare("SELECT count(*) FROM operators WHERE presence <> 'offline'").pluck().get() as number;
+  }
+
+  setPresence(userId: number, presence: Presence, pauseReason: string | null = null): Operator {
+    const now = this.clock.now().toISOString();
+    const before = this.mustGet(userId);
+    this.db
+      .prepare(
+        `UPDATE operators SET presence = ?, pause_reason = ?,
+           idle_since = CASE WHEN ? = 'available' AND presence <> 'available' THEN ? ELSE idle_since END
+         WHERE user_id = ?`,
+      )
+      .run(presence, presence === 'paused' ? pauseReason : null, presence, now, userId);
+    return this.touch(before, now);
+  }
+
+  setActivity(userId: number, activity: Activity, callId: string | null, wrapupUntil: string | null = null): Operator {
+    const now = this.clock.now().toISOString();
+    const before = this.mustGet(userId);
+    this.db
+      .prepare(
+        `UPDATE operators SET activity = ?, activity_call_id = ?, wrapup_until = ?,
+           idle_since = CASE WHEN ? = 'idle' AND activity <> 'idle' THEN ? ELSE idle_since END
+         WHERE user_id = ?`,
+      )
+      .run(activity, callId, wrapupUntil, activity, now, userId);
+    return this.touch(before, now);
+  }
+
+  private touch(before: Operator, now: string): Operator {
+    const after = this.mustGet(before.userId);
+    if (after.state !== before.state || after.pauseReason !== before.pauseReason) {
+      this.db.prepare('UPDATE operators SET state_since = ? WHERE user_id = ?').run(now, before.userId);
+      after.stateSince = now;
+    }
+    this.emit('changed', after);
+    return after;
+  }
+}
+
+function toOperator(r: Row): Operator {
+  return {
+    userId: r.user_id,
+    login: r.login,
+    fullName: r.full_name,
+    extension: r.extension,
+    deviceKind: r.device_kind,
+    staticContact: r.static_contact,
+    presence: r.presence,
+    pauseReason: r.pause_reason,
+    activity: r.activity,
+    activityCallId: r.activity_call_id,
+    state: effectiveState(r.presence, r.activity),
+    stateSince: r.state_since,
+    idleSince: r.idle_since,
+    wrapupUntil: r.wrapup_until,
+  };
+}

@@ -1,0 +1,87 @@
+// Moves finished recordings from the PBX into Pult's own storage, retrying
+// with backoff; the call shows the failure if the file never arrives.
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../log.js';
+import type { PbxPort } from '../../telephony/ports.js';
+import type { CallEvents } from '../../telephony/events.js';
+import type { CallRepository } from '../calls/repository.js';
+import { readWavInfo } from './wav.js';
+
+export class RecordingService {
+  private inFlight = new Set<string>();
+  private timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly pbx: PbxPort,
+    private readonly calls: CallRepository,
+    private readonly dir: string,
+    private readonly events: CallEvents,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly retryDelaysMs: number[] = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000],
+  ) {}
+
+  /** Fetches a finished recording; retries on its own until it succeeds or runs out of tries. */
+  fetch(pbxName: string, attempt = 0): void {
+    if (this.inFlight.has(pbxName)) return;
+    this.inFlight.add(pbxName);
+    void this.tryFetch(pbxName)
+      .then((ok) => {
+        this.inFlight.delete(pbxName);
+        if (ok) return;
+        const delay = this.retryDelaysMs[attempt];
+        const rec = this.calls.recordingByName(pbxName);
+        if (delay === undefined) {
+          const error = `recording never arrived from the PBX after ${attempt + 1} tries`;
+          this.calls.recordingFailed(pbxName, error);
+          if (rec) this.events.emit('recording.failed', { callId: rec.callId, error, at: this.clock.now().toISOString() });
+          this.logger.error('recording lost', { pbxName, callId: rec?.callId });
+          return;
+        }
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          this.fetch(pbxName, attempt + 1);
+        }, delay);
+        this.timers.add(t);
+      });
+  }
+
+  fetchPending(): void {
+    for (const r of this.calls.unfetchedRecordings()) this.fetch(r.pbxName);
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private async tryFetch(pbxName: string): Promise<boolean> {
+    const rec = this.calls.recordingByName(pbxName);
+    if (!rec || rec.state === 'stored') return true;
+    try {
+      const data = await this.pbx.fetchRecording(pbxName, rec.format);
+      if (!data) {
+        this.logger.warn('recording not on the PBX yet', { pbxName });
+        return false;
+      }
+      const info = readWavInfo(data);
+      const day = this.clock.now().toISOString().slice(0, 10).split('-');
+      const folder = path.join(this.dir, ...day);
+      mkdirSync(folder, { recursive: true });
+      const file = path.join(folder, `${rec.callId}.${rec.format}`);
+      writeFileSync(file + '.part', data);
+      renameSync(file + '.part', file);
+      this.calls.recordingStored(pbxName, { filePath: file, sizeBytes: data.length, durationSec: Math.round(info.durationSec * 100) / 100, at: this.clock.now().toISOString() });
+      this.events.emit('recording.ready', { callId: rec.callId, durationSec: info.durationSec, at: this.clock.now().toISOString() });
+      this.logger.info('recording stored', { callId: rec.callId, file, durationSec: info.durationSec });
+      // Pult now owns the file; free the PBX's spool.
+      await this.pbx.deleteRecording(pbxName).catch((err: unknown) => this.logger.warn('could not delete recording on PBX', { pbxName, err }));
+      return true;
+    } catch (err) {
+      this.logger.warn('recording fetch failed', { pbxName, err });
+      return false;
+    }
+  }
+}

@@ -1,0 +1,517 @@
+// Call routing: takes every inbound call, offers it to the longest-idle
+// available operator (ring timeout, then the next), overflows it to the
+// line's mobile group (after N seconds, with nobody logged in, or out of
+// hours), and turns a call nobody reached into a callback task.
+//
+// Asterisk holds the live call; the database holds what we know of it.
+// Every PBX event and timer runs through one serial queue, and every state
+// change is a guarded transaction, so replays and resyncs never double-count.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../log.js';
+import { isOpen } from '../../domain/working-hours.js';
+import { pickLongestIdle } from '../../domain/operator-state.js';
+import type { PbxChannel, PbxEvent, PbxPort } from '../../telephony/ports.js';
+import type { CallEvents } from '../../telephony/events.js';
+import type { CallOutcome, CallRecord, CallRepository, Offer } from '../calls/repository.js';
+import type { Line, LineRepository } from '../lines/repository.js';
+import type { OperatorService } from '../operators/service.js';
+import type { RecordingService } from '../recordings/service.js';
+import type { Db } from '../../store/db.js';
+
+export interface RouterOptions {
+  trunkEndpoint: string;
+  timeZone: string;
+  wrapupSec: number;
+  /** An operator who failed or did not answer is not offered the same call again for this long, ms. */
+  retryCooldownMs?: number;
+  /** The prompt a caller hears before we hang up on a call nobody could take. */
+  unansweredPrompt?: string[];
+  promptLang?: string;
+}
+
+const recordingName = (callId: string) => `pult-${callId}`;
+const bridgeName = (callId: string) => `${callId}-b`;
+
+/** Q.850 cause → what happened to an offer. */
+function offerResult(cause: number): string {
+  if (cause === 17) return 'busy';
+  if (cause === 18 || cause === 19 || cause === 16) return 'noanswer';
+  if (cause === 21) return 'rejected';
+  return 'failed';
+}
+
+export class CallRouter {
+  private queue: Promise<void> = Promise.resolve();
+  private timers = new Map<string, NodeJS.Timeout[]>();
+  private cooldown = new Map<string, Map<number, number>>();
+  private dispatchTimer: NodeJS.Timeout | null = null;
+  private wrapupTimers = new Map<number, NodeJS.Timeout>();
+  private stopped = false;
+  private playbacks = new Map<string, () => void>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly pbx: PbxPort,
+    private readonly calls: CallRepository,
+    private readonly lines: LineRepository,
+    private readonly operators: OperatorService,
+    private readonly recordings: RecordingService,
+    private readonly events: CallEvents,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly opts: RouterOptions,
+  ) {
+    pbx.onEvent((e) => this.enqueue(`pbx:${e.type}`, () => this.handle(e)));
+    operators.on('changed', (op) => {
+      if (op.state === 'available') this.enqueue('operator-available', () => this.dispatch());
+    });
+  }
+
+  /** Runs work strictly one after another; a failure is logged, never fatal. */
+  enqueue(what: string, fn: () => Promise<void> | void): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (this.stopped) return;
+      try {
+        await fn();
+      } catch (err) {
+        this.logger.error('routing step failed', { what, err, stack: (err as Error).stack });
+      }
+    });
+    this.queue = next;
+    return next;
+  }
+
+  /** Waits for everything queued so far (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const ts of this.timers.values()) ts.forEach(clearTimeout);
+    this.timers.clear();
+    for (const t of this.wrapupTimers.values()) clearTimeout(t);
+    if (this.dispatchTimer) clearTimeout(this.dispatchTimer);
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  // ---- PBX events ---------------------------------------------------------
+
+  async handle(e: PbxEvent): Promise<void> {
+    switch (e.type) {
+      case 'channelEntered': {
+        const [kind, ...rest] = e.args;
+        if (kind === 'inbound') return this.onInbound(e.channel, rest[0] ?? '');
+        if (kind === 'offer') return this.onOfferAnswered(e.channel, rest[0] ?? '');
+        this.logger.warn('channel entered the app with unknown arguments; hanging up', { channelId: e.channel.id, args: e.args });
+        return this.pbx.hangup(e.channel.id);
+      }
+      case 'channelDestroyed':
+        return this.onChannelGone(e.channelId, e.cause);
+      case 'recordingFinished':
+        if (this.calls.recordingByName(e.name)) this.recordings.fetch(e.name);
+        return;
+      case 'recordingFailed': {
+        const rec = this.calls.recordingByName(e.name);
+        if (rec) {
+          this.calls.recordingFailed(e.name, `PBX: ${e.cause}`);
+          this.events.emit('recording.failed', { callId: rec.callId, error: e.cause, at: this.now() });
+          this.logger.error('recording failed on the PBX', { callId: rec.callId, cause: e.cause });
+        }
+        return;
+      }
+      case 'playbackFinished':
+        this.playbacks.get(e.playbackId)?.();
+        this.playbacks.delete(e.playbackId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  async onInbound(channel: PbxChannel, did: string, arrivedAt = this.now()): Promise<void> {
+    if (this.calls.byCallerChannel(channel.id)) return; // already ours (replay or resync)
+    let line = this.lines.findByDid(did);
+    if (!line) {
+      line = this.lines.defaultLine();
+      this.logger.warn('call to an unknown DID; routed to the default line', { did, channelId: channel.id, caller: channel.callerNumber, line: line?.name ?? null });
+    }
+    const callId = randomUUID();
+    const call = this.calls.create({
+      id: callId,
+      lineId: line?.id ?? null,
+      did: did || 'unknown',
+      callerNumber: channel.callerNumber || 'anonymous',
+      callerName: channel.callerName || null,
+      callerChannelId: channel.id,
+      arrivedAt,
+    });
+    this.logger.info('call arrived', { callId, did, caller: call.callerNumber, line: line?.name ?? null });
+    this.events.emit('call.arrived', { callId, lineId: call.lineId, did: call.did, caller: call.callerNumber, at: arrivedAt });
+    await this.treatWaiting(call, line);
+    await this.routeWaiting(call, line);
+  }
+
+  /** The caller hears ringback (not answered yet) or music (answered). */
+  private async treatWaiting(call: CallRecord, line: Line | null): Promise<void> {
+    try {
+      if (line?.waitTreatment === 'moh') {
+        await this.pbx.answer(call.callerChannelId);
+        await this.pbx.startMoh(call.callerChannelId);
+      } else {
+        await this.pbx.ring(call.callerChannelId);
+      }
+    } catch (err) {
+      this.logger.warn('could not start ringback/music for the caller', { callId: call.id, err });
+    }
+  }
+
+  /** Arms the overflow and max-wait timers and decides the first step. */
+  private async routeWaiting(call: CallRecord, line: Line | null): Promise<void> {
+    const at = this.clock.now();
+    if (line && !isOpen(line.workingHours, at, this.opts.timeZone)) return this.startOverflow(call.id, 'after-hours');
+    if (this.operators.loggedInCount() === 0) return this.startOverflow(call.id, 'no-operators');
+    const elapsed = (at.getTime() - new Date(call.arrivedAt).getTime()) / 1000;
+    const overflowAfter = line?.overflowAfterSec ?? 20;
+    const maxWait = line?.maxWaitSec ?? 300;
+    this.arm(call.id, Math.max(0, overflowAfter - elapsed), 'overflow-timer', () => this.startOverflow(call.id, 'timeout'));
+    this.arm(call.id, Math.max(0, maxWait - elapsed), 'max-wait', () => this.onMaxWait(call.id));
+    await this.dispatch();
+  }
+
+  private arm(callId: string, delaySec: number, what: string, fn: () => Promise<void>): void {
+    const t = setTimeout(() => void this.enqueue(what, fn), delaySec * 1000);
+    const list = this.timers.get(callId) ?? [];
+    list.push(t);
+    this.timers.set(callId, list);
+  }
+
+  private disarm(callId: string): void {
+    this.timers.get(callId)?.forEach(clearTimeout);
+    this.timers.delete(callId);
+    this.cooldown.delete(callId);
+  }
+
+  // ---- offering to operators ---------------------------------------------
+
+  /** Puts waiting calls (oldest first) through to available operators (longest idle first). */
+  async dispatch(): Promise<void> {
+    const waiting = this.calls.open().filter((c) => c.state === 'waiting');
+    if (waiting.length === 0) return;
+    if (this.operators.loggedInCount() === 0) {
+      for (const c of waiting) await this.startOverflow(c.id, 'no-operators');
+      return;
+    }
+    const nowMs = this.clock.now().getTime();
+    let nextRetry = Infinity;
+    for (const call of waiting) {
+      if (this.calls.openOffers(call.id).length > 0) continue; // already ringing someone
+      const cool = this.cooldown.get(call.id) ?? new Map<number, number>();
+      const excluded = new Set<number>();
+      for (const [userId, until] of cool) if (until > nowMs) (excluded.add(userId), (nextRetry = Math.min(nextRetry, until)));
+      const pick = pickLongestIdle(this.operators.takingCalls().map((o) => ({ userId: o.userId, idleSince: o.idleSince })), excluded);
+      if (!pick) continue;
+      await this.offerToOperator(call, pick.userId);
+    }
+    if (nextRetry !== Infinity) this.scheduleDispatch(nextRetry - nowMs);
+  }
+
+  private scheduleDispatch(delayMs: number): void {
+    if (this.dispatchTimer) clearTimeout(this.dispatchTimer);
+    this.dispatchTimer = setTimeout(() => {
+      this.dispatchTimer = null;
+      void this.enqueue('dispatch-retry', () => this.dispatch());
+    }, Math.max(50, delayMs));
+  }
+
+  private async offerToOperator(call: CallRecord, userId: number): Promise<void> {
+    const op = this.operators.mustGet(userId);
+    const line = call.lineId ? this.lines.get(call.lineId) : null;
+    const channelId = `${call.id}-o${this.calls.offers(call.id).length + 1}`;
+    const at = this.now();
+    this.db.transaction(() => {
+      this.calls.addOffer({ callId: call.id, channelId, targetKind: 'operator', userId, target: `PJSIP/${op.extension}`, offeredAt: at });
+      this.operators.setActivity(userId, 'ringing', call.id);
+    })();
+    this.events.emit('call.offered', { callId: call.id, kind: 'operator', userId, target: op.extension, at });
+    this.logger.info('offering call to operator', { callId: call.id, operator: op.login, extension: op.extension });
+    try {
+      await this.pbx.originate({
+        channelId,
+        endpoint: `PJSIP/${op.extension}`,
+        callerId: callerIdOf(call),
+        timeoutSec: line?.ringTimeoutSec ?? 15,
+        appArgs: ['offer', call.id],
+        variables: { PULT_CALL_ID: call.id },
+      });
+    } catch (err) {
+      this.logger.warn('could not ring operator', { callId: call.id, operator: op.login, err });
+      await this.closeOffer(channelId, 'failed');
+    }
+  }
+
+  // ---- overflow to mobiles ----------------------------------------------
+
+  private async startOverflow(callId: string, reason: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call || call.state !== 'waiting') return;
+    const line = call.lineId ? this.lines.get(call.lineId) : null;
+    const group = line?.overflowGroupId ? this.lines.overflowGroup(line.overflowGroupId) : null;
+    if (!group || group.members.length === 0) {
+      if (reason === 'timeout') return; // no mobiles: keep ringing operators until max wait
+      this.logger.warn('no overflow group for this line; the call waits for an operator', { callId, reason });
+      if (reason === 'no-operators' || reason === 'after-hours') {
+        // Nobody can take it now: it still waits until max wait, then becomes a callback task.
+        const maxWait = line?.maxWaitSec ?? 300;
+        const elapsed = (this.clock.now().getTime() - new Date(call.arrivedAt).getTime()) / 1000;
+        this.arm(callId, Math.max(0, maxWait - elapsed), 'max-wait', () => this.onMaxWait(callId));
+      }
+      return;
+    }
+    const at = this.now();
+    if (!this.calls.markOverflow(callId, at, reason)) return;
+    this.logger.info('overflowing call to mobiles', { callId, reason, group: group.name, mode: group.mode });
+    this.events.emit('call.overflowed', { callId, reason, at });
+    for (const o of this.calls.openOffers(callId)) await this.cancelOffer(o);
+    const count = group.mode === 'simultaneous' ? group.members.length : 1;
+    for (let i = 0; i < count; i++) await this.offerToMobile(callId, i);
+  }
+
+  /** Rings the group's member at `index`; false when there is no such member. */
+  private async offerToMobile(callId: string, index: number): Promise<boolean> {
+    const call = this.calls.get(callId);
+    if (!call || call.state !== 'overflow') return false;
+    const line = call.lineId ? this.lines.get(call.lineId) : null;
+    const group = line?.overflowGroupId ? this.lines.overflowGroup(line.overflowGroupId) : null;
+    const member = group?.members[index];
+    if (!group || !member) return false;
+    const channelId = `${callId}-m${index + 1}`;
+    const endpoint = `PJSIP/${member.number}@${this.opts.trunkEndpoint}`;
+    const at = this.now();
+    this.calls.addOffer({ callId, channelId, targetKind: 'mobile', userId: member.userId, target: member.number, offeredAt: at });
+    this.events.emit('call.offered', { callId, kind: 'mobile', userId: member.userId, target: member.number, at });
+    try {
+      await this.pbx.originate({ channelId, endpoint, callerId: callerIdOf(call), timeoutSec: group.timeoutSec, appArgs: ['offer', callId], variables: { PULT_CALL_ID: callId } });
+    } catch (err) {
+      this.logger.warn('could not dial overflow mobile', { callId, number: member.number, err });
+      await this.closeOffer(channelId, 'failed');
+    }
+    return true;
+  }
+
+  private async onMaxWait(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call || call.state !== 'waiting') return;
+    const line = call.lineId ? this.lines.get(call.lineId) : null;
+    if (line?.overflowGroupId) return this.startOverflow(callId, 'max-wait');
+    return this.endUnanswered(callId, 'nobody answered within the maximum wait');
+  }
+
+  // ---- answer, hang-ups ---------------------------------------------------
+
+  private async onOfferAnswered(channel: PbxChannel, callId: string): Promise<void> {
+    const offer = this.calls.offerByChannel(channel.id);
+    const call = this.calls.get(callId);
+    if (!offer || !call || offer.callId !== callId) {
+      this.logger.warn('answered leg belongs to no call we know; hanging up', { channelId: channel.id, callId });
+      return this.pbx.hangup(channel.id);
+    }
+    if (call.state !== 'waiting' && call.state !== 'overflow') {
+      this.logger.info('late answer after the call was taken or ended; hanging up that leg', { callId, channelId: channel.id });
+      await this.closeOffer(channel.id, 'late');
+      return this.pbx.hangup(channel.id);
+    }
+    const at = this.now();
+    const via = offer.targetKind === 'operator' ? 'console' : 'mobile';
+    const bridgeId = bridgeName(callId);
+    const ok = this.db.transaction(() => {
+      if (!this.calls.connect(callId, { bridgeId, answeredAt: at, answeredBy: offer.userId, answeredVia: via, answeredChannelId: channel.id, answeredNumber: offer.target })) return false;
+      if (offer.targetKind === 'operator' && offer.userId !== null) this.operators.setActivity(offer.userId, 'oncall', callId);
+      this.calls.startRecording(callId, recordingName(callId), 'wav', at);
+      return true;
+    })();
+    if (!ok) return this.pbx.hangup(channel.id);
+    this.disarm(callId);
+    this.logger.info('call answered', { callId, via, userId: offer.userId, target: offer.target });
+    this.events.emit('call.answered', { callId, userId: offer.userId, via, at });
+    for (const o of this.calls.openOffers(callId)) await this.cancelOffer(o);
+    try {
+      await this.pbx.answer(call.callerChannelId);
+      await this.pbx.createBridge(bridgeId);
+      await this.pbx.addToBridge(bridgeId, [call.callerChannelId, channel.id]);
+      await this.pbx.recordBridge(bridgeId, recordingName(callId), 'wav');
+    } catch (err) {
+      // Most often the caller hung up in the same instant; the hang-up event ends the call.
+      this.logger.warn('could not connect the answered call', { callId, err });
+    }
+  }
+
+  private async onChannelGone(channelId: string, cause: number): Promise<void> {
+    const asCaller = this.calls.byCallerChannel(channelId);
+    if (asCaller) return this.onCallerGone(asCaller);
+    const offer = this.calls.offerByChannel(channelId);
+    if (!offer) return;
+    const call = this.calls.get(offer.callId);
+    if (call && call.state === 'connected' && call.answeredChannelId === channelId) {
+      return this.finishConnected(call, offer.targetKind === 'operator' ? 'operator hung up' : 'mobile hung up');
+    }
+    await this.closeOffer(channelId, offerResult(cause));
+  }
+
+  private async onCallerGone(call: CallRecord): Promise<void> {
+    if (call.state === 'ended') return;
+    if (call.state === 'connected') return this.finishConnected(call, 'caller hung up');
+    await this.endCall(call.id, 'abandoned', 'caller hung up while waiting');
+  }
+
+  private async finishConnected(call: CallRecord, reason: string): Promise<void> {
+    const outcome: CallOutcome = call.answeredVia === 'mobile' ? 'overflowed-answered' : 'answered';
+    await this.endCall(call.id, outcome, reason);
+  }
+
+  /** Ends the call once: records it, releases everyone, frees the PBX side. */
+  private async endCall(callId: string, outcome: CallOutcome, reason: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    const at = this.now();
+    const open = this.calls.openOffers(callId);
+    if (!this.calls.end(callId, { endedAt: at, outcome, endReason: reason })) return;
+    this.disarm(callId);
+    this.logger.info('call ended', { callId, outcome, reason });
+    this.events.emit('call.ended', { callId, outcome, reason, at });
+    if (outcome === 'abandoned' || outcome === 'unanswered') this.events.emit('callback.created', { callId, caller: call.callerNumber, reason: outcome, at });
+    for (const o of open) {
+      if (o.targetKind === 'operator' && o.userId !== null) this.releaseOperator(o.userId, callId, false);
+      await this.pbx.hangup(o.channelId).catch(() => undefined);
+    }
+    if (call.answeredBy !== null && call.answeredVia === 'console') this.releaseOperator(call.answeredBy, callId, true);
+    if (call.state === 'connected') {
+      await this.pbx.hangup(call.callerChannelId).catch(() => undefined);
+      if (call.answeredChannelId) await this.pbx.hangup(call.answeredChannelId).catch(() => undefined);
+      // Destroying the bridge finishes its recording; RecordingFinished fetches the file.
+      if (call.bridgeId) await this.pbx.destroyBridge(call.bridgeId).catch((err: unknown) => this.logger.warn('could not destroy bridge', { callId, err }));
+    }
+    await this.dispatch();
+  }
+
+  /** Nobody could take the call: say so politely, hang up, leave a callback task. */
+  private async endUnanswered(callId: string, reason: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call || call.state === 'ended' || call.state === 'connected') return;
+    await this.endCall(callId, 'unanswered', reason);
+    const channelId = call.callerChannelId;
+    const prompt = this.opts.unansweredPrompt ?? ['sound:im-sorry', 'sound:tt-allbusy', 'sound:goodbye'];
+    const hangupLater = setTimeout(() => void this.pbx.hangup(channelId).catch(() => undefined), 15_000);
+    try {
+      await this.pbx.answer(channelId);
+      const playbackId = `${callId}-bye`;
+      const done = new Promise<void>((resolve) => this.playbacks.set(playbackId, resolve));
+      await this.pbx.play(channelId, playbackId, prompt, this.opts.promptLang ?? 'ru');
+      void done.then(() => {
+        clearTimeout(hangupLater);
+        return this.pbx.hangup(channelId).catch(() => undefined);
+      });
+    } catch (err) {
+      clearTimeout(hangupLater);
+      this.logger.warn('could not play the goodbye prompt; hanging up', { callId, err });
+      await this.pbx.hangup(channelId).catch(() => undefined);
+    }
+  }
+
+  private async cancelOffer(o: Offer): Promise<void> {
+    if (!this.calls.endOffer(o.channelId, 'cancelled', this.now())) return;
+    if (o.targetKind === 'operator' && o.userId !== null) this.releaseOperator(o.userId, o.callId, false);
+    await this.pbx.hangup(o.channelId).catch((err: unknown) => this.logger.warn('could not cancel offer leg', { channelId: o.channelId, err }));
+  }
+
+  /** An offer that ended without an answer: free the operator, try the next. */
+  private async closeOffer(channelId: string, result: string): Promise<void> {
+    const offer = this.calls.offerByChannel(channelId);
+    if (!offer || !this.calls.endOffer(channelId, result, this.now())) return;
+    this.events.emit('call.offerEnded', { callId: offer.callId, kind: offer.targetKind, userId: offer.userId, result, at: this.now() });
+    const call = this.calls.get(offer.callId);
+    if (offer.targetKind === 'operator' && offer.userId !== null) {
+      const cool = this.cooldown.get(offer.callId) ?? new Map<number, number>();
+      cool.set(offer.userId, this.clock.now().getTime() + (this.opts.retryCooldownMs ?? 2000));
+      this.cooldown.set(offer.callId, cool);
+      this.releaseOperator(offer.userId, offer.callId, false);
+      await this.dispatch();
+      return;
+    }
+    if (call?.state === 'overflow' && this.calls.openOffers(call.id).length === 0) {
+      const line = call.lineId ? this.lines.get(call.lineId) : null;
+      const group = line?.overflowGroupId ? this.lines.overflowGroup(line.overflowGroupId) : null;
+      const tried = this.calls.offers(call.id).filter((o) => o.targetKind === 'mobile').length;
+      if (group?.mode === 'sequential' && (await this.offerToMobile(call.id, tried))) return;
+      await this.endUnanswered(call.id, 'nobody answered on the overflow mobiles');
+    }
+  }
+
+  /** Back to idle, or wrap-up first after a call they talked on. */
+  releaseOperator(userId: number, callId: string, afterTalk: boolean): void {
+    const op = this.operators.get(userId);
+    if (!op || op.activityCallId !== callId) return;
+    if (afterTalk && this.opts.wrapupSec > 0) {
+      const until = new Date(this.clock.now().getTime() + this.opts.wrapupSec * 1000).toISOString();
+      this.operators.setActivity(userId, 'wrapup', callId, until);
+      this.armWrapup(userId, callId, this.opts.wrapupSec * 1000);
+    } else {
+      this.operators.setActivity(userId, 'idle', null);
+    }
+  }
+
+  armWrapup(userId: number, callId: string, delayMs: number): void {
+    const prev = this.wrapupTimers.get(userId);
+    if (prev) clearTimeout(prev);
+    this.wrapupTimers.set(
+      userId,
+      setTimeout(() => {
+        this.wrapupTimers.delete(userId);
+        void this.enqueue('wrapup-end', () => {
+          const op = this.operators.get(userId);
+          if (op?.activity === 'wrapup' && op.activityCallId === callId) this.operators.setActivity(userId, 'idle', null);
+        });
+      }, Math.max(0, delayMs)),
+    );
+  }
+
+  // ---- used by resync -----------------------------------------------------
+
+  /** Re-adopts a waiting call after a restart: timers from its arrival time, then routing. */
+  async readoptWaiting(call: CallRecord): Promise<void> {
+    const line = call.lineId ? this.lines.get(call.lineId) : null;
+    if (call.state === 'overflow') {
+      if (this.calls.openOffers(call.id).length === 0) {
+        const group = line?.overflowGroupId ? this.lines.overflowGroup(line.overflowGroupId) : null;
+        const tried = this.calls.offers(call.id).filter((o) => o.targetKind === 'mobile').length;
+        if (group?.mode === 'sequential' && (await this.offerToMobile(call.id, tried))) return;
+        await this.endUnanswered(call.id, 'nobody answered on the overflow mobiles');
+      }
+      return;
+    }
+    this.disarm(call.id);
+    await this.routeWaiting(call, line);
+  }
+
+  answeredWhileAway(channel: PbxChannel, callId: string): Promise<void> {
+    return this.onOfferAnswered(channel, callId);
+  }
+
+  endWhileAway(call: CallRecord): Promise<void> {
+    if (call.state === 'connected') return this.finishConnected(call, 'ended while Pult was disconnected');
+    return this.endCall(call.id, 'abandoned', 'caller hung up while Pult was disconnected');
+  }
+
+  offerLost(channelId: string): Promise<void> {
+    return this.closeOffer(channelId, 'lost');
+  }
+}
+
+function callerIdOf(call: CallRecord): string {
+  const name = (call.callerName ?? '').replace(/["<>]/g, '');
+  return name ? `"${name}" <${call.callerNumber}>` : call.callerNumber;
+}

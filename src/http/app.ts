@@ -1,0 +1,23 @@
+// The express application: public routes (health, login, the browser app),
+// then authentication, then every feature's routes.
+import express, { type Router } from 'express';
+import type { Logger } from '../log.js';
+import { errorHandler, unknownRoute } from './errors.js';
+
+export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authenticate: express.RequestHandler; routes: Router[] }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: '1mb' }));
+  app.use((req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    next();
+  });
+  for (const r of o.publicRoutes) app.use(r);
+  app.use('/api', o.authenticate);
+  for (const r of o.routes) app.use(r);
+  app.use('/api', unknownRoute);
+  app.use(errorHandler(o.logger));
+  return app;
+}

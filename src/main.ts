@@ -1,0 +1,21 @@
+// Entry point: load the configuration, start Pult, stop cleanly on a signal.
+import { loadConfig } from './config/index.js';
+import { startPult } from './app.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
+}
+const pult = await startPult(config);
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    pult.logger.info('stopping', { signal: sig });
+    void pult.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,88 @@
+// What the call-routing core asks of a PBX. The ARI adapter implements it
+// against Asterisk; unit tests implement it with a fake. Nothing in here
+// names Asterisk's wire format.
+
+export interface PbxChannel {
+  id: string;
+  name: string;
+  /** Down | Ring | Ringing | Up | Busy | … */
+  state: string;
+  callerNumber: string;
+  callerName: string;
+  creationTime: string;
+  /** The dialplan application the channel sits in and its arguments, e.g. Stasis / "pult,inbound,74950000001". */
+  dialplanApp: string;
+  dialplanAppData: string;
+}
+
+export interface PbxBridge {
+  id: string;
+  channelIds: string[];
+}
+
+export type PbxEvent =
+  | { type: 'channelEntered'; channel: PbxChannel; args: string[] }
+  | { type: 'channelLeft'; channelId: string }
+  | { type: 'channelStateChanged'; channel: PbxChannel }
+  | { type: 'channelDestroyed'; channelId: string; cause: number; causeText: string }
+  | { type: 'dialResult'; channelId: string; status: string }
+  | { type: 'recordingFinished'; name: string; durationSec: number | null }
+  | { type: 'recordingFailed'; name: string; cause: string }
+  | { type: 'playbackFinished'; playbackId: string };
+
+export interface OriginateRequest {
+  /** Chosen by us, so the leg can be found again after a restart. */
+  channelId: string;
+  /** e.g. PJSIP/1001 or PJSIP/79161234567@carrier */
+  endpoint: string;
+  callerId: string;
+  timeoutSec: number;
+  /** Arguments the channel carries into our application when it answers. */
+  appArgs: string[];
+  variables?: Record<string, string>;
+}
+
+export interface EndpointSpec {
+  id: string;
+  password: string;
+  kind: 'webrtc' | 'sip';
+  /** A fixed contact (desk phone without registration); null = registers. */
+  staticContact: string | null;
+  displayName: string;
+}
+
+export class PbxCommandError extends Error {
+  constructor(message: string, readonly status: number | null) {
+    super(message);
+    this.name = 'PbxCommandError';
+  }
+}
+
+export interface PbxPort {
+  readonly connected: boolean;
+  onEvent(handler: (e: PbxEvent) => void): void;
+  /** Called with true after every (re)connect, once the PBX is ready for commands. */
+  onConnectionChange(handler: (up: boolean) => void): void;
+
+  answer(channelId: string): Promise<void>;
+  ring(channelId: string): Promise<void>;
+  startMoh(channelId: string): Promise<void>;
+  hangup(channelId: string, reason?: 'normal' | 'busy' | 'congestion' | 'no_answer'): Promise<void>;
+  play(channelId: string, playbackId: string, media: string[], lang?: string): Promise<void>;
+  originate(req: OriginateRequest): Promise<void>;
+
+  createBridge(bridgeId: string): Promise<void>;
+  addToBridge(bridgeId: string, channelIds: string[]): Promise<void>;
+  destroyBridge(bridgeId: string): Promise<void>;
+  recordBridge(bridgeId: string, name: string, format: string): Promise<void>;
+  /** The stored recording's bytes, or null when the PBX has no such file. */
+  fetchRecording(name: string, format: string): Promise<Buffer | null>;
+  deleteRecording(name: string): Promise<void>;
+
+  listChannels(): Promise<PbxChannel[]>;
+  listBridges(): Promise<PbxBridge[]>;
+
+  upsertEndpoint(spec: EndpointSpec): Promise<void>;
+  deleteEndpoint(id: string): Promise<void>;
+  setGlobalVar(name: string, value: string): Promise<void>;
+}

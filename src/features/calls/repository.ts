@@ -88,9 +88,18 @@ export class CallRepository {
   list(q: { from?: string; to?: string; limit: number; lineIds?: number[] | null }): CallRecord[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (q.from) (where.push('arrived_at >= ?'), args.push(q.from));
-    if (q.to) (where.push('arrived_at < ?'), args.push(q.to));
-    if (q.lineIds) where.push(q.lineIds.length ? `line_id IN (${q.lineIds.map(() => '?').join(',')})` : '0'), args.push(...q.lineIds);
+    if (q.from) {
+      where.push('arrived_at >= ?');
+      args.push(q.from);
+    }
+    if (q.to) {
+      where.push('arrived_at < ?');
+      args.push(q.to);
+    }
+    if (q.lineIds) {
+      where.push(q.lineIds.length ? `line_id IN (${q.lineIds.map(() => '?').join(',')})` : '0');
+      args.push(...q.lineIds);
+    }
     const sql = `SELECT ${callCols} FROM calls ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY arrived_at DESC, id DESC LIMIT ?`;
     return this.db.prepare(sql).all(...args, q.limit) as CallRecord[];
   }

@@ -62,9 +62,9 @@ export class CallRouter {
     private readonly logger: Logger,
     private readonly opts: RouterOptions,
   ) {
-    pbx.onEvent((e) => this.enqueue(`pbx:${e.type}`, () => this.handle(e)));
+    pbx.onEvent((e) => void this.enqueue(`pbx:${e.type}`, () => this.handle(e)));
     operators.on('changed', (op) => {
-      if (op.state === 'available') this.enqueue('operator-available', () => this.dispatch());
+      if (op.state === 'available') void this.enqueue('operator-available', () => this.dispatch());
     });
   }
 
@@ -112,6 +112,10 @@ export class CallRouter {
       }
       case 'channelDestroyed':
         return this.onChannelGone(e.channelId, e.cause);
+      case 'channelLeft':
+        // Asterisk stops telling an app about a channel once it leaves the
+        // app, so a hang-up in Stasis may bring StasisEnd and no ChannelDestroyed.
+        return this.onChannelGone(e.channelId, 16);
       case 'recordingFinished':
         if (this.calls.recordingByName(e.name)) this.recordings.fetch(e.name);
         return;
@@ -212,7 +216,11 @@ export class CallRouter {
       if (this.calls.openOffers(call.id).length > 0) continue; // already ringing someone
       const cool = this.cooldown.get(call.id) ?? new Map<number, number>();
       const excluded = new Set<number>();
-      for (const [userId, until] of cool) if (until > nowMs) (excluded.add(userId), (nextRetry = Math.min(nextRetry, until)));
+      for (const [userId, until] of cool) {
+        if (until <= nowMs) continue;
+        excluded.add(userId);
+        nextRetry = Math.min(nextRetry, until);
+      }
       const pick = pickLongestIdle(this.operators.takingCalls().map((o) => ({ userId: o.userId, idleSince: o.idleSince })), excluded);
       if (!pick) continue;
       await this.offerToOperator(call, pick.userId);

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs the npm dependencies when they are missing or older than the lock file.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[pult] installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,73 @@
+// Runs the Pult server as a real child process (so a test can kill it).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export interface PultProcess {
+  url: string;
+  proc: ChildProcess;
+  logFile: string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startPultProcess(env: Record<string, string>, logName: string): Promise<PultProcess> {
+  const repo = path.resolve(import.meta.dirname, '../..');
+  const logDir = path.join(repo, 'artifacts', 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${logName}.log`);
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'src', 'main.ts')], {
+    cwd: repo,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout!.pipe(out);
+  proc.stderr!.pipe(out);
+  const url = `http://127.0.0.1:${env.PULT_HTTP_PORT}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`pult exited with ${proc.exitCode}; see ${logFile}`);
+    try {
+      const r = await fetch(`${url}/api/health`);
+      const h = (await r.json()) as { pbx: { connected: boolean } };
+      if (h.pbx.connected) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`pult did not come up with the PBX connected; see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    proc,
+    logFile,
+    kill: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill(signal);
+      }),
+  };
+}
+
+export async function api<T = unknown>(base: string, method: string, p: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+  const r = await fetch(base + p, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: r.status, body: parsed as T };
+}
+
+export async function login(base: string, loginName: string, password: string): Promise<string> {
+  const r = await api<{ token: string }>(base, 'POST', '/api/auth/login', { login: loginName, password });
+  if (r.status !== 200) throw new Error(`login ${loginName} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}

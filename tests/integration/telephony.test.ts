@@ -6,7 +6,8 @@ import { rmSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
-import { pbxAriUrl, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
+import { pbxAriUrl, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
+import { execFileSync } from 'node:child_process';
 import { readWavInfo } from '../../src/features/recordings/wav.js';
 
 const DID = '74950000001';
@@ -121,8 +122,19 @@ afterEach(async () => {
   pult = null;
 });
 
+const neededModules = [
+  'res_ari.so', 'res_ari_channels.so', 'res_ari_bridges.so', 'res_ari_recordings.so', 'res_ari_asterisk.so', 'res_ari_events.so',
+  'res_stasis.so', 'res_stasis_recording.so', 'res_stasis_snoop.so', 'res_stasis_playback.so', 'res_stasis_answer.so', 'app_stasis.so',
+  'res_pjsip.so', 'res_pjsip_session.so', 'chan_pjsip.so', 'res_pjsip_transport_websocket.so', 'res_http_websocket.so', 'res_srtp.so',
+  'res_rtp_asterisk.so', 'res_sorcery_memory.so', 'app_mixmonitor.so', 'app_dial.so', 'res_musiconhold.so', 'codec_ulaw.so',
+  'codec_alaw.so', 'format_wav.so', 'app_queue.so', 'res_manager_devicestate.so',
+];
+
 describe('Asterisk', () => {
-  it('loads every module the product needs, without load errors', () => {
+  it('runs every module the product needs, without load errors', () => {
+    const shown = execFileSync('bash', [path.join(repo, 'scripts/asterisk/pbx.sh'), 'cli', 'module show'], { env: { ...process.env, ...rigEnv }, encoding: 'utf8' });
+    const running = new Set(shown.split('\n').filter((l) => /\bRunning\b/.test(l)).map((l) => l.trim().split(/\s+/)[0]));
+    expect(neededModules.filter((m) => !running.has(m))).toEqual([]);
     const log = readFileSync(path.join(stateDir, 'asterisk-pbx', 'log', 'console.log'), 'utf8');
     expect(log).not.toMatch(/Error loading module|Declined to load/);
   });

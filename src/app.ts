@@ -21,6 +21,11 @@ import { Resync } from './features/routing/resync.js';
 import { healthRoutes } from './features/health/routes.js';
 import { isEmpty, seedDemo } from './features/demo/seed.js';
 import { createHttpApp } from './http/app.js';
+import { TicketService } from './features/tickets/service.js';
+import { ticketRoutes } from './features/tickets/routes.js';
+import { CallerLookup } from './features/screen-pop/lookup.js';
+import { ScreenPop } from './features/screen-pop/service.js';
+import { createRealtime, type RealtimeServer } from './realtime/server.js';
 
 export interface Pult {
   config: Config;
@@ -30,6 +35,7 @@ export interface Pult {
   router: CallRouter;
   events: CallEvents;
   pbx: AriPbx;
+  io: RealtimeServer;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -44,6 +50,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const lines = new LineRepository(db);
   const calls = new CallRepository(db);
   const events = new CallEvents();
+  const tickets = new TicketService(db, clock);
+  const lookup = new CallerLookup(db);
 
   if (config.PULT_DEMO_DATA === 'auto' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -85,9 +93,13 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     logger,
     publicRoutes: [healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth)],
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), callRoutes(calls, lines), operatorRoutes(auth, operators, pbx, logger)],
+    routes: [authRoutes(auth), callRoutes(calls, lines), operatorRoutes(auth, operators, pbx, logger), ticketRoutes(tickets, lookup, calls, lines)],
   });
   const server = http.createServer(app);
+  let screenPop: ScreenPop | null = null;
+  const io = createRealtime(server, auth, logger.child({ part: 'realtime' }), (socket) => screenPop?.onConnect(socket));
+  screenPop = new ScreenPop(db, io, auth, calls, lines, lookup, tickets, logger.child({ part: 'screen-pop' }));
+  screenPop.attach(events, operators);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PULT_HTTP_PORT, config.PULT_HTTP_HOST, () => resolve());
@@ -97,11 +109,12 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   pbx.start();
 
   return {
-    config, db, server, port, router, events, pbx, logger,
+    config, db, server, port, router, events, pbx, io, logger,
     async stop() {
       router.stop();
       recordings.stop();
       await pbx.stop();
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();
     },

@@ -224,6 +224,19 @@ describe('call routing', () => {
     expect(h.pbx.lastOriginate()!.endpoint).toBe('PJSIP/79990000001@carrier');
   });
 
+  it("never offers a call to an operator of another management company", async () => {
+    const h = routingHarness();
+    const other = Number(h.db.prepare("INSERT INTO tenants (name) VALUES ('Другая УК')").run().lastInsertRowid);
+    const u = h.auth.createUser({ login: 'x', password: 'secret1', role: 'operator', fullName: 'x', tenantIds: [other] });
+    h.operators.create(u.id, { extension: '1999', deviceKind: 'sip' });
+    h.operators.setPresence(u.id, 'available');
+    await h.settle();
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    expect(h.pbx.ops('originate').map((c) => (c.args[0] as { endpoint: string }).endpoint)).toEqual(['PJSIP/79990000001@carrier']);
+    expect(h.calls.byCallerChannel('c1')!.overflowReason).toBe('no-operators');
+  });
+
   it('a channel entering the app with unknown arguments is hung up, nothing recorded', async () => {
     const h = routingHarness();
     h.pbx.emit({ type: 'channelEntered', channel: { id: 'x', name: 'x', state: 'Up', callerNumber: '', callerName: '', creationTime: '', dialplanApp: '', dialplanAppData: '' }, args: ['bogus'] });

@@ -19,6 +19,8 @@ export interface Operator {
   activity: Activity;
   activityCallId: string | null;
   state: OperatorState;
+  /** Management companies whose lines this operator answers. */
+  tenantIds: number[];
   stateSince: string;
   idleSince: string;
   wrapupUntil: string | null;
@@ -46,12 +48,12 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
   }
 
   list(): Operator[] {
-    return (this.db.prepare(`${select} ORDER BY o.extension`).all() as Row[]).map(toOperator);
+    return (this.db.prepare(`${select} ORDER BY o.extension`).all() as Row[]).map((r) => this.toOperator(r));
   }
 
   get(userId: number): Operator | null {
     const row = this.db.prepare(`${select} WHERE o.user_id = ?`).get(userId) as Row | undefined;
-    return row ? toOperator(row) : null;
+    return row ? this.toOperator(row) : null;
   }
 
   mustGet(userId: number): Operator {
@@ -81,9 +83,13 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
     return this.list().filter((o) => canTakeCall(o.presence, o.activity));
   }
 
-  /** How many operators are logged in (any presence but offline). */
-  loggedInCount(): number {
-    return this.db.prepare("SELECT count(*) FROM operators WHERE presence <> 'offline'").pluck().get() as number;
+  /** How many operators serving this company (null = any) are logged in (any presence but offline). */
+  loggedInCount(tenantId: number | null = null): number {
+    if (tenantId === null) return this.db.prepare("SELECT count(*) FROM operators WHERE presence <> 'offline'").pluck().get() as number;
+    return this.db
+      .prepare("SELECT count(*) FROM operators o JOIN user_tenants ut ON ut.user_id = o.user_id WHERE o.presence <> 'offline' AND ut.tenant_id = ?")
+      .pluck()
+      .get(tenantId) as number;
   }
 
   setPresence(userId: number, presence: Presence, pauseReason: string | null = null): Operator {
@@ -121,10 +127,15 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
     this.emit('changed', after);
     return after;
   }
+
+  private toOperator(r: Row): Operator {
+    return toOperator(r, this.db.prepare('SELECT tenant_id FROM user_tenants WHERE user_id = ? ORDER BY tenant_id').pluck().all(r.user_id) as number[]);
+  }
 }
 
-function toOperator(r: Row): Operator {
+function toOperator(r: Row, tenantIds: number[]): Operator {
   return {
+    tenantIds,
     userId: r.user_id,
     login: r.login,
     fullName: r.full_name,

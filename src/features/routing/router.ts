@@ -178,7 +178,7 @@ export class CallRouter {
   private async routeWaiting(call: CallRecord, line: Line | null): Promise<void> {
     const at = this.clock.now();
     if (line && !isOpen(line.workingHours, at, this.opts.timeZone)) return this.startOverflow(call.id, 'after-hours');
-    if (this.operators.loggedInCount() === 0) return this.startOverflow(call.id, 'no-operators');
+    if (this.operators.loggedInCount(line?.tenantId ?? null) === 0) return this.startOverflow(call.id, 'no-operators');
     const elapsed = (at.getTime() - new Date(call.arrivedAt).getTime()) / 1000;
     const overflowAfter = line?.overflowAfterSec ?? 20;
     const maxWait = line?.maxWaitSec ?? 300;
@@ -206,13 +206,14 @@ export class CallRouter {
   async dispatch(): Promise<void> {
     const waiting = this.calls.open().filter((c) => c.state === 'waiting');
     if (waiting.length === 0) return;
-    if (this.operators.loggedInCount() === 0) {
-      for (const c of waiting) await this.startOverflow(c.id, 'no-operators');
-      return;
-    }
     const nowMs = this.clock.now().getTime();
     let nextRetry = Infinity;
     for (const call of waiting) {
+      const tenantId = call.lineId ? (this.lines.get(call.lineId)?.tenantId ?? null) : null;
+      if (this.operators.loggedInCount(tenantId) === 0) {
+        await this.startOverflow(call.id, 'no-operators');
+        continue;
+      }
       if (this.calls.openOffers(call.id).length > 0) continue; // already ringing someone
       const cool = this.cooldown.get(call.id) ?? new Map<number, number>();
       const excluded = new Set<number>();
@@ -221,7 +222,9 @@ export class CallRouter {
         excluded.add(userId);
         nextRetry = Math.min(nextRetry, until);
       }
-      const pick = pickLongestIdle(this.operators.takingCalls().map((o) => ({ userId: o.userId, idleSince: o.idleSince })), excluded);
+      // Only operators who work for the line's management company.
+      const serving = this.operators.takingCalls().filter((o) => tenantId === null || o.tenantIds.includes(tenantId));
+      const pick = pickLongestIdle(serving.map((o) => ({ userId: o.userId, idleSince: o.idleSince })), excluded);
       if (!pick) continue;
       await this.offerToOperator(call, pick.userId);
     }

@@ -1,0 +1,252 @@
+// SQL for the directory: prefix lookups on normalised keys (each reads an
+// index range in order and stops at its LIMIT), hydration of the accounts
+// found, and the write side used by the import and the demo seed.
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../store/db.js';
+import { reverseDigits } from '../../domain/phone.js';
+import type { AddressQuery } from './keys.js';
+import { flatKey, formatAddress, houseKey, leadingNumber, streetKey, textKey } from './keys.js';
+
+export type AccountStatus = 'active' | 'closed';
+
+export interface AccountView {
+  id: number;
+  accountNumber: string;
+  holderName: string;
+  address: string;
+  flat: string | null;
+  tenant: { id: number; name: string };
+  phones: string[];
+  status: AccountStatus;
+  buildingId: number;
+  fiasId: string | null;
+  updatedAt: string;
+}
+
+/** One account as it comes from a billing export, already validated. */
+export interface AccountInput {
+  accountNumber: string;
+  holderName: string;
+  tenant: string;
+  city: string;
+  street: string;
+  house: string;
+  block: string | null;
+  flat: string | null;
+  fiasId: string | null;
+  phones: string[];
+  status: AccountStatus;
+}
+
+/** Page cache for bulk loads, as PRAGMA cache_size (negative = KiB): 256 MiB. */
+export const bulkCacheKib = -262_144;
+
+/** The upper bound of a prefix range: every string starting with p sorts below it. */
+export const prefixEnd = (p: string) => p + '\uffff';
+
+type Scope = number[] | null;
+
+/** Runs a scoped query once per tenant (using the tenant-leading index) or once unscoped, merging by key. */
+function perTenant<T extends { k: string; id: number }>(scope: Scope, run: (tenant: number | null) => T[], limit: number): T[] {
+  if (scope === null) return run(null);
+  if (scope.length === 1) return run(scope[0]!);
+  const all = scope.flatMap((t) => run(t));
+  all.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.id - b.id));
+  return all.slice(0, limit);
+}
+
+const scopeSql = (scope: Scope, col: string) => (scope === null ? '' : `AND ${col} IN (${scope.map((n) => Number(n)).join(',') || 'NULL'})`);
+
+interface HydrateRow {
+  id: number; account_number: string; holder_name: string; flat: string | null; status: AccountStatus; updated_at: string;
+  building_id: number; address: string; fias_id: string | null; tenant_id: number; tenant_name: string;
+}
+
+export class DirectoryRepository {
+  private readonly s: Record<string, Statement>;
+  private readonly cache = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      numberAll: p('SELECT id, account_number AS k FROM accounts WHERE account_number >= ? AND account_number < ? ORDER BY account_number LIMIT ?'),
+      numberTenant: p('SELECT id, account_number AS k FROM accounts WHERE tenant_id = ? AND account_number >= ? AND account_number < ? ORDER BY tenant_id, account_number LIMIT ?'),
+      nameAll: p('SELECT id, name_key AS k FROM accounts WHERE name_key >= ? AND name_key < ? ORDER BY name_key, account_number LIMIT ?'),
+      nameTenant: p('SELECT id, name_key AS k FROM accounts WHERE tenant_id = ? AND name_key >= ? AND name_key < ? ORDER BY tenant_id, name_key, account_number LIMIT ?'),
+      byNumber: p('SELECT id FROM accounts WHERE account_number = ?'),
+      hydrate: p(`SELECT a.id, a.account_number, a.holder_name, a.flat, a.status, a.updated_at, a.building_id, b.address, b.fias_id, t.id AS tenant_id, t.name AS tenant_name
+                  FROM accounts a JOIN buildings b ON b.id = a.building_id JOIN tenants t ON t.id = a.tenant_id
+                  WHERE a.id IN (SELECT value FROM json_each(?))`),
+      phones: p('SELECT account_id, phone FROM account_phones WHERE account_id IN (SELECT value FROM json_each(?)) ORDER BY account_id, phone'),
+      accountsInBuilding: p('SELECT id FROM accounts WHERE building_id = ? ORDER BY flat_num, flat_key, account_number LIMIT ?'),
+      accountsInFlat: p('SELECT id FROM accounts WHERE building_id = ? AND flat_num = ? AND flat_key = ? ORDER BY account_number LIMIT ?'),
+      // write side
+      tenantByName: p('SELECT id FROM tenants WHERE name = ?'),
+      insertTenant: p('INSERT INTO tenants (name) VALUES (?)'),
+      buildingByKey: p('SELECT id, fias_id FROM buildings WHERE tenant_id = ? AND addr_key = ?'),
+      insertBuilding: p(`INSERT INTO buildings (tenant_id, fias_id, city, street, house, block, address, street_key, house_key, house_num, addr_key)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      setBuildingFias: p('UPDATE buildings SET fias_id = ? WHERE id = ?'),
+      accountForImport: p('SELECT id, import_hash FROM accounts WHERE account_number = ?'),
+      insertAccount: p(`INSERT INTO accounts (account_number, holder_name, building_id, tenant_id, flat, status, updated_at, name_key, flat_key, flat_num, import_hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      updateAccount: p(`UPDATE accounts SET holder_name = ?, building_id = ?, tenant_id = ?, flat = ?, status = ?, updated_at = ?, name_key = ?, flat_key = ?, flat_num = ?, import_hash = ?
+                        WHERE id = ?`),
+      deletePhones: p('DELETE FROM account_phones WHERE account_id = ?'),
+      insertPhone: p('INSERT OR IGNORE INTO account_phones (account_id, phone, phone_rev) VALUES (?, ?, ?)'),
+    };
+  }
+
+  /** Statements whose text depends on the scope, prepared once per distinct text. */
+  private prep(sql: string): Statement {
+    let st = this.cache.get(sql);
+    if (!st) {
+      if (this.cache.size > 500) this.cache.clear();
+      st = this.db.prepare(sql);
+      this.cache.set(sql, st);
+    }
+    return st;
+  }
+
+  // ---- search: each returns account ids in the kind's natural order ----
+
+  accountNumberPrefix(prefix: string, scope: Scope, limit: number): { id: number; k: string }[] {
+    return perTenant(scope, (t) => (t === null
+      ? this.s.numberAll!.all(prefix, prefixEnd(prefix), limit)
+      : this.s.numberTenant!.all(t, prefix, prefixEnd(prefix), limit)) as { id: number; k: string }[], limit);
+  }
+
+  namePrefix(prefix: string, scope: Scope, limit: number): { id: number; k: string }[] {
+    return perTenant(scope, (t) => (t === null
+      ? this.s.nameAll!.all(prefix, prefixEnd(prefix), limit)
+      : this.s.nameTenant!.all(t, prefix, prefixEnd(prefix), limit)) as { id: number; k: string }[], limit);
+  }
+
+  /** Accounts with exactly this normalised phone. */
+  phoneExact(phone: string, scope: Scope, limit: number): { id: number; k: string }[] {
+    return this.prep(`SELECT p.account_id AS id, p.phone AS k FROM account_phones p CROSS JOIN accounts a ON a.id = p.account_id
+      WHERE p.phone = ? ${scopeSql(scope, 'a.tenant_id')} ORDER BY p.phone, a.account_number LIMIT ?`).all(phone, limit) as { id: number; k: string }[];
+  }
+
+  /** Accounts with a phone starting with the normalised prefix. */
+  phonePrefix(prefix: string, scope: Scope, limit: number): { id: number; k: string }[] {
+    return this.prep(`SELECT p.account_id AS id, p.phone AS k FROM account_phones p CROSS JOIN accounts a ON a.id = p.account_id
+      WHERE p.phone >= ? AND p.phone < ? ${scopeSql(scope, 'a.tenant_id')} ORDER BY p.phone, p.account_id LIMIT ?`).all(prefix, prefixEnd(prefix), limit) as { id: number; k: string }[];
+  }
+
+  /** Accounts with a phone ending with these digits. */
+  phoneSuffix(digits: string, scope: Scope, limit: number): { id: number; k: string }[] {
+    const rev = reverseDigits(digits);
+    return this.prep(`SELECT p.account_id AS id, p.phone AS k FROM account_phones p CROSS JOIN accounts a ON a.id = p.account_id
+      WHERE p.phone_rev >= ? AND p.phone_rev < ? ${scopeSql(scope, 'a.tenant_id')} ORDER BY p.phone_rev, p.account_id LIMIT ?`).all(rev, prefixEnd(rev), limit) as { id: number; k: string }[];
+  }
+
+  /** Accounts at the buildings matching the address, in street, house, flat order. */
+  address(q: AddressQuery, scope: Scope, limit: number): number[] {
+    const params: unknown[] = [q.street, prefixEnd(q.street)];
+    let houseSql = '';
+    if (q.house !== undefined && q.block !== undefined) {
+      houseSql = 'AND house_key = ?';
+      params.push(houseKey(q.house, q.block));
+    } else if (q.house !== undefined) {
+      // «5» matches 5, 5а, 5к2, 5/1 but not 57.
+      houseSql = 'AND house_num = ? AND house_key >= ? AND house_key < ?';
+      params.push(leadingNumber(q.house), q.house, prefixEnd(q.house));
+    }
+    const buildings = this.prep(`SELECT id FROM buildings WHERE street_key >= ? AND street_key < ? ${houseSql} ${scopeSql(scope, 'tenant_id')}
+      ORDER BY street_key, house_num, house_key, id`).pluck();
+    const ids: number[] = [];
+    for (const b of buildings.iterate(...params) as IterableIterator<number>) {
+      const left = limit - ids.length;
+      const rows = (q.flat !== undefined
+        ? this.s.accountsInFlat!.pluck().all(b, leadingNumber(q.flat), q.flat, left)
+        : this.s.accountsInBuilding!.pluck().all(b, left)) as number[];
+      ids.push(...rows);
+      if (ids.length >= limit) break;
+    }
+    return ids;
+  }
+
+  accountIdByNumber(accountNumber: string): number | null {
+    return (this.s.byNumber!.pluck().get(accountNumber) as number | undefined) ?? null;
+  }
+
+  /** Full views of the accounts, in the order of ids. */
+  hydrate(ids: number[]): AccountView[] {
+    if (ids.length === 0) return [];
+    const json = JSON.stringify(ids);
+    const rows = this.s.hydrate!.all(json) as HydrateRow[];
+    const phones = new Map<number, string[]>();
+    for (const r of this.s.phones!.all(json) as { account_id: number; phone: string }[]) {
+      const list = phones.get(r.account_id);
+      if (list) list.push(r.phone);
+      else phones.set(r.account_id, [r.phone]);
+    }
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const out: AccountView[] = [];
+    for (const id of ids) {
+      const r = byId.get(id);
+      if (!r) continue;
+      out.push({
+        id: r.id,
+        accountNumber: r.account_number,
+        holderName: r.holder_name,
+        address: r.address,
+        flat: r.flat,
+        tenant: { id: r.tenant_id, name: r.tenant_name },
+        phones: phones.get(r.id) ?? [],
+        status: r.status,
+        buildingId: r.building_id,
+        fiasId: r.fias_id,
+        updatedAt: r.updated_at,
+      });
+    }
+    return out;
+  }
+
+  // ---- write side ----
+
+  tenantId(name: string, create: boolean): number | null {
+    const id = this.s.tenantByName!.pluck().get(name) as number | undefined;
+    if (id !== undefined) return id;
+    return create ? Number(this.s.insertTenant!.run(name).lastInsertRowid) : null;
+  }
+
+  /** The building of this tenant at this address, created when new. */
+  buildingId(tenantId: number, a: Pick<AccountInput, 'city' | 'street' | 'house' | 'block' | 'fiasId'>): number {
+    const sKey = streetKey(a.street) || textKey(a.street);
+    const hKey = houseKey(a.house, a.block);
+    const addrKey = `${textKey(a.city)}|${sKey}|${hKey}`;
+    const row = this.s.buildingByKey!.get(tenantId, addrKey) as { id: number; fias_id: string | null } | undefined;
+    if (row) {
+      if (a.fiasId && row.fias_id !== a.fiasId) this.s.setBuildingFias!.run(a.fiasId, row.id);
+      return row.id;
+    }
+    const address = formatAddress(a);
+    return Number(this.s.insertBuilding!.run(tenantId, a.fiasId, a.city, a.street, a.house, a.block, address, sKey, hKey, leadingNumber(hKey), addrKey).lastInsertRowid);
+  }
+
+  /** The account id and the hash of the source row it was last imported from. */
+  importState(accountNumber: string): { id: number; hash: string | null } | null {
+    const r = this.s.accountForImport!.get(accountNumber) as { id: number; import_hash: string | null } | undefined;
+    return r ? { id: r.id, hash: r.import_hash } : null;
+  }
+
+  insertAccount(a: AccountInput, buildingId: number, tenantId: number, hash: string | null, now: string): number {
+    const fk = flatKey(a.flat);
+    const id = Number(this.s.insertAccount!.run(a.accountNumber, a.holderName, buildingId, tenantId, a.flat, a.status, now, textKey(a.holderName), fk, leadingNumber(fk), hash).lastInsertRowid);
+    this.insertPhones(id, a.phones);
+    return id;
+  }
+
+  updateAccount(id: number, a: AccountInput, buildingId: number, tenantId: number, hash: string | null, now: string): void {
+    const fk = flatKey(a.flat);
+    this.s.updateAccount!.run(a.holderName, buildingId, tenantId, a.flat, a.status, now, textKey(a.holderName), fk, leadingNumber(fk), hash, id);
+    this.s.deletePhones!.run(id);
+    this.insertPhones(id, a.phones);
+  }
+
+  private insertPhones(accountId: number, phones: string[]): void {
+    for (const ph of phones) this.s.insertPhone!.run(accountId, ph, reverseDigits(ph));
+  }
+}

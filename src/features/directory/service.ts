@@ -1,0 +1,115 @@
+// Search-as-you-type over the directory and the screen pop by caller number.
+// A query is classified by its shape (digits → account number or phone;
+// letters → surname or street; letters with digits → address), each kind
+// runs as an index range read stopped at the limit, and the results are
+// ranked: exact account number, exact phone, account prefix, phone prefix,
+// phone by last digits, surname, address — within a kind in index order.
+import { isPhoneLike, normalizePhone, phonePrefixKeys } from '../../domain/phone.js';
+import { parseAddressQuery, textKey } from './keys.js';
+import type { AccountStatus, AccountView, DirectoryRepository } from './repository.js';
+
+export type MatchKind = 'account' | 'phone' | 'surname' | 'address';
+
+export interface AccountItem {
+  id: number;
+  accountNumber: string;
+  holderName: string;
+  address: string;
+  flat: string | null;
+  tenant: { id: number; name: string };
+  phones: string[];
+  status: AccountStatus;
+}
+
+export interface SearchItem extends AccountItem {
+  matchedBy: MatchKind;
+}
+
+export const searchDefaults = { limit: 20, maxLimit: 100 } as const;
+
+/** Fewest digits for a search by the last digits of a phone (fewer match too much to be useful). */
+const minSuffixDigits = 4;
+
+const item = (v: AccountView): AccountItem => ({
+  id: v.id,
+  accountNumber: v.accountNumber,
+  holderName: v.holderName,
+  address: v.address,
+  flat: v.flat,
+  tenant: v.tenant,
+  phones: v.phones,
+  status: v.status,
+});
+
+export class DirectoryService {
+  constructor(private readonly repo: DirectoryRepository) {}
+
+  searchAccounts(q: string, opts: { limit?: number; tenantIds: number[] | null }): SearchItem[] {
+    const limit = Math.max(1, Math.min(opts.limit ?? searchDefaults.limit, searchDefaults.maxLimit));
+    const scope = opts.tenantIds;
+    const query = q.trim();
+    if (!query || (scope !== null && scope.length === 0)) return [];
+
+    // Ranked candidates: tier, then position within the kind.
+    const found: { id: number; tier: number; pos: number; kind: MatchKind }[] = [];
+    const add = (ids: number[], tier: number, kind: MatchKind) => ids.forEach((id, pos) => found.push({ id, tier, pos, kind }));
+
+    if (isPhoneLike(query)) {
+      const compact = query.replace(/[\s\-.]/g, '');
+      if (/^\d+$/.test(compact)) {
+        const rows = this.repo.accountNumberPrefix(compact, scope, limit);
+        add(rows.filter((r) => r.k === compact).map((r) => r.id), 0, 'account');
+        add(rows.filter((r) => r.k !== compact).map((r) => r.id), 2, 'account');
+      }
+      const full = normalizePhone(query);
+      if (full && full.length === 11 && full.startsWith('7')) add(this.repo.phoneExact(full, scope, limit).map((r) => r.id), 1, 'phone');
+      for (const key of phonePrefixKeys(query)) {
+        if (key === full) continue;
+        if (key.length >= 3) add(this.repo.phonePrefix(key, scope, limit).map((r) => r.id), 3, 'phone');
+      }
+      const digits = query.replace(/\D/g, '');
+      if (digits.length >= minSuffixDigits && digits.length < 11 && !query.startsWith('+')) {
+        add(this.repo.phoneSuffix(digits, scope, limit).map((r) => r.id), 4, 'phone');
+      }
+    } else if (/\p{L}/u.test(query)) {
+      const addr = parseAddressQuery(query);
+      const hasDigits = /\d/.test(query);
+      if (!hasDigits && !addr?.explicit) {
+        const key = textKey(query);
+        if (key) add(this.repo.namePrefix(key, scope, limit).map((r) => r.id), 5, 'surname');
+      }
+      if (addr) add(this.repo.address(addr, scope, limit), 6, 'address');
+    }
+
+    found.sort((a, b) => a.tier - b.tier || a.pos - b.pos);
+    const seen = new Set<number>();
+    const best: { id: number; kind: MatchKind }[] = [];
+    for (const f of found) {
+      if (seen.has(f.id)) continue;
+      seen.add(f.id);
+      best.push(f);
+      if (best.length >= limit) break;
+    }
+    const views = new Map(this.repo.hydrate(best.map((b) => b.id)).map((v) => [v.id, v]));
+    return best.flatMap((b) => {
+      const v = views.get(b.id);
+      return v ? [{ ...item(v), matchedBy: b.kind }] : [];
+    });
+  }
+
+  /** The accounts with this caller number (exact match on the normalised phone), for the screen pop. */
+  lookupByPhone(phone: string, tenantIds: number[] | null): AccountItem[] {
+    const n = normalizePhone(phone);
+    if (!n || (tenantIds !== null && tenantIds.length === 0)) return [];
+    return this.repo.hydrate(this.repo.phoneExact(n, tenantIds, searchDefaults.maxLimit).map((r) => r.id)).map(item);
+  }
+
+  /** One account by its number; with tenantIds, null when it belongs to another management company. */
+  accountByNumber(accountNumber: string, tenantIds: number[] | null = null): (AccountItem & { fiasId: string | null; updatedAt: string }) | null {
+    const id = this.repo.accountIdByNumber(accountNumber.trim());
+    if (id === null) return null;
+    const v = this.repo.hydrate([id])[0];
+    if (!v || (tenantIds !== null && !tenantIds.includes(v.tenant.id))) return null;
+    return { ...item(v), fiasId: v.fiasId, updatedAt: v.updatedAt };
+  }
+}

@@ -1,0 +1,128 @@
+// Screen pop: when a call is offered to someone, they get the card with the
+// caller's accounts, open requests and recent calls; then answered/ended.
+// A client that reconnects mid-call gets its current card again.
+import type { Db } from '../../store/db.js';
+import type { Logger } from '../../log.js';
+import { isWithheld } from '../../domain/phone.js';
+import type { CallEvents } from '../../telephony/events.js';
+import type { AuthService } from '../auth/service.js';
+import type { CallRepository } from '../calls/repository.js';
+import { visibleLineIds } from '../calls/routes.js';
+import type { LineRepository } from '../lines/repository.js';
+import type { OperatorService } from '../operators/service.js';
+import type { TicketService } from '../tickets/service.js';
+import type { CallCard } from '../../realtime/contract.js';
+import { rooms, type RealtimeServer, type RealtimeSocket } from '../../realtime/server.js';
+import type { CallerLookup } from './lookup.js';
+
+export class ScreenPop {
+  constructor(
+    private readonly db: Db,
+    private readonly io: RealtimeServer,
+    private readonly auth: AuthService,
+    private readonly calls: CallRepository,
+    private readonly lines: LineRepository,
+    private readonly lookup: CallerLookup,
+    private readonly tickets: TicketService,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Subscribes to the call events. */
+  attach(events: CallEvents, operators: OperatorService): void {
+    events.on('call.offered', (e) => {
+      if (e.userId === null) return;
+      this.safely('card', () => {
+        const card = this.card(e.callId, e.userId!, e.kind === 'operator' ? 'console' : 'mobile', e.at, 'ringing');
+        if (card) this.io.to(rooms.user(e.userId!)).emit('call.offered', card);
+      });
+    });
+    events.on('call.answered', (e) => {
+      this.safely('answered', () => {
+        for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.answered', { callId: e.callId, answeredBy: e.userId, byYou: userId === e.userId, via: e.via, at: e.at });
+      });
+    });
+    events.on('call.ended', (e) => {
+      this.safely('ended', () => {
+        const rec = this.calls.recordingForCall(e.callId);
+        const recordingUrl = rec?.state === 'stored' ? `/api/calls/${e.callId}/recording` : null;
+        for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.ended', { callId: e.callId, outcome: e.outcome, reason: e.reason, at: e.at, recordingUrl });
+      });
+    });
+    events.on('recording.ready', (e) => {
+      this.safely('recording', () => {
+        for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.recording', { callId: e.callId, recordingUrl: `/api/calls/${e.callId}/recording`, durationSec: e.durationSec, error: null });
+      });
+    });
+    events.on('recording.failed', (e) => {
+      this.safely('recording', () => {
+        for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.recording', { callId: e.callId, recordingUrl: null, durationSec: null, error: e.error });
+      });
+    });
+    operators.on('changed', (op) => {
+      const payload = { userId: op.userId, state: op.state, pauseReason: op.pauseReason, since: op.stateSince };
+      this.io.to(rooms.user(op.userId)).to(rooms.role('supervisor')).to(rooms.role('admin')).emit('operator.state', payload);
+    });
+  }
+
+  /** On (re)connect: the card of the call ringing or up for this user, if any. */
+  onConnect(socket: RealtimeSocket): void {
+    const send = () =>
+      this.safely('resend', () => {
+        const active = this.db
+          .prepare(
+            `SELECT o.call_id AS callId, o.target_kind AS kind, o.offered_at AS offeredAt, c.state, c.answered_channel_id = o.channel_id AS mine
+             FROM call_offers o JOIN calls c ON c.id = o.call_id
+             WHERE o.user_id = ? AND c.state <> 'ended' AND (o.ended_at IS NULL OR c.answered_channel_id = o.channel_id)
+             ORDER BY o.offered_at DESC LIMIT 1`,
+          )
+          .get(socket.data.userId) as { callId: string; kind: 'operator' | 'mobile'; offeredAt: string; state: string; mine: number } | undefined;
+        if (!active) return;
+        const card = this.card(active.callId, socket.data.userId, active.kind === 'operator' ? 'console' : 'mobile', active.offeredAt, active.state === 'connected' && active.mine ? 'connected' : 'ringing');
+        if (card) socket.emit('call.offered', card);
+      });
+    send();
+    socket.on('card.resend', send);
+  }
+
+  /** Builds the card for a user, within what that user may see. */
+  card(callId: string, userId: number, via: 'console' | 'mobile', offeredAt: string, state: 'ringing' | 'connected'): CallCard | null {
+    const call = this.calls.get(callId);
+    const user = this.auth.getUser(userId);
+    if (!call || !user) return null;
+    const line = call.lineId ? this.lines.get(call.lineId) : null;
+    const tenant = line?.tenantId ? (this.db.prepare('SELECT id, name FROM tenants WHERE id = ?').get(line.tenantId) as { id: number; name: string } | undefined) ?? null : null;
+    const anonymous = isWithheld(call.callerNumber);
+    const accounts = this.lookup.accountsByPhone(call.callerNumber, user.tenantIds, line?.tenantId ?? null);
+    const openTickets = this.tickets.openAt(accounts.map((a) => a.id), [...new Set(accounts.map((a) => a.buildingId))], user.tenantIds).map((t) => ({
+      id: t.id, number: t.number, kind: t.kind, category: t.category.name, description: t.description, address: t.flat ? `${t.address}, кв. ${t.flat}` : t.address, createdAt: t.createdAt, dueAt: t.dueAt,
+    }));
+    return {
+      callId,
+      caller: anonymous ? '' : call.callerNumber,
+      callerName: call.callerName,
+      anonymous,
+      anonymousLabel: anonymous ? this.tickets.anonymousFor(callId).label : null,
+      did: call.did,
+      line: line ? { id: line.id, name: line.name } : null,
+      tenant,
+      accounts: accounts.map(({ id: _id, buildingId: _b, ...a }) => a),
+      openTickets,
+      recentCalls: this.lookup.recentCalls(call.callerNumber, visibleLineIds(user, this.lines), callId),
+      via,
+      offeredAt,
+      state,
+    };
+  }
+
+  private offeredUsers(callId: string): number[] {
+    return [...new Set(this.calls.offers(callId).map((o) => o.userId).filter((u): u is number => u !== null))];
+  }
+
+  private safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.error('screen pop failed', { what, err, stack: (err as Error).stack });
+    }
+  }
+}

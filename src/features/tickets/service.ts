@@ -1,0 +1,171 @@
+// Requests (заявки), minimal: register one from a call, list the open ones
+// at an account or address, close. Numbers run per company and year.
+import type { Db } from '../../store/db.js';
+import type { Clock } from '../../clock.js';
+
+export interface TicketCategory { id: number; code: string; name: string; kind: 'emergency' | 'planned'; deadlineMinutes: number | null; source: string | null }
+
+export interface Ticket {
+  id: number;
+  number: string;
+  tenantId: number;
+  tenantName: string;
+  kind: 'emergency' | 'planned';
+  category: { id: number; code: string; name: string };
+  description: string;
+  accountNumber: string | null;
+  address: string;
+  flat: string | null;
+  callerName: string | null;
+  callerPhone: string | null;
+  anonymousCaller: string | null;
+  status: 'open' | 'closed';
+  createdBy: { id: number; name: string };
+  createdAt: string;
+  dueAt: string | null;
+  closedAt: string | null;
+  callIds: string[];
+}
+
+export interface NewTicket {
+  tenantId: number;
+  kind: 'emergency' | 'planned';
+  categoryId: number;
+  description: string;
+  accountId: number | null;
+  buildingId: number | null;
+  flat: string | null;
+  address: string;
+  callerName: string | null;
+  callerPhone: string | null;
+  anonymousCallerId: number | null;
+  callIds: string[];
+  createdBy: number;
+}
+
+interface Row {
+  id: number; number: string; tenant_id: number; tenant_name: string; kind: 'emergency' | 'planned'; category_id: number; category_code: string; category_name: string;
+  description: string; account_number: string | null; address: string; flat: string | null; caller_name: string | null; caller_phone: string | null;
+  anonymous_caller_id: number | null; status: 'open' | 'closed'; created_by: number; created_by_name: string; created_at: string; due_at: string | null; closed_at: string | null;
+}
+
+const select = `SELECT t.*, tn.name AS tenant_name, c.code AS category_code, c.name AS category_name, a.account_number, u.full_name AS created_by_name
+  FROM tickets t JOIN tenants tn ON tn.id = t.tenant_id JOIN ticket_categories c ON c.id = t.category_id
+  LEFT JOIN accounts a ON a.id = t.account_id JOIN users u ON u.id = t.created_by`;
+
+export const anonymousLabel = (n: number) => `Аноним № ${n}`;
+
+export class TicketService {
+  constructor(private readonly db: Db, private readonly clock: Clock) {}
+
+  categories(): TicketCategory[] {
+    return this.db.prepare('SELECT id, code, name, kind, deadline_minutes AS deadlineMinutes, source FROM ticket_categories WHERE active = 1 ORDER BY kind, id').all() as TicketCategory[];
+  }
+
+  category(id: number): TicketCategory | null {
+    return (this.db.prepare('SELECT id, code, name, kind, deadline_minutes AS deadlineMinutes, source FROM ticket_categories WHERE id = ?').get(id) as TicketCategory | undefined) ?? null;
+  }
+
+  /** Registers a ticket; the number and the links to its calls are written in one transaction. */
+  create(t: NewTicket): Ticket {
+    const now = this.clock.now();
+    const cat = this.category(t.categoryId);
+    if (!cat) throw new Error(`unknown category ${t.categoryId}`);
+    const dueAt = cat.deadlineMinutes !== null ? new Date(now.getTime() + cat.deadlineMinutes * 60_000).toISOString() : null;
+    const id = this.db.transaction(() => {
+      const year = now.getUTCFullYear();
+      const last = this.db.prepare(`SELECT number FROM tickets WHERE tenant_id = ? AND number LIKE ? ORDER BY number DESC LIMIT 1`).pluck().get(t.tenantId, `${year}-%`) as string | undefined;
+      const seq = last ? Number(last.split('-')[1]) + 1 : 1;
+      const number = `${year}-${String(seq).padStart(6, '0')}`;
+      const info = this.db
+        .prepare(
+          `INSERT INTO tickets (number, tenant_id, kind, category_id, description, account_id, building_id, flat, address, caller_name, caller_phone, anonymous_caller_id, created_by, created_at, due_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(number, t.tenantId, t.kind, t.categoryId, t.description, t.accountId, t.buildingId, t.flat, t.address, t.callerName, t.callerPhone, t.anonymousCallerId, t.createdBy, now.toISOString(), dueAt);
+      const ticketId = Number(info.lastInsertRowid);
+      const link = this.db.prepare('INSERT OR IGNORE INTO ticket_calls (ticket_id, call_id) VALUES (?, ?)');
+      for (const c of t.callIds) link.run(ticketId, c);
+      return ticketId;
+    })();
+    return this.get(id)!;
+  }
+
+  get(id: number): Ticket | null {
+    const row = this.db.prepare(`${select} WHERE t.id = ?`).get(id) as Row | undefined;
+    return row ? this.toTicket(row) : null;
+  }
+
+  list(q: { tenantIds: number[] | null; accountId?: number; buildingId?: number; status?: 'open' | 'closed'; limit: number }): Ticket[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.tenantIds) {
+      where.push(q.tenantIds.length ? `t.tenant_id IN (${q.tenantIds.map(() => '?').join(',')})` : '0');
+      args.push(...q.tenantIds);
+    }
+    if (q.accountId !== undefined) {
+      where.push('t.account_id = ?');
+      args.push(q.accountId);
+    }
+    if (q.buildingId !== undefined) {
+      where.push('t.building_id = ?');
+      args.push(q.buildingId);
+    }
+    if (q.status) {
+      where.push('t.status = ?');
+      args.push(q.status);
+    }
+    const rows = this.db.prepare(`${select} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.created_at DESC, t.id DESC LIMIT ?`).all(...args, q.limit) as Row[];
+    return rows.map((r) => this.toTicket(r));
+  }
+
+  /** Open tickets at these accounts or buildings (what the card shows). */
+  openAt(accountIds: number[], buildingIds: number[], tenantIds: number[] | null, limit = 20): Ticket[] {
+    if (accountIds.length === 0 && buildingIds.length === 0) return [];
+    const ph = (xs: number[]) => xs.map(() => '?').join(',');
+    const conds = [accountIds.length ? `t.account_id IN (${ph(accountIds)})` : null, buildingIds.length ? `t.building_id IN (${ph(buildingIds)})` : null].filter(Boolean).join(' OR ');
+    const scope = tenantIds ? (tenantIds.length ? ` AND t.tenant_id IN (${ph(tenantIds)})` : ' AND 0') : '';
+    const rows = this.db.prepare(`${select} WHERE t.status = 'open' AND (${conds})${scope} ORDER BY t.created_at DESC LIMIT ?`).all(...accountIds, ...buildingIds, ...(tenantIds ?? []), limit) as Row[];
+    return rows.map((r) => this.toTicket(r));
+  }
+
+  close(id: number, by: number): Ticket | null {
+    this.db.prepare(`UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ? AND status = 'open'`).run(this.clock.now().toISOString(), by, id);
+    return this.get(id);
+  }
+
+  /** A new anonymous caller number for a call (idempotent per call). */
+  anonymousFor(callId: string | null): { id: number; label: string } {
+    if (callId) {
+      const existing = this.db.prepare('SELECT id FROM anonymous_callers WHERE call_id = ?').pluck().get(callId) as number | undefined;
+      if (existing) return { id: existing, label: anonymousLabel(existing) };
+    }
+    const id = Number(this.db.prepare('INSERT INTO anonymous_callers (call_id, created_at) VALUES (?, ?)').run(callId, this.clock.now().toISOString()).lastInsertRowid);
+    return { id, label: anonymousLabel(id) };
+  }
+
+  private toTicket(r: Row): Ticket {
+    const callIds = this.db.prepare('SELECT call_id FROM ticket_calls WHERE ticket_id = ? ORDER BY call_id').pluck().all(r.id) as string[];
+    return {
+      id: r.id,
+      number: r.number,
+      tenantId: r.tenant_id,
+      tenantName: r.tenant_name,
+      kind: r.kind,
+      category: { id: r.category_id, code: r.category_code, name: r.category_name },
+      description: r.description,
+      accountNumber: r.account_number,
+      address: r.address,
+      flat: r.flat,
+      callerName: r.caller_name,
+      callerPhone: r.caller_phone,
+      anonymousCaller: r.anonymous_caller_id !== null ? anonymousLabel(r.anonymous_caller_id) : null,
+      status: r.status,
+      createdBy: { id: r.created_by, name: r.created_by_name },
+      createdAt: r.created_at,
+      dueAt: r.due_at,
+      closedAt: r.closed_at,
+      callIds,
+    };
+  }
+}

@@ -1,0 +1,71 @@
+// The typed socket.io contract, shared with the browser code (agent-ui
+// imports this file for types only). Event names are part of the public API.
+
+export interface CardAccount {
+  accountNumber: string;
+  holderName: string;
+  address: string;
+  flat: string | null;
+  tenant: { id: number; name: string };
+  phones: string[];
+  status: string;
+}
+
+export interface CardTicket {
+  id: number;
+  number: string;
+  kind: 'emergency' | 'planned';
+  category: string;
+  description: string;
+  address: string;
+  createdAt: string;
+  dueAt: string | null;
+}
+
+export interface CardCall {
+  id: string;
+  arrivedAt: string;
+  outcome: string | null;
+  answeredVia: string | null;
+  talkSec: number | null;
+  line: string | null;
+}
+
+/** The ticket card an operator (or overflow mobile) gets when a call rings for them. */
+export interface CallCard {
+  callId: string;
+  caller: string;
+  callerName: string | null;
+  anonymous: boolean;
+  /** «Аноним № N» for a withheld number. */
+  anonymousLabel: string | null;
+  did: string;
+  line: { id: number; name: string } | null;
+  tenant: { id: number; name: string } | null;
+  accounts: CardAccount[];
+  openTickets: CardTicket[];
+  recentCalls: CardCall[];
+  via: 'console' | 'mobile';
+  offeredAt: string;
+  /** Set when the card is re-sent to a reconnecting client mid-call. */
+  state: 'ringing' | 'connected';
+}
+
+export interface ServerToClientEvents {
+  'call.offered': (card: CallCard) => void;
+  'call.answered': (e: { callId: string; answeredBy: number | null; byYou: boolean; via: 'console' | 'mobile'; at: string }) => void;
+  'call.ended': (e: { callId: string; outcome: string; reason: string; at: string; recordingUrl: string | null }) => void;
+  'call.recording': (e: { callId: string; recordingUrl: string | null; durationSec: number | null; error: string | null }) => void;
+  'operator.state': (e: { userId: number; state: string; pauseReason: string | null; since: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Ask for the current card again (e.g. after the page was reloaded). */
+  'card.resend': () => void;
+}
+
+export interface SocketData {
+  userId: number;
+  role: string;
+  tenantIds: number[] | null;
+}

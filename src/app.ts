@@ -22,6 +22,9 @@ import { healthRoutes } from './features/health/routes.js';
 import { isEmpty, seedDemo } from './features/demo/seed.js';
 import { createHttpApp } from './http/app.js';
 import { TicketService } from './features/tickets/service.js';
+import { DirectoryService } from './features/directory/service.js';
+import { directoryRoutes } from './features/directory/routes.js';
+import { seedDirectoryDemo } from './features/directory/demo-data.js';
 import { ticketRoutes } from './features/tickets/routes.js';
 import { CallerLookup } from './features/screen-pop/lookup.js';
 import { ScreenPop } from './features/screen-pop/service.js';
@@ -52,6 +55,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const events = new CallEvents();
   const tickets = new TicketService(db, clock);
   const lookup = new CallerLookup(db);
+  const directory = new DirectoryService(db);
 
   if (config.PULT_DEMO_DATA === 'auto' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -62,6 +66,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       ringTimeoutSec: config.PULT_RING_TIMEOUT_SEC,
       overflowTimeoutSec: config.PULT_OVERFLOW_TIMEOUT_SEC,
     });
+    // After seedDemo: the directory reuses its two companies by name.
+    seedDirectoryDemo(db, { accounts: config.PULT_DEMO_ACCOUNTS, seed: 1 });
     logger.info('demo data loaded', { did: config.PULT_DEMO_DID, mobile: config.PULT_DEMO_MOBILE });
   }
 
@@ -93,7 +99,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     logger,
     publicRoutes: [healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth)],
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), callRoutes(calls, lines), operatorRoutes(auth, operators, pbx, logger), ticketRoutes(tickets, lookup, calls, lines)],
+    routes: [authRoutes(auth), callRoutes(calls, lines), operatorRoutes(auth, operators, pbx, logger), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory)],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

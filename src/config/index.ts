@@ -23,6 +23,7 @@ export const configSchema = z.object({
   PULT_DEMO_PASSWORD: z.string().min(4).default('demo'),
   PULT_DEMO_DID: z.string().regex(/^\d{3,15}$/).default('74950000001'),
   PULT_DEMO_MOBILE: z.string().regex(/^\d{5,15}$/).default('79990000001'),
+  PULT_DEMO_ACCOUNTS: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   PULT_OVERFLOW_AFTER_SEC: seconds.default(20),
   PULT_RING_TIMEOUT_SEC: seconds.default(15),
   PULT_OVERFLOW_TIMEOUT_SEC: seconds.default(30),

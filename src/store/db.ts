@@ -37,3 +37,21 @@ export function migrate(db: Db): string[] {
   }
   return applied;
 }
+
+/**
+ * A prepared statement, cached per connection and SQL text: preparing costs
+ * far more than running a small query, and calls are routed on hot paths.
+ * A statement's pluck mode is part of its use: keep one mode per SQL text.
+ */
+const caches = new WeakMap<Db, Map<string, Database.Statement>>();
+export function stmt(db: Db, sql: string): Database.Statement {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  let s = cache.get(sql);
+  if (!s) {
+    if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
+    s = db.prepare(sql);
+    cache.set(sql, s);
+  }
+  return s;
+}

@@ -21,7 +21,7 @@ export interface PbxBridge {
 }
 
 export type PbxEvent =
-  | { type: 'channelEntered'; channel: PbxChannel; args: string[] }
+  | { type: 'channelEntered'; channel: PbxChannel; args: string[]; /** when the PBX emitted it */ at?: string }
   | { type: 'channelLeft'; channelId: string }
   | { type: 'channelStateChanged'; channel: PbxChannel }
   | { type: 'channelDestroyed'; channelId: string; cause: number; causeText: string }

@@ -316,3 +316,37 @@ describe('bad input and failures', () => {
     await sim.until(() => sim.incoming(MOBILE).length > before && sim.incoming(MOBILE).at(-1)!.answeredAt !== null, 15_000, 'fallback to the mobile');
   });
 });
+
+describe('screen pop with the real Asterisk', () => {
+  it('a call from a number in the directory pops the card with that account on the right operator’s socket, before the answer', async () => {
+    await start('screen-pop');
+    const { io } = await import('socket.io-client');
+    const target = await deskOperator('desk5', '1105');
+    const other = await deskOperator('desk6', '1106');
+    sim.on('1105', { action: 'answer', afterMs: 1500, tone: 'tone:1000' });
+    const cards: { who: string; card: { callId: string; caller: string; accounts: { accountNumber: string; address: string }[] }; at: number }[] = [];
+    const socks = [
+      { who: 'desk5', s: io(pult!.url, { auth: { token: target.token }, transports: ['websocket'] }) },
+      { who: 'desk6', s: io(pult!.url, { auth: { token: other.token }, transports: ['websocket'] }) },
+    ];
+    const answeredAt: number[] = [];
+    for (const { who, s } of socks) {
+      s.on('call.offered', (card) => cards.push({ who, card, at: Date.now() }));
+      s.on('call.answered', () => answeredAt.push(Date.now()));
+    }
+    await Promise.all(socks.map(({ s }) => new Promise((r) => s.once('connect', () => r(null)))));
+    await setState(target.token, 'available'); // only desk5 takes calls; desk6 stays offline
+    try {
+      await sim.call(DID, '79161234567');
+      await sim.until(() => sim.incoming('1105').some((c) => c.answeredAt), 15_000, 'operator answered');
+      await waitFor('card and answer events', async () => cards.length > 0 && answeredAt.length > 0, 5000);
+      expect(cards.map((c) => c.who)).toEqual(['desk5']);
+      const card = cards[0]!.card;
+      expect(card.caller).toBe('79161234567');
+      expect(card.accounts.map((a) => a.accountNumber)).toContain('1000001');
+      expect(cards[0]!.at).toBeLessThan(answeredAt[0]!); // on the screen before the answer
+    } finally {
+      for (const { s } of socks) s.close();
+    }
+  });
+});

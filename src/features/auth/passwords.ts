@@ -1,6 +1,6 @@
 // Password hashing with scrypt (Node's crypto, no native dependency).
 // Format: scrypt$N$r$p$salt$hash (base64), so parameters can be raised later.
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 
 const N = 16384, R = 8, P = 1, KEYLEN = 32;
 
@@ -10,12 +10,18 @@ export function hashPassword(password: string): string {
   return ['scrypt', N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/**
+ * Checks a password off the main thread (libuv's pool): a login must not
+ * stall call routing for the ~50 ms scrypt takes. Constant-time compare.
+ */
+export async function verifyPasswordAsync(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltB64, hashB64] = parts as [string, string, string, string, string, string];
   const expected = Buffer.from(hashB64, 'base64');
-  const actual = scryptSync(password, Buffer.from(saltB64, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const actual = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
   return timingSafeEqual(actual, expected);
 }
 

@@ -8,9 +8,9 @@ const loginBody = z.object({ login: z.string().min(1).max(100), password: z.stri
 
 export function publicAuthRoutes(auth: AuthService): Router {
   const r = Router();
-  r.post('/api/auth/login', (req, res) => {
+  r.post('/api/auth/login', async (req, res) => {
     const { login, password } = parse(loginBody, req.body);
-    const s = auth.login(login, password);
+    const s = await auth.login(login, password);
     if (!s) throw new ApiError(401, 'bad_credentials', 'wrong login or password');
     res.json({ token: s.token, expiresAt: s.expiresAt, user: s.user });
   });

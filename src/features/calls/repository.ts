@@ -1,6 +1,7 @@
 // Call records: every state change is one transaction, and each guarded by
 // the state it moves from, so a replayed event or a resync after a restart
 // cannot count a call twice.
+import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import { secondsBetween } from '../../clock.js';
 
@@ -74,15 +75,15 @@ export class CallRepository {
   }
 
   get(id: string): CallRecord | null {
-    return (this.db.prepare(`SELECT ${callCols} FROM calls WHERE id = ?`).get(id) as CallRecord | undefined) ?? null;
+    return (stmt(this.db, `SELECT ${callCols} FROM calls WHERE id = ?`).get(id) as CallRecord | undefined) ?? null;
   }
 
   byCallerChannel(channelId: string): CallRecord | null {
-    return (this.db.prepare(`SELECT ${callCols} FROM calls WHERE caller_channel_id = ?`).get(channelId) as CallRecord | undefined) ?? null;
+    return (stmt(this.db, `SELECT ${callCols} FROM calls WHERE caller_channel_id = ?`).get(channelId) as CallRecord | undefined) ?? null;
   }
 
   open(): CallRecord[] {
-    return this.db.prepare(`SELECT ${callCols} FROM calls WHERE state <> 'ended' ORDER BY arrived_at`).all() as CallRecord[];
+    return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' ORDER BY arrived_at`).all() as CallRecord[];
   }
 
   list(q: { from?: string; to?: string; limit: number; lineIds?: number[] | null }): CallRecord[] {
@@ -101,7 +102,7 @@ export class CallRepository {
       args.push(...q.lineIds);
     }
     const sql = `SELECT ${callCols} FROM calls ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY arrived_at DESC, id DESC LIMIT ?`;
-    return this.db.prepare(sql).all(...args, q.limit) as CallRecord[];
+    return stmt(this.db, sql).all(...args, q.limit) as CallRecord[];
   }
 
   addOffer(o: { callId: string; channelId: string; targetKind: 'operator' | 'mobile'; userId: number | null; target: string; offeredAt: string }): void {
@@ -111,24 +112,24 @@ export class CallRepository {
   }
 
   offerByChannel(channelId: string): Offer | null {
-    return (this.db.prepare(`SELECT ${offerCols} FROM call_offers WHERE channel_id = ?`).get(channelId) as Offer | undefined) ?? null;
+    return (stmt(this.db, `SELECT ${offerCols} FROM call_offers WHERE channel_id = ?`).get(channelId) as Offer | undefined) ?? null;
   }
 
   offers(callId: string): Offer[] {
-    return this.db.prepare(`SELECT ${offerCols} FROM call_offers WHERE call_id = ? ORDER BY id`).all(callId) as Offer[];
+    return stmt(this.db, `SELECT ${offerCols} FROM call_offers WHERE call_id = ? ORDER BY id`).all(callId) as Offer[];
   }
 
   openOffers(callId: string): Offer[] {
-    return this.db.prepare(`SELECT ${offerCols} FROM call_offers WHERE call_id = ? AND ended_at IS NULL ORDER BY id`).all(callId) as Offer[];
+    return stmt(this.db, `SELECT ${offerCols} FROM call_offers WHERE call_id = ? AND ended_at IS NULL ORDER BY id`).all(callId) as Offer[];
   }
 
   /** Closes an offer once; false when it was already closed. */
   endOffer(channelId: string, result: string, at: string): boolean {
-    return this.db.prepare('UPDATE call_offers SET ended_at = ?, result = ? WHERE channel_id = ? AND ended_at IS NULL').run(at, result, channelId).changes === 1;
+    return stmt(this.db, 'UPDATE call_offers SET ended_at = ?, result = ? WHERE channel_id = ? AND ended_at IS NULL').run(at, result, channelId).changes === 1;
   }
 
   markOverflow(callId: string, at: string, reason: string): boolean {
-    return this.db.prepare(`UPDATE calls SET state = 'overflow', overflow_at = ?, overflow_reason = ? WHERE id = ? AND state = 'waiting'`).run(at, reason, callId).changes === 1;
+    return stmt(this.db, `UPDATE calls SET state = 'overflow', overflow_at = ?, overflow_reason = ? WHERE id = ? AND state = 'waiting'`).run(at, reason, callId).changes === 1;
   }
 
   /** The call is answered: false if it was no longer waiting (someone else got it first). */
@@ -159,7 +160,7 @@ export class CallRepository {
       this.db
         .prepare(`UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, end_reason = ?, wait_sec = ?, talk_sec = ? WHERE id = ? AND state <> 'ended'`)
         .run(e.endedAt, e.outcome, e.endReason, Math.max(0, waitSec), talkSec === null ? null : Math.max(0, talkSec), callId);
-      this.db.prepare(`UPDATE call_offers SET ended_at = ?, result = 'cancelled' WHERE call_id = ? AND ended_at IS NULL`).run(e.endedAt, callId);
+      stmt(this.db, `UPDATE call_offers SET ended_at = ?, result = 'cancelled' WHERE call_id = ? AND ended_at IS NULL`).run(e.endedAt, callId);
       if (e.outcome === 'abandoned' || e.outcome === 'unanswered') {
         this.db
           .prepare('INSERT OR IGNORE INTO callback_tasks (call_id, caller_number, line_id, reason, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -170,20 +171,20 @@ export class CallRepository {
   }
 
   startRecording(callId: string, pbxName: string, format: string, at: string): void {
-    this.db.prepare(`INSERT OR IGNORE INTO recordings (call_id, pbx_name, format, state, started_at) VALUES (?, ?, ?, 'recording', ?)`).run(callId, pbxName, format, at);
+    stmt(this.db, `INSERT OR IGNORE INTO recordings (call_id, pbx_name, format, state, started_at) VALUES (?, ?, ?, 'recording', ?)`).run(callId, pbxName, format, at);
   }
 
   recordingByName(pbxName: string): Recording | null {
-    return (this.db.prepare(`SELECT ${recCols()} FROM recordings WHERE pbx_name = ?`).get(pbxName) as Recording | undefined) ?? null;
+    return (stmt(this.db, `SELECT ${recCols()} FROM recordings WHERE pbx_name = ?`).get(pbxName) as Recording | undefined) ?? null;
   }
 
   recordingForCall(callId: string): Recording | null {
-    return (this.db.prepare(`SELECT ${recCols()} FROM recordings WHERE call_id = ?`).get(callId) as Recording | undefined) ?? null;
+    return (stmt(this.db, `SELECT ${recCols()} FROM recordings WHERE call_id = ?`).get(callId) as Recording | undefined) ?? null;
   }
 
   /** Recordings of finished calls not yet fetched from the PBX. */
   unfetchedRecordings(): Recording[] {
-    return this.db.prepare(`SELECT ${recCols('r.')} FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.state = 'recording' AND c.state = 'ended'`).all() as Recording[];
+    return stmt(this.db, `SELECT ${recCols('r.')} FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.state = 'recording' AND c.state = 'ended'`).all() as Recording[];
   }
 
   recordingStored(pbxName: string, r: { filePath: string; sizeBytes: number; durationSec: number; at: string }): void {
@@ -193,12 +194,12 @@ export class CallRepository {
   }
 
   recordingFailed(pbxName: string, error: string): void {
-    this.db.prepare(`UPDATE recordings SET state = 'failed', error = ? WHERE pbx_name = ?`).run(error, pbxName);
+    stmt(this.db, `UPDATE recordings SET state = 'failed', error = ? WHERE pbx_name = ?`).run(error, pbxName);
   }
 
   callbacks(status?: 'pending' | 'assigned' | 'done'): { id: number; callId: string; callerNumber: string; lineId: number | null; reason: string; createdAt: string; status: string; assignedTo: number | null }[] {
     const sql = `SELECT id, call_id AS callId, caller_number AS callerNumber, line_id AS lineId, reason, created_at AS createdAt, status, assigned_to AS assignedTo
                  FROM callback_tasks ${status ? 'WHERE status = ?' : ''} ORDER BY created_at DESC`;
-    return (status ? this.db.prepare(sql).all(status) : this.db.prepare(sql).all()) as ReturnType<CallRepository['callbacks']>;
+    return (status ? stmt(this.db, sql).all(status) : stmt(this.db, sql).all()) as ReturnType<CallRepository['callbacks']>;
   }
 }

@@ -92,7 +92,7 @@ export function* generateDemoAccounts(o: { accounts: number; seed: number }): Ge
     yield a;
     emitted++;
   }
-  const nextNumber = demoTenants.map((_, i) => (i + 1) * 1_000_000 + (i < 2 ? 2 : 1));
+  const nextNumber = demoTenants.map((_, i) => (i + 1) * 1_000_000 + 1 + fixedDemoAccounts.filter((a) => a.tenant === demoTenants[i]).length);
   const nextHouse = streets.map(() => 1);
   const taken = new Set(fixedDemoAccounts.map((a) => `${a.street}|${a.house}`));
   let lastPhone: string | null = null;
@@ -114,7 +114,7 @@ export function* generateDemoAccounts(o: { accounts: number; seed: number }): Ge
     // A building: a street, the next free house number, some flats.
     const si = int(0, streets.length - 1);
     const street = streets[si]!;
-    let house = '';
+    let house: string;
     do {
       const n = nextHouse[si]!;
       nextHouse[si] = n + int(1, 2);
@@ -164,7 +164,7 @@ function hex(rnd: () => number, n: number): string {
  * validation: the generator's rows are valid). Reuses the management
  * companies that already exist by name. Returns how many accounts were added.
  */
-export function seedDirectoryDemo(db: Db, o: { accounts: number; seed: number; now?: string; onProgress?: (done: number) => void }): number {
+export function seedDirectoryDemo(db: Db, o: { accounts: number; seed: number; now?: string; onProgress?: (done: number) => void; batchSize?: number }): number {
   const repo = new DirectoryRepository(db);
   const now = o.now ?? new Date().toISOString();
   const tenants = new Map<string, number>();
@@ -190,7 +190,7 @@ export function seedDirectoryDemo(db: Db, o: { accounts: number; seed: number; n
   try {
     for (const a of generateDemoAccounts(o)) {
       batch.push(a);
-      if (batch.length >= 10_000) {
+      if (batch.length >= (o.batchSize ?? 50_000)) {
         flush(batch);
         batch.length = 0;
         o.onProgress?.(added);
@@ -201,4 +201,27 @@ export function seedDirectoryDemo(db: Db, o: { accounts: number; seed: number; n
     db.pragma(`cache_size = ${cacheBefore}`);
   }
   return added;
+}
+
+/** The CSV header written by writeDemoCsv; the import recognises it without a mapping. */
+export const demoCsvHeader = ['Лицевой счет', 'ФИО', 'УК', 'Город', 'Улица', 'Дом', 'Корпус', 'Квартира', 'Код ФИАС', 'Телефоны', 'Статус'];
+
+const csvCell = (v: string) => (/[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** Writes the demo accounts as CSV (UTF-8, `;`, CRLF) to a stream, respecting back-pressure. */
+export async function writeDemoCsv(out: NodeJS.WritableStream & { end(cb?: () => void): unknown }, o: { accounts: number; seed: number }): Promise<number> {
+  const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  await write(demoCsvHeader.join(';') + '\r\n');
+  let n = 0;
+  let chunk = '';
+  for (const a of generateDemoAccounts(o)) {
+    chunk += [a.accountNumber, a.holderName, a.tenant, a.city, a.street, a.house, a.block ?? '', a.flat ?? '', a.fiasId ?? '', a.phones.join(', '), a.status === 'active' ? 'открыт' : 'закрыт'].map(csvCell).join(';') + '\r\n';
+    if (++n % 1000 === 0) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  await new Promise<void>((r) => out.end(() => r()));
+  return n;
 }

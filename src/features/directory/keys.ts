@@ -99,7 +99,14 @@ export function parseAddressQuery(q: string): AddressQuery | null {
     if (flatMarkers.has(t)) { explicit = true; expect = 'flat'; continue; }
     // «5к2», «к2»
     const glued = /^(\d+[\p{L}]?(?:\/\d+)?)(?:к|корп)(\d+)$/u.exec(t);
-    const markerGlued = /^(к|корп|кв|стр)(\d+[\p{L}]?)$/u.exec(t);
+    const markerGlued = /^(д|дом|к|корп|кв|стр)(\d+[\p{L}]?(?:\/\d+)?)$/u.exec(t);
+    if (markerGlued && street.length > 0 && (markerGlued[1] === 'д' || markerGlued[1] === 'дом')) {
+      // «д5», «д.5» (the dot is a separator already)
+      ts.splice(i + 1, 0, markerGlued[2]!);
+      explicit = true;
+      expect = 'house';
+      continue;
+    }
     if (expect === 'house' || (house === undefined && startsWithDigit(t) && street.length > 0 && !(i + 1 < ts.length && isWord(ts[i + 1]!) && !isMarker(ts[i + 1]!)))) {
       const dash = /^(\d+[\p{L}]?(?:\/\d+)?)-(\d+[\p{L}]?)$/u.exec(t);
       if (glued) { house = glued[1]; block = glued[2]; }
@@ -122,7 +129,7 @@ export function parseAddressQuery(q: string): AddressQuery | null {
     if (house === undefined) street.push(t);
   }
   const key = streetKey(street.join(' '));
-  if (!key) return null;
+  if (!/\p{L}/u.test(key)) return null;
   const out: AddressQuery = { street: key, explicit };
   if (house) out.house = houseKey(house);
   if (block) out.block = block;

@@ -71,8 +71,6 @@ export class DirectoryRepository {
     this.s = {
       numberAll: p('SELECT id, account_number AS k FROM accounts WHERE account_number >= ? AND account_number < ? ORDER BY account_number LIMIT ?'),
       numberTenant: p('SELECT id, account_number AS k FROM accounts WHERE tenant_id = ? AND account_number >= ? AND account_number < ? ORDER BY tenant_id, account_number LIMIT ?'),
-      nameAll: p('SELECT id, name_key AS k FROM accounts WHERE name_key >= ? AND name_key < ? ORDER BY name_key, account_number LIMIT ?'),
-      nameTenant: p('SELECT id, name_key AS k FROM accounts WHERE tenant_id = ? AND name_key >= ? AND name_key < ? ORDER BY tenant_id, name_key, account_number LIMIT ?'),
       byNumber: p('SELECT id FROM accounts WHERE account_number = ?'),
       hydrate: p(`SELECT a.id, a.account_number, a.holder_name, a.flat, a.status, a.updated_at, a.building_id, b.address, b.fias_id, t.id AS tenant_id, t.name AS tenant_name
                   FROM accounts a JOIN buildings b ON b.id = a.building_id JOIN tenants t ON t.id = a.tenant_id
@@ -117,9 +115,8 @@ export class DirectoryRepository {
   }
 
   namePrefix(prefix: string, scope: Scope, limit: number): { id: number; k: string }[] {
-    return perTenant(scope, (t) => (t === null
-      ? this.s.nameAll!.all(prefix, prefixEnd(prefix), limit)
-      : this.s.nameTenant!.all(t, prefix, prefixEnd(prefix), limit)) as { id: number; k: string }[], limit);
+    return this.prep(`SELECT id, name_key AS k FROM accounts INDEXED BY accounts_name WHERE name_key >= ? AND name_key < ? ${scopeSql(scope, 'tenant_id')}
+      ORDER BY name_key, account_number LIMIT ?`).all(prefix, prefixEnd(prefix), limit) as { id: number; k: string }[];
   }
 
   /** Accounts with exactly this normalised phone. */

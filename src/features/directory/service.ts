@@ -6,7 +6,9 @@
 // phone by last digits, surname, address — within a kind in index order.
 import { isPhoneLike, normalizePhone, phonePrefixKeys } from '../../domain/phone.js';
 import { parseAddressQuery, textKey } from './keys.js';
-import type { AccountStatus, AccountView, DirectoryRepository } from './repository.js';
+import type { Db } from '../../store/db.js';
+import { DirectoryRepository, type AccountStatus, type AccountView } from './repository.js';
+import { importAccounts, type ImportOptions, type ImportReport } from './import.js';
 
 export type MatchKind = 'account' | 'phone' | 'surname' | 'address';
 
@@ -42,7 +44,16 @@ const item = (v: AccountView): AccountItem => ({
 });
 
 export class DirectoryService {
-  constructor(private readonly repo: DirectoryRepository) {}
+  private readonly repo: DirectoryRepository;
+
+  constructor(private readonly db: Db) {
+    this.repo = new DirectoryRepository(db);
+  }
+
+  /** Imports a billing export (CSV bytes); see import.ts. */
+  importCsv(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, o: ImportOptions = {}): Promise<ImportReport> {
+    return importAccounts(this.db, source, o);
+  }
 
   searchAccounts(q: string, opts: { limit?: number; tenantIds: number[] | null }): SearchItem[] {
     const limit = Math.max(1, Math.min(opts.limit ?? searchDefaults.limit, searchDefaults.maxLimit));
@@ -61,8 +72,9 @@ export class DirectoryService {
         add(rows.filter((r) => r.k === compact).map((r) => r.id), 0, 'account');
         add(rows.filter((r) => r.k !== compact).map((r) => r.id), 2, 'account');
       }
-      const full = normalizePhone(query);
-      if (full && full.length === 11 && full.startsWith('7')) add(this.repo.phoneExact(full, scope, limit).map((r) => r.id), 1, 'phone');
+      const normalised = normalizePhone(query);
+      const full = normalised && normalised.length === 11 && normalised.startsWith('7') ? normalised : null;
+      if (full) add(this.repo.phoneExact(full, scope, limit).map((r) => r.id), 1, 'phone');
       for (const key of phonePrefixKeys(query)) {
         if (key === full) continue;
         if (key.length >= 3) add(this.repo.phonePrefix(key, scope, limit).map((r) => r.id), 3, 'phone');

@@ -1,5 +1,6 @@
 // Lines (queues): which DIDs they answer, how long to ring, when to
 // overflow and to whom.
+import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import { workingHoursSchema, type WorkingHours } from '../../domain/working-hours.js';
 
@@ -45,7 +46,7 @@ export class LineRepository {
         )
         .run(l.name, l.tenantId, l.ringTimeoutSec, l.overflowAfterSec, l.overflowGroupId, l.maxWaitSec, l.slThresholdSec, l.waitTreatment, l.workingHours ? JSON.stringify(l.workingHours) : null, l.isDefault ? 1 : 0);
       const lineId = Number(info.lastInsertRowid);
-      const did = this.db.prepare('INSERT INTO line_dids (did, line_id) VALUES (?, ?)');
+      const did = stmt(this.db, 'INSERT INTO line_dids (did, line_id) VALUES (?, ?)');
       for (const d of l.dids) did.run(d, lineId);
       return lineId;
     })();
@@ -53,29 +54,29 @@ export class LineRepository {
   }
 
   get(id: number): Line | null {
-    const row = this.db.prepare('SELECT * FROM lines WHERE id = ?').get(id) as LineRow | undefined;
+    const row = stmt(this.db, 'SELECT * FROM lines WHERE id = ?').get(id) as LineRow | undefined;
     return row ? this.toLine(row) : null;
   }
 
   list(): Line[] {
-    return (this.db.prepare('SELECT * FROM lines ORDER BY id').all() as LineRow[]).map((r) => this.toLine(r));
+    return (stmt(this.db, 'SELECT * FROM lines ORDER BY id').all() as LineRow[]).map((r) => this.toLine(r));
   }
 
   findByDid(did: string): Line | null {
-    const row = this.db.prepare('SELECT l.* FROM lines l JOIN line_dids d ON d.line_id = l.id WHERE d.did = ?').get(did) as LineRow | undefined;
+    const row = stmt(this.db, 'SELECT l.* FROM lines l JOIN line_dids d ON d.line_id = l.id WHERE d.did = ?').get(did) as LineRow | undefined;
     return row ? this.toLine(row) : null;
   }
 
   defaultLine(): Line | null {
-    const row = this.db.prepare('SELECT * FROM lines WHERE is_default = 1 ORDER BY id LIMIT 1').get() as LineRow | undefined;
+    const row = stmt(this.db, 'SELECT * FROM lines WHERE is_default = 1 ORDER BY id LIMIT 1').get() as LineRow | undefined;
     return row ? this.toLine(row) : null;
   }
 
   createOverflowGroup(g: Omit<OverflowGroup, 'id'>): OverflowGroup {
     const id = this.db.transaction(() => {
-      const info = this.db.prepare('INSERT INTO overflow_groups (name, mode, timeout_sec) VALUES (?, ?, ?)').run(g.name, g.mode, g.timeoutSec);
+      const info = stmt(this.db, 'INSERT INTO overflow_groups (name, mode, timeout_sec) VALUES (?, ?, ?)').run(g.name, g.mode, g.timeoutSec);
       const gid = Number(info.lastInsertRowid);
-      const m = this.db.prepare('INSERT INTO overflow_members (group_id, position, number, user_id) VALUES (?, ?, ?, ?)');
+      const m = stmt(this.db, 'INSERT INTO overflow_members (group_id, position, number, user_id) VALUES (?, ?, ?, ?)');
       for (const member of g.members) m.run(gid, member.position, member.number, member.userId);
       return gid;
     })();
@@ -83,19 +84,19 @@ export class LineRepository {
   }
 
   overflowGroup(id: number): OverflowGroup | null {
-    const g = this.db.prepare('SELECT * FROM overflow_groups WHERE id = ?').get(id) as { id: number; name: string; mode: 'sequential' | 'simultaneous'; timeout_sec: number } | undefined;
+    const g = stmt(this.db, 'SELECT * FROM overflow_groups WHERE id = ?').get(id) as { id: number; name: string; mode: 'sequential' | 'simultaneous'; timeout_sec: number } | undefined;
     if (!g) return null;
-    const members = this.db.prepare('SELECT position, number, user_id AS userId FROM overflow_members WHERE group_id = ? ORDER BY position').all(id) as OverflowGroup['members'];
+    const members = stmt(this.db, 'SELECT position, number, user_id AS userId FROM overflow_members WHERE group_id = ? ORDER BY position').all(id) as OverflowGroup['members'];
     return { id: g.id, name: g.name, mode: g.mode, timeoutSec: g.timeout_sec, members };
   }
 
   /** All mobile numbers of all overflow groups, for the dialplan fallback. */
   allOverflowNumbers(): string[] {
-    return this.db.prepare('SELECT DISTINCT number FROM overflow_members ORDER BY group_id, position').pluck().all() as string[];
+    return stmt(this.db, 'SELECT DISTINCT number FROM overflow_members ORDER BY group_id, position').pluck().all() as string[];
   }
 
   private toLine(r: LineRow): Line {
-    const dids = this.db.prepare('SELECT did FROM line_dids WHERE line_id = ? ORDER BY did').pluck().all(r.id) as string[];
+    const dids = stmt(this.db, 'SELECT did FROM line_dids WHERE line_id = ? ORDER BY did').pluck().all(r.id) as string[];
     return {
       id: r.id,
       name: r.name,

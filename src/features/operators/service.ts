@@ -1,5 +1,6 @@
 // Operators: their SIP device, their presence and what the system has them
 // doing. State lives in the database so a restart keeps the room as it was.
+import { stmt } from '../../store/db.js';
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../store/db.js';
@@ -48,11 +49,11 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
   }
 
   list(): Operator[] {
-    return (this.db.prepare(`${select} ORDER BY o.extension`).all() as Row[]).map((r) => this.toOperator(r));
+    return (stmt(this.db, `${select} ORDER BY o.extension`).all() as Row[]).map((r) => this.toOperator(r));
   }
 
   get(userId: number): Operator | null {
-    const row = this.db.prepare(`${select} WHERE o.user_id = ?`).get(userId) as Row | undefined;
+    const row = stmt(this.db, `${select} WHERE o.user_id = ?`).get(userId) as Row | undefined;
     return row ? this.toOperator(row) : null;
   }
 
@@ -64,12 +65,12 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
 
   /** SIP credentials for the operator's own softphone (shown to that operator only). */
   sipCredentials(userId: number): { extension: string; password: string } | null {
-    const row = this.db.prepare('SELECT extension, sip_password FROM operators WHERE user_id = ?').get(userId) as { extension: string; sip_password: string } | undefined;
+    const row = stmt(this.db, 'SELECT extension, sip_password FROM operators WHERE user_id = ?').get(userId) as { extension: string; sip_password: string } | undefined;
     return row ? { extension: row.extension, password: row.sip_password } : null;
   }
 
   endpointSpecs(): EndpointSpec[] {
-    return (this.db.prepare(`${select}`).all() as Row[]).map((r) => ({
+    return (stmt(this.db, `${select}`).all() as Row[]).map((r) => ({
       id: r.extension,
       password: r.sip_password,
       kind: r.device_kind,
@@ -85,7 +86,7 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
 
   /** How many operators serving this company (null = any) are logged in (any presence but offline). */
   loggedInCount(tenantId: number | null = null): number {
-    if (tenantId === null) return this.db.prepare("SELECT count(*) FROM operators WHERE presence <> 'offline'").pluck().get() as number;
+    if (tenantId === null) return stmt(this.db, "SELECT count(*) FROM operators WHERE presence <> 'offline'").pluck().get() as number;
     return this.db
       .prepare("SELECT count(*) FROM operators o JOIN user_tenants ut ON ut.user_id = o.user_id WHERE o.presence <> 'offline' AND ut.tenant_id = ?")
       .pluck()
@@ -121,7 +122,7 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
   private touch(before: Operator, now: string): Operator {
     const after = this.mustGet(before.userId);
     if (after.state !== before.state || after.pauseReason !== before.pauseReason) {
-      this.db.prepare('UPDATE operators SET state_since = ? WHERE user_id = ?').run(now, before.userId);
+      stmt(this.db, 'UPDATE operators SET state_since = ? WHERE user_id = ?').run(now, before.userId);
       after.stateSince = now;
     }
     this.emit('changed', after);
@@ -129,7 +130,7 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
   }
 
   private toOperator(r: Row): Operator {
-    return toOperator(r, this.db.prepare('SELECT tenant_id FROM user_tenants WHERE user_id = ? ORDER BY tenant_id').pluck().all(r.user_id) as number[]);
+    return toOperator(r, stmt(this.db, 'SELECT tenant_id FROM user_tenants WHERE user_id = ? ORDER BY tenant_id').pluck().all(r.user_id) as number[]);
   }
 }
 

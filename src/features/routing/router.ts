@@ -11,7 +11,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import { isOpen } from '../../domain/working-hours.js';
 import { pickLongestIdle } from '../../domain/operator-state.js';
-import type { PbxChannel, PbxEvent, PbxPort } from '../../telephony/ports.js';
+import type { OriginateRequest, PbxChannel, PbxEvent, PbxPort } from '../../telephony/ports.js';
 import type { CallEvents } from '../../telephony/events.js';
 import type { CallOutcome, CallRecord, CallRepository, Offer } from '../calls/repository.js';
 import type { Line, LineRepository } from '../lines/repository.js';
@@ -105,7 +105,7 @@ export class CallRouter {
     switch (e.type) {
       case 'channelEntered': {
         const [kind, ...rest] = e.args;
-        if (kind === 'inbound') return this.onInbound(e.channel, rest[0] ?? '');
+        if (kind === 'inbound') return this.onInbound(e.channel, rest[0] ?? '', undefined, e.at);
         if (kind === 'offer') return this.onOfferAnswered(e.channel, rest[0] ?? '');
         this.logger.warn('channel entered the app with unknown arguments; hanging up', { channelId: e.channel.id, args: e.args });
         return this.pbx.hangup(e.channel.id);
@@ -137,7 +137,7 @@ export class CallRouter {
     }
   }
 
-  async onInbound(channel: PbxChannel, did: string, arrivedAt = this.now()): Promise<void> {
+  async onInbound(channel: PbxChannel, did: string, arrivedAt = this.now(), pbxEventAt?: string): Promise<void> {
     if (this.calls.byCallerChannel(channel.id)) return; // already ours (replay or resync)
     let line = this.lines.findByDid(did);
     if (!line) {
@@ -154,24 +154,34 @@ export class CallRouter {
       callerChannelId: channel.id,
       arrivedAt,
     });
-    this.logger.info('call arrived', { callId, did, caller: call.callerNumber, line: line?.name ?? null });
+    // Latency diagnostics: channel created → PBX emitted StasisStart → we process it.
+    const created = parseAriTime(channel.creationTime);
+    const emitted = pbxEventAt ? parseAriTime(pbxEventAt) : null;
+    this.logger.info('call arrived', {
+      callId, did, caller: call.callerNumber, line: line?.name ?? null,
+      pbxMs: created !== null && emitted !== null ? emitted - created : null,
+      queueMs: emitted !== null ? this.clock.now().getTime() - emitted : null,
+    });
     this.events.emit('call.arrived', { callId, lineId: call.lineId, did: call.did, caller: call.callerNumber, at: arrivedAt });
-    await this.treatWaiting(call, line);
+    this.treatWaiting(call, line);
     await this.routeWaiting(call, line);
   }
 
   /** The caller hears ringback (not answered yet) or music (answered). */
-  private async treatWaiting(call: CallRecord, line: Line | null): Promise<void> {
-    try {
-      if (line?.waitTreatment === 'moh') {
-        await this.pbx.answer(call.callerChannelId);
-        await this.pbx.startMoh(call.callerChannelId);
-      } else {
-        await this.pbx.ring(call.callerChannelId);
-      }
-    } catch (err) {
-      this.logger.warn('could not start ringback/music for the caller', { callId: call.id, err });
-    }
+  private treatWaiting(call: CallRecord, line: Line | null): void {
+    const treat = line?.waitTreatment === 'moh'
+      ? this.pbx.answer(call.callerChannelId).then(() => this.pbx.startMoh(call.callerChannelId))
+      : this.pbx.ring(call.callerChannelId);
+    this.background('ringback/music for the caller', call.id, treat);
+  }
+
+  /**
+   * PBX commands whose outcome the routing state does not wait for run
+   * outside the serial queue, so one slow round trip never holds up the
+   * next call; failures are logged (and events tell us what happened).
+   */
+  private background(what: string, callId: string, p: Promise<unknown>): void {
+    p.catch((err: unknown) => this.logger.warn(`PBX command failed: ${what}`, { callId, err }));
   }
 
   /** Arms the overflow and max-wait timers and decides the first step. */
@@ -250,19 +260,14 @@ export class CallRouter {
     })();
     this.events.emit('call.offered', { callId: call.id, kind: 'operator', userId, target: op.extension, at });
     this.logger.info('offering call to operator', { callId: call.id, operator: op.login, extension: op.extension });
-    try {
-      await this.pbx.originate({
-        channelId,
-        endpoint: `PJSIP/${op.extension}`,
-        callerId: callerIdOf(call),
-        timeoutSec: line?.ringTimeoutSec ?? 15,
-        appArgs: ['offer', call.id],
-        variables: { PULT_CALL_ID: call.id },
-      });
-    } catch (err) {
-      this.logger.warn('could not ring operator', { callId: call.id, operator: op.login, err });
-      await this.closeOffer(channelId, 'failed');
-    }
+    this.originate(call.id, channelId, {
+      channelId,
+      endpoint: `PJSIP/${op.extension}`,
+      callerId: callerIdOf(call),
+      timeoutSec: line?.ringTimeoutSec ?? 15,
+      appArgs: ['offer', call.id],
+      variables: { PULT_CALL_ID: call.id },
+    }, `operator ${op.login}`);
   }
 
   // ---- overflow to mobiles ----------------------------------------------
@@ -305,13 +310,16 @@ export class CallRouter {
     const at = this.now();
     this.calls.addOffer({ callId, channelId, targetKind: 'mobile', userId: member.userId, target: member.number, offeredAt: at });
     this.events.emit('call.offered', { callId, kind: 'mobile', userId: member.userId, target: member.number, at });
-    try {
-      await this.pbx.originate({ channelId, endpoint, callerId: callerIdOf(call), timeoutSec: group.timeoutSec, appArgs: ['offer', callId], variables: { PULT_CALL_ID: callId } });
-    } catch (err) {
-      this.logger.warn('could not dial overflow mobile', { callId, number: member.number, err });
-      await this.closeOffer(channelId, 'failed');
-    }
+    this.originate(callId, channelId, { channelId, endpoint, callerId: callerIdOf(call), timeoutSec: group.timeoutSec, appArgs: ['offer', callId], variables: { PULT_CALL_ID: callId } }, `mobile ${member.number}`);
     return true;
+  }
+
+  /** Rings a leg without holding the queue; a refused originate closes the offer as failed. */
+  private originate(callId: string, channelId: string, req: OriginateRequest, who: string): void {
+    this.pbx.originate(req).catch((err: unknown) => {
+      this.logger.warn('could not ring', { callId, who, err });
+      void this.enqueue('originate-failed', () => this.closeOffer(channelId, 'failed'));
+    });
   }
 
   private async onMaxWait(callId: string): Promise<void> {
@@ -350,15 +358,13 @@ export class CallRouter {
     this.logger.info('call answered', { callId, via, userId: offer.userId, target: offer.target });
     this.events.emit('call.answered', { callId, userId: offer.userId, via, at });
     for (const o of this.calls.openOffers(callId)) await this.cancelOffer(o);
-    try {
+    // Most often a failure here means the caller hung up in the same instant; the hang-up event ends the call.
+    this.background('connect the answered call', callId, (async () => {
       await this.pbx.answer(call.callerChannelId);
       await this.pbx.createBridge(bridgeId);
       await this.pbx.addToBridge(bridgeId, [call.callerChannelId, channel.id]);
       await this.pbx.recordBridge(bridgeId, recordingName(callId), 'wav');
-    } catch (err) {
-      // Most often the caller hung up in the same instant; the hang-up event ends the call.
-      this.logger.warn('could not connect the answered call', { callId, err });
-    }
+    })());
   }
 
   private async onChannelGone(channelId: string, cause: number): Promise<void> {
@@ -397,14 +403,13 @@ export class CallRouter {
     if (outcome === 'abandoned' || outcome === 'unanswered') this.events.emit('callback.created', { callId, caller: call.callerNumber, reason: outcome, at });
     for (const o of open) {
       if (o.targetKind === 'operator' && o.userId !== null) this.releaseOperator(o.userId, callId, false);
-      await this.pbx.hangup(o.channelId).catch(() => undefined);
+      this.background('hang up an offer leg', callId, this.pbx.hangup(o.channelId));
     }
     if (call.answeredBy !== null && call.answeredVia === 'console') this.releaseOperator(call.answeredBy, callId, true);
     if (call.state === 'connected') {
-      await this.pbx.hangup(call.callerChannelId).catch(() => undefined);
-      if (call.answeredChannelId) await this.pbx.hangup(call.answeredChannelId).catch(() => undefined);
+      const legs = [call.callerChannelId, call.answeredChannelId].filter((x): x is string => Boolean(x));
       // Destroying the bridge finishes its recording; RecordingFinished fetches the file.
-      if (call.bridgeId) await this.pbx.destroyBridge(call.bridgeId).catch((err: unknown) => this.logger.warn('could not destroy bridge', { callId, err }));
+      this.background('release the call', callId, Promise.all(legs.map((l) => this.pbx.hangup(l))).then(() => (call.bridgeId ? this.pbx.destroyBridge(call.bridgeId) : undefined)));
     }
     await this.dispatch();
   }
@@ -417,26 +422,26 @@ export class CallRouter {
     const channelId = call.callerChannelId;
     const prompt = this.opts.unansweredPrompt ?? ['sound:im-sorry', 'sound:tt-allbusy', 'sound:goodbye'];
     const hangupLater = setTimeout(() => void this.pbx.hangup(channelId).catch(() => undefined), 15_000);
-    try {
-      await this.pbx.answer(channelId);
-      const playbackId = `${callId}-bye`;
-      const done = new Promise<void>((resolve) => this.playbacks.set(playbackId, resolve));
-      await this.pbx.play(channelId, playbackId, prompt, this.opts.promptLang ?? 'ru');
-      void done.then(() => {
-        clearTimeout(hangupLater);
-        return this.pbx.hangup(channelId).catch(() => undefined);
-      });
-    } catch (err) {
+    const playbackId = `${callId}-bye`;
+    const done = new Promise<void>((resolve) => this.playbacks.set(playbackId, resolve));
+    void (async () => {
+      try {
+        await this.pbx.answer(channelId);
+        await this.pbx.play(channelId, playbackId, prompt, this.opts.promptLang ?? 'ru');
+        await done;
+      } catch (err) {
+        this.logger.warn('could not play the goodbye prompt; hanging up', { callId, err });
+      }
       clearTimeout(hangupLater);
-      this.logger.warn('could not play the goodbye prompt; hanging up', { callId, err });
+      this.playbacks.delete(playbackId);
       await this.pbx.hangup(channelId).catch(() => undefined);
-    }
+    })();
   }
 
   private async cancelOffer(o: Offer): Promise<void> {
     if (!this.calls.endOffer(o.channelId, 'cancelled', this.now())) return;
     if (o.targetKind === 'operator' && o.userId !== null) this.releaseOperator(o.userId, o.callId, false);
-    await this.pbx.hangup(o.channelId).catch((err: unknown) => this.logger.warn('could not cancel offer leg', { channelId: o.channelId, err }));
+    this.background('cancel an offer leg', o.callId, this.pbx.hangup(o.channelId));
   }
 
   /** An offer that ended without an answer: free the operator, try the next. */
@@ -520,6 +525,12 @@ export class CallRouter {
   offerLost(channelId: string): Promise<void> {
     return this.closeOffer(channelId, 'lost');
   }
+}
+
+/** ARI times look like 2026-05-01T12:00:00.123+0300. */
+function parseAriTime(t: string): number | null {
+  const ms = Date.parse(t.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? null : ms;
 }
 
 function callerIdOf(call: CallRecord): string {

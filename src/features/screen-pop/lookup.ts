@@ -1,6 +1,7 @@
 // Caller lookup for the card: normalised number → contacts → accounts →
 // buildings → management companies, narrowed by the line's company, plus the
 // open requests at those accounts and addresses and the last calls from the number.
+import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import { isWithheld, normalizePhone } from '../../domain/phone.js';
 import type { CardAccount, CardCall } from '../../realtime/contract.js';
@@ -32,7 +33,7 @@ export class CallerLookup {
       .all(phone) as Row[];
     let visible = tenantIds ? rows.filter((r) => tenantIds.includes(r.tenant_id)) : rows;
     if (lineTenantId !== null && visible.some((r) => r.tenant_id === lineTenantId)) visible = visible.filter((r) => r.tenant_id === lineTenantId);
-    const phones = this.db.prepare('SELECT phone FROM account_phones WHERE account_id = ? ORDER BY phone').pluck();
+    const phones = stmt(this.db, 'SELECT phone FROM account_phones WHERE account_id = ? ORDER BY phone').pluck();
     return visible.map((r) => ({
       id: r.id,
       buildingId: r.building_id,
@@ -55,7 +56,7 @@ export class CallerLookup {
       )
       .get(accountNumber) as Row | undefined;
     if (!r || (tenantIds && !tenantIds.includes(r.tenant_id))) return null;
-    const phones = this.db.prepare('SELECT phone FROM account_phones WHERE account_id = ? ORDER BY phone').pluck().all(r.id) as string[];
+    const phones = stmt(this.db, 'SELECT phone FROM account_phones WHERE account_id = ? ORDER BY phone').pluck().all(r.id) as string[];
     return { id: r.id, buildingId: r.building_id, accountNumber: r.account_number, holderName: r.holder_name, address: r.address, flat: r.flat, tenant: { id: r.tenant_id, name: r.tenant_name }, phones, status: r.status };
   }
 

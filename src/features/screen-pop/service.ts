@@ -1,6 +1,7 @@
 // Screen pop: when a call is offered to someone, they get the card with the
 // caller's accounts, open requests and recent calls; then answered/ended.
 // A client that reconnects mid-call gets its current card again.
+import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import type { Logger } from '../../log.js';
 import { isWithheld } from '../../domain/phone.js';
@@ -90,7 +91,7 @@ export class ScreenPop {
     const user = this.auth.getUser(userId);
     if (!call || !user) return null;
     const line = call.lineId ? this.lines.get(call.lineId) : null;
-    const tenant = line?.tenantId ? (this.db.prepare('SELECT id, name FROM tenants WHERE id = ?').get(line.tenantId) as { id: number; name: string } | undefined) ?? null : null;
+    const tenant = line?.tenantId ? (stmt(this.db, 'SELECT id, name FROM tenants WHERE id = ?').get(line.tenantId) as { id: number; name: string } | undefined) ?? null : null;
     const anonymous = isWithheld(call.callerNumber);
     const accounts = this.lookup.accountsByPhone(call.callerNumber, user.tenantIds, line?.tenantId ?? null);
     const openTickets = this.tickets.openAt(accounts.map((a) => a.id), [...new Set(accounts.map((a) => a.buildingId))], user.tenantIds).map((t) => ({

@@ -1,5 +1,6 @@
 // Requests (заявки), minimal: register one from a call, list the open ones
 // at an account or address, close. Numbers run per company and year.
+import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import type { Clock } from '../../clock.js';
 
@@ -59,11 +60,11 @@ export class TicketService {
   constructor(private readonly db: Db, private readonly clock: Clock) {}
 
   categories(): TicketCategory[] {
-    return this.db.prepare('SELECT id, code, name, kind, deadline_minutes AS deadlineMinutes, source FROM ticket_categories WHERE active = 1 ORDER BY kind, id').all() as TicketCategory[];
+    return stmt(this.db, 'SELECT id, code, name, kind, deadline_minutes AS deadlineMinutes, source FROM ticket_categories WHERE active = 1 ORDER BY kind, id').all() as TicketCategory[];
   }
 
   category(id: number): TicketCategory | null {
-    return (this.db.prepare('SELECT id, code, name, kind, deadline_minutes AS deadlineMinutes, source FROM ticket_categories WHERE id = ?').get(id) as TicketCategory | undefined) ?? null;
+    return (stmt(this.db, 'SELECT id, code, name, kind, deadline_minutes AS deadlineMinutes, source FROM ticket_categories WHERE id = ?').get(id) as TicketCategory | undefined) ?? null;
   }
 
   /** Registers a ticket; the number and the links to its calls are written in one transaction. */
@@ -74,7 +75,7 @@ export class TicketService {
     const dueAt = cat.deadlineMinutes !== null ? new Date(now.getTime() + cat.deadlineMinutes * 60_000).toISOString() : null;
     const id = this.db.transaction(() => {
       const year = now.getUTCFullYear();
-      const last = this.db.prepare(`SELECT number FROM tickets WHERE tenant_id = ? AND number LIKE ? ORDER BY number DESC LIMIT 1`).pluck().get(t.tenantId, `${year}-%`) as string | undefined;
+      const last = stmt(this.db, `SELECT number FROM tickets WHERE tenant_id = ? AND number LIKE ? ORDER BY number DESC LIMIT 1`).pluck().get(t.tenantId, `${year}-%`) as string | undefined;
       const seq = last ? Number(last.split('-')[1]) + 1 : 1;
       const number = `${year}-${String(seq).padStart(6, '0')}`;
       const info = this.db
@@ -84,7 +85,7 @@ export class TicketService {
         )
         .run(number, t.tenantId, t.kind, t.categoryId, t.description, t.accountId, t.buildingId, t.flat, t.address, t.callerName, t.callerPhone, t.anonymousCallerId, t.createdBy, now.toISOString(), dueAt);
       const ticketId = Number(info.lastInsertRowid);
-      const link = this.db.prepare('INSERT OR IGNORE INTO ticket_calls (ticket_id, call_id) VALUES (?, ?)');
+      const link = stmt(this.db, 'INSERT OR IGNORE INTO ticket_calls (ticket_id, call_id) VALUES (?, ?)');
       for (const c of t.callIds) link.run(ticketId, c);
       return ticketId;
     })();
@@ -92,7 +93,7 @@ export class TicketService {
   }
 
   get(id: number): Ticket | null {
-    const row = this.db.prepare(`${select} WHERE t.id = ?`).get(id) as Row | undefined;
+    const row = stmt(this.db, `${select} WHERE t.id = ?`).get(id) as Row | undefined;
     return row ? this.toTicket(row) : null;
   }
 
@@ -115,7 +116,7 @@ export class TicketService {
       where.push('t.status = ?');
       args.push(q.status);
     }
-    const rows = this.db.prepare(`${select} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.created_at DESC, t.id DESC LIMIT ?`).all(...args, q.limit) as Row[];
+    const rows = stmt(this.db, `${select} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.created_at DESC, t.id DESC LIMIT ?`).all(...args, q.limit) as Row[];
     return rows.map((r) => this.toTicket(r));
   }
 
@@ -125,27 +126,27 @@ export class TicketService {
     const ph = (xs: number[]) => xs.map(() => '?').join(',');
     const conds = [accountIds.length ? `t.account_id IN (${ph(accountIds)})` : null, buildingIds.length ? `t.building_id IN (${ph(buildingIds)})` : null].filter(Boolean).join(' OR ');
     const scope = tenantIds ? (tenantIds.length ? ` AND t.tenant_id IN (${ph(tenantIds)})` : ' AND 0') : '';
-    const rows = this.db.prepare(`${select} WHERE t.status = 'open' AND (${conds})${scope} ORDER BY t.created_at DESC LIMIT ?`).all(...accountIds, ...buildingIds, ...(tenantIds ?? []), limit) as Row[];
+    const rows = stmt(this.db, `${select} WHERE t.status = 'open' AND (${conds})${scope} ORDER BY t.created_at DESC LIMIT ?`).all(...accountIds, ...buildingIds, ...(tenantIds ?? []), limit) as Row[];
     return rows.map((r) => this.toTicket(r));
   }
 
   close(id: number, by: number): Ticket | null {
-    this.db.prepare(`UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ? AND status = 'open'`).run(this.clock.now().toISOString(), by, id);
+    stmt(this.db, `UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ? AND status = 'open'`).run(this.clock.now().toISOString(), by, id);
     return this.get(id);
   }
 
   /** A new anonymous caller number for a call (idempotent per call). */
   anonymousFor(callId: string | null): { id: number; label: string } {
     if (callId) {
-      const existing = this.db.prepare('SELECT id FROM anonymous_callers WHERE call_id = ?').pluck().get(callId) as number | undefined;
+      const existing = stmt(this.db, 'SELECT id FROM anonymous_callers WHERE call_id = ?').pluck().get(callId) as number | undefined;
       if (existing) return { id: existing, label: anonymousLabel(existing) };
     }
-    const id = Number(this.db.prepare('INSERT INTO anonymous_callers (call_id, created_at) VALUES (?, ?)').run(callId, this.clock.now().toISOString()).lastInsertRowid);
+    const id = Number(stmt(this.db, 'INSERT INTO anonymous_callers (call_id, created_at) VALUES (?, ?)').run(callId, this.clock.now().toISOString()).lastInsertRowid);
     return { id, label: anonymousLabel(id) };
   }
 
   private toTicket(r: Row): Ticket {
-    const callIds = this.db.prepare('SELECT call_id FROM ticket_calls WHERE ticket_id = ? ORDER BY call_id').pluck().all(r.id) as string[];
+    const callIds = stmt(this.db, 'SELECT call_id FROM ticket_calls WHERE ticket_id = ? ORDER BY call_id').pluck().all(r.id) as string[];
     return {
       id: r.id,
       number: r.number,

@@ -16,7 +16,7 @@ const channelSchema = z.object({
 });
 
 const eventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('StasisStart'), channel: channelSchema, args: z.array(z.string()).default([]) }),
+  z.object({ type: z.literal('StasisStart'), channel: channelSchema, args: z.array(z.string()).default([]), timestamp: z.string().optional() }),
   z.object({ type: z.literal('StasisEnd'), channel: channelSchema }),
   z.object({ type: z.literal('ChannelStateChange'), channel: channelSchema }),
   z.object({ type: z.literal('ChannelDestroyed'), channel: channelSchema, cause: z.number().default(0), cause_txt: z.string().default('') }),
@@ -55,7 +55,7 @@ export function translateAriEvent(raw: unknown, logger: Logger): PbxEvent | null
   const e = parsed.data;
   switch (e.type) {
     case 'StasisStart':
-      return { type: 'channelEntered', channel: toPbxChannel(e.channel), args: e.args };
+      return { type: 'channelEntered', channel: toPbxChannel(e.channel), args: e.args, at: e.timestamp };
     case 'StasisEnd':
       return { type: 'channelLeft', channelId: e.channel.id };
     case 'ChannelStateChange':

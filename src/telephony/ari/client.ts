@@ -17,6 +17,8 @@ export interface AriClientOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   requestTimeoutMs?: number;
+  /** Receive every channel's events, not only ours (observers, benchmarks). */
+  subscribeAll?: boolean;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -100,7 +102,7 @@ export class AriClient {
     if (this.stopped) return;
     const u = new URL('/ari/events', this.opts.url.replace(/^http/, 'ws'));
     u.searchParams.set('app', this.opts.app);
-    u.searchParams.set('subscribeAll', 'false');
+    u.searchParams.set('subscribeAll', this.opts.subscribeAll ? 'true' : 'false');
     const ws = new WebSocket(u, { headers: { authorization: this.auth }, handshakeTimeout: 5000 });
     this.ws = ws;
     ws.on('open', () => {

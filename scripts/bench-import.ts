@@ -1,0 +1,55 @@
+// Benchmark: CSV import of 1,000,000 accounts into a fresh database, then
+// the idempotent re-import of the same file. Prints rows/s and peak memory
+// (process.memoryUsage().rss sampled every 50 ms, and VmHWM).
+//
+//   npm run bench:import -- [--accounts 1000000] [--seed 1] [--batch 5000]
+import { createReadStream, createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDb } from '../src/store/db.js';
+import { writeDemoCsv } from '../src/features/directory/demo-data.js';
+import { importAccounts, type ImportReport } from '../src/features/directory/import.js';
+
+const { values } = parseArgs({ options: { accounts: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '5000' } } });
+const accounts = Number(values.accounts);
+const dir = path.resolve(import.meta.dirname, '..', 'var', 'bench');
+const csv = path.join(dir, `accounts-${accounts}-${values.seed}.csv`);
+const dbFile = path.join(dir, 'import.sqlite');
+
+if (!existsSync(csv)) {
+  const t = performance.now();
+  await writeDemoCsv(createWriteStream(`${csv}.tmp`), { accounts, seed: Number(values.seed) });
+  const { renameSync } = await import('node:fs');
+  renameSync(`${csv}.tmp`, csv);
+  console.log(`generated ${csv} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+const size = statSync(csv).size;
+console.log(`CSV: ${accounts} rows, ${(size / 1048576).toFixed(0)} MB`);
+for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(f, { force: true });
+const db = openDb(dbFile);
+
+let peakRss = 0;
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+const vmHwm = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
+
+async function run(label: string): Promise<ImportReport> {
+  peakRss = process.memoryUsage().rss;
+  let lastLog = 0;
+  const t = performance.now();
+  const rep = await importAccounts(db, createReadStream(csv, { highWaterMark: 1 << 20 }), {
+    batchSize: Number(values.batch),
+    totalBytes: size,
+    onProgress: (p) => { if (p.rows - lastLog >= 200_000) { lastLog = p.rows; console.log(`  ${label}: ${p.rows} rows, ${((p.bytes / size) * 100).toFixed(0)}%`); } },
+  });
+  const sec = (performance.now() - t) / 1000;
+  const summary = { ...rep, errors: rep.errors.length };
+  console.log(`${label}: ${JSON.stringify(summary)}`);
+  console.log(`${label}: ${(rep.total / sec).toFixed(0)} rows/s (${sec.toFixed(1)} s), peak RSS ${(peakRss / 1048576).toFixed(0)} MB, VmHWM ${vmHwm().toFixed(0)} MB`);
+  return rep;
+}
+
+await run('import   ');
+await run('re-import');
+clearInterval(sampler);
+console.log(`database: ${(statSync(dbFile).size / 1048576).toFixed(0)} MB`);
+db.close();

@@ -1,0 +1,67 @@
+// Benchmark: time from a call reaching Asterisk (the carrier's INVITE is
+// sent) to `call.offered` received by the operator's socket.io client,
+// p50/p95/p99, with 1 and with 20 calls arriving at once.
+//
+//   npm run bench:screen-pop -- [--concurrency 1,20] [--rounds 10]
+//
+// Operators are desk phones on the simulator that never answer (the card is
+// what is measured); each call is hung up after its card arrived.
+import { parseArgs } from 'node:util';
+import { io, type Socket } from 'socket.io-client';
+import type { CallCard, ServerToClientEvents } from '../src/realtime/contract.js';
+import { percentile, procStats, startBenchRig } from './lib/bench-rig.js';
+
+const { values } = parseArgs({ options: { concurrency: { type: 'string', default: '1,20' }, rounds: { type: 'string', default: '10' } } });
+const levels = values.concurrency.split(',').map(Number);
+const rounds = Number(values.rounds);
+const maxConc = Math.max(...levels);
+
+const rig = await startBenchRig({ operators: maxConc });
+const sockets: Socket<ServerToClientEvents>[] = [];
+try {
+  const cards = new Map<string, number>(); // caller number → when its card arrived
+  for (const op of rig.operators) {
+    const s: Socket<ServerToClientEvents> = io(rig.pult.url, { auth: { token: op.token }, transports: ['websocket'] });
+    s.on('call.offered', (card: CallCard) => cards.set(card.caller, Date.now()));
+    sockets.push(s);
+  }
+  await Promise.all(sockets.map((s) => (s.connected ? null : new Promise((r) => s.once('connect', () => r(null))))));
+  rig.sim.on('*', { action: 'ignore' });
+  console.log(`${rig.operators.length} operators with sockets; ${rounds} rounds per level`);
+  console.log('"PBX" = from the channel creation on the PBX (Asterisk timestamp); "carrier" = from the simulator sending the call');
+  console.log('concurrent | calls | PBX → card p50 ms | p95 | p99 | max | carrier → card p50 | p95 | missing | pult rss MB');
+  let n = 0;
+  for (const conc of levels) {
+    const delays: number[] = [];
+    const fromCarrier: number[] = [];
+    let missing = 0;
+    for (let round = 0; round < rounds; round++) {
+      const placed = await Promise.all(
+        Array.from({ length: conc }, async () => {
+          const caller = `7915${String(++n).padStart(7, '0')}`;
+          const at = Date.now();
+          const id = await rig.sim.call('74950000001', caller);
+          return { caller, at, id };
+        }),
+      );
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && placed.some((p) => !cards.has(p.caller))) await new Promise((r) => setTimeout(r, 5));
+      for (const p of placed) {
+        const got = cards.get(p.caller);
+        const atPbx = rig.pbxArrivals.get(p.caller);
+        if (got === undefined || atPbx === undefined) missing++;
+        else {
+          delays.push(got - atPbx);
+          fromCarrier.push(got - p.at);
+        }
+      }
+      await Promise.all(placed.map((p) => rig.sim.hangup(p.id)));
+      await new Promise((r) => setTimeout(r, 700)); // operators back to available
+    }
+    const f = (x: number) => x.toFixed(1);
+    console.log([conc, delays.length + missing, f(percentile(delays, 50)), f(percentile(delays, 95)), f(percentile(delays, 99)), f(Math.max(...delays)), f(percentile(fromCarrier, 50)), f(percentile(fromCarrier, 95)), missing, procStats(rig.pult.proc.pid!).rssMb.toFixed(0)].join(' | '));
+  }
+} finally {
+  for (const s of sockets) s.close();
+  await rig.stop();
+}

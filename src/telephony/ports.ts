@@ -23,9 +23,7 @@ export interface PbxBridge {
 export type PbxEvent =
   | { type: 'channelEntered'; channel: PbxChannel; args: string[]; /** when the PBX emitted it */ at?: string }
   | { type: 'channelLeft'; channelId: string }
-  | { type: 'channelStateChanged'; channel: PbxChannel }
   | { type: 'channelDestroyed'; channelId: string; cause: number; causeText: string }
-  | { type: 'dialResult'; channelId: string; status: string }
   | { type: 'recordingFinished'; name: string; durationSec: number | null }
   | { type: 'recordingFailed'; name: string; cause: string }
   | { type: 'playbackFinished'; playbackId: string };

@@ -10,6 +10,13 @@ export function hashPassword(password: string): string {
   return ['scrypt', N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
+/** hashPassword off the main thread, for requests (an admin creating a user). */
+export async function hashPasswordAsync(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await new Promise<Buffer>((resolve, reject) => scrypt(password, salt, KEYLEN, { N, r: R, p: P }, (err, key) => (err ? reject(err) : resolve(key))));
+  return ['scrypt', N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
 /**
  * Checks a password off the main thread (libuv's pool): a login must not
  * stall call routing for the ~50 ms scrypt takes. Constant-time compare.

@@ -26,11 +26,10 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export class AuthService {
   constructor(private readonly db: Db, private readonly clock: Clock, private readonly ttlHours: number) {}
 
-  createUser(input: { login: string; password: string; role: Role; fullName: string; mobileNumber?: string | null; tenantIds?: number[] }): User {
+  createUser(input: { login: string; password: string; passwordHash?: string; role: Role; fullName: string; mobileNumber?: string | null; tenantIds?: number[] }): User {
     const id = this.db.transaction(() => {
-      const info = this.db
-        .prepare('INSERT INTO users (login, password_hash, role, full_name, mobile_number, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(input.login, hashPassword(input.password), input.role, input.fullName, input.mobileNumber ?? null, this.clock.now().toISOString());
+      const info = stmt(this.db, 'INSERT INTO users (login, password_hash, role, full_name, mobile_number, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(input.login, input.passwordHash ?? hashPassword(input.password), input.role, input.fullName, input.mobileNumber ?? null, this.clock.now().toISOString());
       const userId = Number(info.lastInsertRowid);
       const link = stmt(this.db, 'INSERT INTO user_tenants (user_id, tenant_id) VALUES (?, ?)');
       for (const t of input.tenantIds ?? []) link.run(userId, t);
@@ -64,8 +63,7 @@ export class AuthService {
   }
 
   authenticate(token: string): User | null {
-    const row = this.db
-      .prepare('SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?')
+    const row = stmt(this.db, 'SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?')
       .get(sha256(token), this.clock.now().toISOString()) as UserRow | undefined;
     return row ? this.toUser(row) : null;
   }

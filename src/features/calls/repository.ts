@@ -68,8 +68,7 @@ export class CallRepository {
   constructor(private readonly db: Db) {}
 
   create(c: { id: string; lineId: number | null; did: string; callerNumber: string; callerName: string | null; callerChannelId: string; arrivedAt: string }): CallRecord {
-    this.db
-      .prepare(`INSERT INTO calls (id, line_id, did, caller_number, caller_name, caller_channel_id, state, arrived_at) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?)`)
+    stmt(this.db, `INSERT INTO calls (id, line_id, did, caller_number, caller_name, caller_channel_id, state, arrived_at) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?)`)
       .run(c.id, c.lineId, c.did, c.callerNumber, c.callerName, c.callerChannelId, c.arrivedAt);
     return this.get(c.id)!;
   }
@@ -106,8 +105,7 @@ export class CallRepository {
   }
 
   addOffer(o: { callId: string; channelId: string; targetKind: 'operator' | 'mobile'; userId: number | null; target: string; offeredAt: string }): void {
-    this.db
-      .prepare('INSERT INTO call_offers (call_id, channel_id, target_kind, user_id, target, offered_at) VALUES (?, ?, ?, ?, ?, ?)')
+    stmt(this.db, 'INSERT INTO call_offers (call_id, channel_id, target_kind, user_id, target, offered_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(o.callId, o.channelId, o.targetKind, o.userId, o.target, o.offeredAt);
   }
 
@@ -136,8 +134,7 @@ export class CallRepository {
   connect(callId: string, a: { bridgeId: string; answeredAt: string; answeredBy: number | null; answeredVia: 'console' | 'mobile'; answeredChannelId: string; answeredNumber: string }): boolean {
     return this.db.transaction(() => {
       const ok =
-        this.db
-          .prepare(
+        stmt(this.db, 
             `UPDATE calls SET state = 'connected', bridge_id = ?, answered_at = ?, answered_by = ?, answered_via = ?, answered_channel_id = ?, answered_number = ?
              WHERE id = ? AND state IN ('waiting', 'overflow')`,
           )
@@ -157,13 +154,11 @@ export class CallRepository {
       if (!call || call.state === 'ended') return false;
       const waitSec = secondsBetween(call.arrivedAt, call.answeredAt ?? e.endedAt);
       const talkSec = call.answeredAt ? secondsBetween(call.answeredAt, e.endedAt) : null;
-      this.db
-        .prepare(`UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, end_reason = ?, wait_sec = ?, talk_sec = ? WHERE id = ? AND state <> 'ended'`)
+      stmt(this.db, `UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, end_reason = ?, wait_sec = ?, talk_sec = ? WHERE id = ? AND state <> 'ended'`)
         .run(e.endedAt, e.outcome, e.endReason, Math.max(0, waitSec), talkSec === null ? null : Math.max(0, talkSec), callId);
       stmt(this.db, `UPDATE call_offers SET ended_at = ?, result = 'cancelled' WHERE call_id = ? AND ended_at IS NULL`).run(e.endedAt, callId);
       if (e.outcome === 'abandoned' || e.outcome === 'unanswered') {
-        this.db
-          .prepare('INSERT OR IGNORE INTO callback_tasks (call_id, caller_number, line_id, reason, created_at) VALUES (?, ?, ?, ?, ?)')
+        stmt(this.db, 'INSERT OR IGNORE INTO callback_tasks (call_id, caller_number, line_id, reason, created_at) VALUES (?, ?, ?, ?, ?)')
           .run(callId, call.callerNumber, call.lineId, e.outcome, e.endedAt);
       }
       return true;
@@ -188,8 +183,7 @@ export class CallRepository {
   }
 
   recordingStored(pbxName: string, r: { filePath: string; sizeBytes: number; durationSec: number; at: string }): void {
-    this.db
-      .prepare(`UPDATE recordings SET state = 'stored', file_path = ?, size_bytes = ?, duration_sec = ?, stored_at = ?, error = NULL WHERE pbx_name = ?`)
+    stmt(this.db, `UPDATE recordings SET state = 'stored', file_path = ?, size_bytes = ?, duration_sec = ?, stored_at = ?, error = NULL WHERE pbx_name = ?`)
       .run(r.filePath, r.sizeBytes, r.durationSec, r.at, pbxName);
   }
 

@@ -35,12 +35,14 @@ interface LineRow {
 export type NewLine = Omit<Line, 'id'>;
 
 export class LineRepository {
+  /** Lines change rarely and only through this class: read them once. */
+  private cache = new Map<number, Line>();
+
   constructor(private readonly db: Db) {}
 
   create(l: NewLine): Line {
     const id = this.db.transaction(() => {
-      const info = this.db
-        .prepare(
+      const info = stmt(this.db, 
           `INSERT INTO lines (name, tenant_id, ring_timeout_sec, overflow_after_sec, overflow_group_id, max_wait_sec, sl_threshold_sec, wait_treatment, working_hours, is_default)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -50,12 +52,17 @@ export class LineRepository {
       for (const d of l.dids) did.run(d, lineId);
       return lineId;
     })();
+    this.cache.clear();
     return this.get(id)!;
   }
 
   get(id: number): Line | null {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
     const row = stmt(this.db, 'SELECT * FROM lines WHERE id = ?').get(id) as LineRow | undefined;
-    return row ? this.toLine(row) : null;
+    const line = row ? this.toLine(row) : null;
+    if (line) this.cache.set(id, line);
+    return line;
   }
 
   list(): Line[] {

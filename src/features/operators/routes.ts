@@ -5,6 +5,7 @@ import { ApiError, forbidden, notFound, parse } from '../../http/errors.js';
 import type { Logger } from '../../log.js';
 import type { PbxPort } from '../../telephony/ports.js';
 import type { AuthService } from '../auth/service.js';
+import { hashPasswordAsync } from '../auth/passwords.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import type { OperatorService } from './service.js';
 
@@ -35,7 +36,8 @@ export function operatorRoutes(auth: AuthService, operators: OperatorService, pb
     const b = parse(createBody, req.body);
     if (auth.findByLogin(b.login)) throw new ApiError(409, 'conflict', `login ${b.login} is taken`);
     if (operators.list().some((o) => o.extension === b.extension)) throw new ApiError(409, 'conflict', `extension ${b.extension} is taken`);
-    const user = auth.createUser({ login: b.login, password: b.password, role: 'operator', fullName: b.fullName, tenantIds: b.tenantIds });
+    const passwordHash = await hashPasswordAsync(b.password);
+    const user = auth.createUser({ login: b.login, password: b.password, passwordHash, role: 'operator', fullName: b.fullName, tenantIds: b.tenantIds });
     const op = operators.create(user.id, { extension: b.extension, deviceKind: b.deviceKind, staticContact: b.staticContact ?? null });
     // Asterisk learns of the operator at once; if it is not connected, the next resync pushes it.
     let provisioned = false;

@@ -42,8 +42,7 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
 
   create(userId: number, input: { extension: string; deviceKind: 'webrtc' | 'sip'; staticContact?: string | null; sipPassword?: string }): Operator {
     const now = this.clock.now().toISOString();
-    this.db
-      .prepare('INSERT INTO operators (user_id, extension, sip_password, device_kind, static_contact, state_since, idle_since) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    stmt(this.db, 'INSERT INTO operators (user_id, extension, sip_password, device_kind, static_contact, state_since, idle_since) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(userId, input.extension, input.sipPassword ?? randomBytes(12).toString('base64url'), input.deviceKind, input.staticContact ?? null, now, now);
     return this.mustGet(userId);
   }
@@ -87,8 +86,7 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
   /** How many operators serving this company (null = any) are logged in (any presence but offline). */
   loggedInCount(tenantId: number | null = null): number {
     if (tenantId === null) return stmt(this.db, "SELECT count(*) FROM operators WHERE presence <> 'offline'").pluck().get() as number;
-    return this.db
-      .prepare("SELECT count(*) FROM operators o JOIN user_tenants ut ON ut.user_id = o.user_id WHERE o.presence <> 'offline' AND ut.tenant_id = ?")
+    return stmt(this.db, "SELECT count(*) FROM operators o JOIN user_tenants ut ON ut.user_id = o.user_id WHERE o.presence <> 'offline' AND ut.tenant_id = ?")
       .pluck()
       .get(tenantId) as number;
   }
@@ -96,8 +94,7 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
   setPresence(userId: number, presence: Presence, pauseReason: string | null = null): Operator {
     const now = this.clock.now().toISOString();
     const before = this.mustGet(userId);
-    this.db
-      .prepare(
+    stmt(this.db, 
         `UPDATE operators SET presence = ?, pause_reason = ?,
            idle_since = CASE WHEN ? = 'available' AND presence <> 'available' THEN ? ELSE idle_since END
          WHERE user_id = ?`,
@@ -109,8 +106,7 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
   setActivity(userId: number, activity: Activity, callId: string | null, wrapupUntil: string | null = null): Operator {
     const now = this.clock.now().toISOString();
     const before = this.mustGet(userId);
-    this.db
-      .prepare(
+    stmt(this.db, 
         `UPDATE operators SET activity = ?, activity_call_id = ?, wrapup_until = ?,
            idle_since = CASE WHEN ? = 'idle' AND activity <> 'idle' THEN ? ELSE idle_since END
          WHERE user_id = ?`,

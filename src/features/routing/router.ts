@@ -15,7 +15,7 @@ import type { OriginateRequest, PbxChannel, PbxEvent, PbxPort } from '../../tele
 import type { CallEvents } from '../../telephony/events.js';
 import type { CallOutcome, CallRecord, CallRepository, Offer } from '../calls/repository.js';
 import type { Line, LineRepository } from '../lines/repository.js';
-import type { OperatorService } from '../operators/service.js';
+import type { Operator, OperatorService } from '../operators/service.js';
 import type { RecordingService } from '../recordings/service.js';
 import type { Db } from '../../store/db.js';
 
@@ -62,7 +62,10 @@ export class CallRouter {
     private readonly logger: Logger,
     private readonly opts: RouterOptions,
   ) {
-    pbx.onEvent((e) => void this.enqueue(`pbx:${e.type}`, () => this.handle(e)));
+    pbx.onEvent((e) => {
+      const receivedAt = Date.now();
+      void this.enqueue(`pbx:${e.type}`, () => this.handle(e, receivedAt));
+    });
     operators.on('changed', (op) => {
       if (op.state === 'available') void this.enqueue('operator-available', () => this.dispatch());
     });
@@ -101,11 +104,11 @@ export class CallRouter {
 
   // ---- PBX events ---------------------------------------------------------
 
-  async handle(e: PbxEvent): Promise<void> {
+  async handle(e: PbxEvent, receivedAt = Date.now()): Promise<void> {
     switch (e.type) {
       case 'channelEntered': {
         const [kind, ...rest] = e.args;
-        if (kind === 'inbound') return this.onInbound(e.channel, rest[0] ?? '', undefined, e.at);
+        if (kind === 'inbound') return this.onInbound(e.channel, rest[0] ?? '', undefined, { emittedAt: e.at, receivedAt });
         if (kind === 'offer') return this.onOfferAnswered(e.channel, rest[0] ?? '');
         this.logger.warn('channel entered the app with unknown arguments; hanging up', { channelId: e.channel.id, args: e.args });
         return this.pbx.hangup(e.channel.id);
@@ -137,7 +140,7 @@ export class CallRouter {
     }
   }
 
-  async onInbound(channel: PbxChannel, did: string, arrivedAt = this.now(), pbxEventAt?: string): Promise<void> {
+  async onInbound(channel: PbxChannel, did: string, arrivedAt = this.now(), timing?: { emittedAt?: string; receivedAt: number }): Promise<void> {
     if (this.calls.byCallerChannel(channel.id)) return; // already ours (replay or resync)
     let line = this.lines.findByDid(did);
     if (!line) {
@@ -154,13 +157,14 @@ export class CallRouter {
       callerChannelId: channel.id,
       arrivedAt,
     });
-    // Latency diagnostics: channel created → PBX emitted StasisStart → we process it.
+    // Latency diagnostics: channel created → PBX emitted StasisStart → we received it → we process it.
     const created = parseAriTime(channel.creationTime);
-    const emitted = pbxEventAt ? parseAriTime(pbxEventAt) : null;
+    const emitted = timing?.emittedAt ? parseAriTime(timing.emittedAt) : null;
     this.logger.info('call arrived', {
       callId, did, caller: call.callerNumber, line: line?.name ?? null,
       pbxMs: created !== null && emitted !== null ? emitted - created : null,
-      queueMs: emitted !== null ? this.clock.now().getTime() - emitted : null,
+      transportMs: emitted !== null && timing ? timing.receivedAt - emitted : null,
+      queueMs: timing ? Date.now() - timing.receivedAt : null,
     });
     this.events.emit('call.arrived', { callId, lineId: call.lineId, did: call.did, caller: call.callerNumber, at: arrivedAt });
     this.treatWaiting(call, line);
@@ -218,13 +222,18 @@ export class CallRouter {
     if (waiting.length === 0) return;
     const nowMs = this.clock.now().getTime();
     let nextRetry = Infinity;
+    // Read once per round: who is free, how many are logged in per company.
+    let free: Operator[] | null = null;
+    const loggedIn = new Map<number | null, number>();
     for (const call of waiting) {
+      if (this.calls.openOffers(call.id).length > 0) continue; // already ringing someone
       const tenantId = call.lineId ? (this.lines.get(call.lineId)?.tenantId ?? null) : null;
-      if (this.operators.loggedInCount(tenantId) === 0) {
+      let count = loggedIn.get(tenantId);
+      if (count === undefined) loggedIn.set(tenantId, (count = this.operators.loggedInCount(tenantId)));
+      if (count === 0) {
         await this.startOverflow(call.id, 'no-operators');
         continue;
       }
-      if (this.calls.openOffers(call.id).length > 0) continue; // already ringing someone
       const cool = this.cooldown.get(call.id) ?? new Map<number, number>();
       const excluded = new Set<number>();
       for (const [userId, until] of cool) {
@@ -232,10 +241,12 @@ export class CallRouter {
         excluded.add(userId);
         nextRetry = Math.min(nextRetry, until);
       }
+      free ??= this.operators.takingCalls();
       // Only operators who work for the line's management company.
-      const serving = this.operators.takingCalls().filter((o) => tenantId === null || o.tenantIds.includes(tenantId));
+      const serving = free.filter((o) => tenantId === null || o.tenantIds.includes(tenantId));
       const pick = pickLongestIdle(serving.map((o) => ({ userId: o.userId, idleSince: o.idleSince })), excluded);
       if (!pick) continue;
+      free = free.filter((o) => o.userId !== pick.userId);
       await this.offerToOperator(call, pick.userId);
     }
     if (nextRetry !== Infinity) this.scheduleDispatch(nextRetry - nowMs);

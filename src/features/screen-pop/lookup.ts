@@ -24,8 +24,7 @@ export class CallerLookup {
     if (isWithheld(raw)) return [];
     const phone = normalizePhone(raw);
     if (!phone) return [];
-    const rows = this.db
-      .prepare(
+    const rows = stmt(this.db, 
         `SELECT a.id, a.account_number, a.holder_name, a.flat, a.status, a.building_id, b.address, t.id AS tenant_id, t.name AS tenant_name
          FROM account_phones p JOIN accounts a ON a.id = p.account_id JOIN buildings b ON b.id = a.building_id JOIN tenants t ON t.id = a.tenant_id
          WHERE p.phone = ? ORDER BY a.status, a.account_number LIMIT 50`,
@@ -49,8 +48,7 @@ export class CallerLookup {
 
   /** Account by number within scope, with its ids (for registering a ticket). */
   accountByNumber(accountNumber: string, tenantIds: number[] | null): FoundAccount | null {
-    const r = this.db
-      .prepare(
+    const r = stmt(this.db, 
         `SELECT a.id, a.account_number, a.holder_name, a.flat, a.status, a.building_id, b.address, t.id AS tenant_id, t.name AS tenant_name
          FROM accounts a JOIN buildings b ON b.id = a.building_id JOIN tenants t ON t.id = a.tenant_id WHERE a.account_number = ?`,
       )
@@ -65,8 +63,7 @@ export class CallerLookup {
     if (isWithheld(raw)) return [];
     const variants = [...new Set([raw, normalizePhone(raw) ?? raw])];
     const scope = visibleLineIds ? (visibleLineIds.length ? ` AND c.line_id IN (${visibleLineIds.map(() => '?').join(',')})` : ' AND 0') : '';
-    return this.db
-      .prepare(
+    return stmt(this.db, 
         `SELECT c.id, c.arrived_at AS arrivedAt, c.outcome, c.answered_via AS answeredVia, c.talk_sec AS talkSec, l.name AS line
          FROM calls c LEFT JOIN lines l ON l.id = c.line_id
          WHERE c.caller_number IN (${variants.map(() => '?').join(',')}) AND c.id <> ?${scope}

@@ -69,8 +69,7 @@ export class ScreenPop {
   onConnect(socket: RealtimeSocket): void {
     const send = () =>
       this.safely('resend', () => {
-        const active = this.db
-          .prepare(
+        const active = stmt(this.db, 
             `SELECT o.call_id AS callId, o.target_kind AS kind, o.offered_at AS offeredAt, c.state, c.answered_channel_id = o.channel_id AS mine
              FROM call_offers o JOIN calls c ON c.id = o.call_id
              WHERE o.user_id = ? AND c.state <> 'ended' AND (o.ended_at IS NULL OR c.answered_channel_id = o.channel_id)

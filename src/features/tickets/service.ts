@@ -78,8 +78,7 @@ export class TicketService {
       const last = stmt(this.db, `SELECT number FROM tickets WHERE tenant_id = ? AND number LIKE ? ORDER BY number DESC LIMIT 1`).pluck().get(t.tenantId, `${year}-%`) as string | undefined;
       const seq = last ? Number(last.split('-')[1]) + 1 : 1;
       const number = `${year}-${String(seq).padStart(6, '0')}`;
-      const info = this.db
-        .prepare(
+      const info = stmt(this.db, 
           `INSERT INTO tickets (number, tenant_id, kind, category_id, description, account_id, building_id, flat, address, caller_name, caller_phone, anonymous_caller_id, created_by, created_at, due_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )

@@ -1,8 +1,9 @@
-// A thin Asterisk REST Interface client: REST over fetch, events over one
+// A thin Asterisk REST Interface client: REST over node:http (keep-alive), events over one
 // WebSocket that reconnects with backoff forever. It replaces the npm
 // `ari-client` (last release 2019, built on the deprecated `request`, gives
 // up reconnecting after about a minute): this one is ~150 lines we own, and
 // the resync after a reconnect lives in the adapter where it belongs.
+import http from 'node:http';
 import WebSocket from 'ws';
 import type { Logger } from '../../log.js';
 import { PbxCommandError } from '../ports.js';
@@ -32,6 +33,8 @@ export class AriClient {
   private stateHandlers: ((up: boolean) => void)[] = [];
   private up = false;
   private readonly auth: string;
+  /** Keep-alive connections: most commands are small and come in bursts. */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
   constructor(private readonly opts: AriClientOptions) {
     this.auth = 'Basic ' + Buffer.from(`${opts.user}:${opts.password}`).toString('base64');
@@ -66,36 +69,51 @@ export class AriClient {
       });
     }
     this.setUp(false);
+    this.agent.destroy();
   }
 
   async request<T = unknown>(method: string, path: string, query: Query = {}, body?: unknown): Promise<T> {
     const u = new URL(`/ari${path}`, this.opts.url);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, String(v));
-    let res: Response;
+    const payload = body !== undefined ? Buffer.from(JSON.stringify(body)) : null;
+    let res: { status: number; type: string; data: Buffer };
     try {
-      res = await fetch(u, {
-        method,
-        headers: { authorization: this.auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 10_000),
+      res = await new Promise((resolve, reject) => {
+        const req = http.request(
+          u,
+          {
+            method,
+            agent: this.agent,
+            headers: { authorization: this.auth, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
+            timeout: this.opts.requestTimeoutMs ?? 10_000,
+          },
+          (r) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, type: String(r.headers['content-type'] ?? ''), data: Buffer.concat(chunks) }));
+            r.on('error', reject);
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error('timed out')));
+        req.on('error', reject);
+        req.end(payload ?? undefined);
       });
     } catch (err) {
       throw new PbxCommandError(`ARI ${method} ${path}: ${(err as Error).message}`, null);
     }
-    if (!res.ok) {
-      const text = await res.text().catch(() => '');
+    if (res.status < 200 || res.status >= 300) {
+      const text = res.data.toString('utf8');
       let detail = text;
       try {
-        detail = (JSON.parse(text) as { message?: string }).message ?? text;
+        detail = (JSON.parse(text) as { message?: string; error?: string }).message ?? text;
       } catch {
         /* not JSON */
       }
       throw new PbxCommandError(`ARI ${method} ${path} → ${res.status} ${detail}`.trim(), res.status);
     }
-    if (res.status === 204) return undefined as T;
-    const type = res.headers.get('content-type') ?? '';
-    if (type.includes('application/json')) return (await res.json()) as T;
-    return Buffer.from(await res.arrayBuffer()) as T;
+    if (res.status === 204 || res.data.length === 0) return undefined as T;
+    if (res.type.includes('application/json')) return JSON.parse(res.data.toString('utf8')) as T;
+    return res.data as T;
   }
 
   private connect(): void {

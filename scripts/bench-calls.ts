@@ -22,6 +22,7 @@ const { pult, sim, admin } = rig;
 try {
   sim.on('*', { action: 'answer', afterMs: 200, tone: 'tone:1000' });
   console.log(`operators: ${opCount} desk phones answering after 200 ms; talk ${talkMs / 1000} s; ${rounds} rounds per step`);
+  console.log('ring = from the call\'s channel created on the PBX to the INVITE reaching the operator\'s phone');
   console.log('concurrent | calls | calls/s | ring p50 ms | p95 | p99 | lost | pult cpu % | pult rss MB');
 
   let placedTotal = 0;
@@ -31,17 +32,20 @@ try {
     const ringDelays: number[] = [];
     let placed = 0;
     for (let round = 0; round < rounds; round++) {
-      const legs: { id: string; at: number }[] = [];
-      const seenIncoming = new Set([...sim.channels.values()].filter((c) => c.role === 'incoming').map((c) => c.id));
-      for (let i = 0; i < conc; i++) {
-        const at = Date.now();
-        legs.push({ id: await sim.call('74950000001', `7916${String(placedTotal + placed).padStart(7, '0')}`), at });
-        placed++;
+      // A burst: N callers dial at once.
+      const legs = await Promise.all(
+        Array.from({ length: conc }, async () => {
+          const caller = `7916${String(placedTotal + placed++).padStart(7, '0')}`;
+          return { caller, id: await sim.call('74950000001', caller) };
+        }),
+      );
+      const ringing = (caller: string) => [...sim.channels.values()].find((c) => c.role === 'incoming' && c.callerNumber === caller);
+      await sim.until(() => legs.every((l) => ringing(l.caller)), 30_000, `${conc} operator phones ringing`);
+      // Arrival = the call's channel created on the PBX; ringing = the INVITE reached the operator's phone.
+      for (const l of legs) {
+        const arrived = rig.pbxArrivals.get(l.caller);
+        if (arrived !== undefined) ringDelays.push(ringing(l.caller)!.createdAt - arrived);
       }
-      // Each caller's arrival → the first desk phone ringing for it (matched in order of arrival).
-      await sim.until(() => [...sim.channels.values()].filter((c) => c.role === 'incoming' && !seenIncoming.has(c.id)).length >= conc, 30_000, `${conc} operator phones ringing`);
-      const rings = [...sim.channels.values()].filter((c) => c.role === 'incoming' && !seenIncoming.has(c.id)).sort((a, b) => a.createdAt - b.createdAt);
-      legs.forEach((l, i) => ringDelays.push(rings[i]!.createdAt - l.at));
       await new Promise((r) => setTimeout(r, talkMs));
       await Promise.all(legs.map((l) => sim.hangup(l.id)));
       await sim.until(() => legs.every((l) => sim.channels.get(l.id)?.endedAt), 20_000, 'callers hung up');

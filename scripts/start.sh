@@ -8,6 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PULT_STATE_DIR="${PULT_STATE_DIR:-$PWD/var}"
 
 bash scripts/ensure-deps.sh
+npm run ui:build --silent
 bash scripts/asterisk/build.sh
 bash scripts/asterisk/pbx.sh start
 bash scripts/asterisk/sim.sh start

@@ -7,5 +7,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
 echo "[pult] typecheck"; npx tsc --noEmit
 echo "[pult] lint"; npx eslint .
+echo "[pult] build the browser UI"; npm run ui:build --silent
 echo "[pult] unit and integration tests"
 npx vitest run "$@"

@@ -98,8 +98,9 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const app = createHttpApp({
     logger,
     publicRoutes: [healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth)],
+    uiDir: config.PULT_UI_DIR,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), callRoutes(calls, lines), operatorRoutes(auth, operators, pbx, logger), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory)],
+    routes: [authRoutes(auth), callRoutes(calls, lines), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory)],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

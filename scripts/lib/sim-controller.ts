@@ -14,6 +14,8 @@ export interface SimChannelInfo {
   id: string;
   role: 'caller' | 'incoming';
   exten: string;
+  /** The caller id the call arrived with (incoming calls). */
+  callerNumber: string;
   createdAt: number;
   answeredAt: number | null;
   endedAt: number | null;
@@ -51,7 +53,7 @@ export class SimController {
   /** Places a call from `caller` to the PBX's DID; the caller plays `tone` once answered. */
   async call(did: string, caller: string, tone = 'tone:440'): Promise<string> {
     const id = `sim-${process.pid}-${Date.now()}-${++this.seq}`;
-    this.channels.set(id, { id, role: 'caller', exten: did, createdAt: Date.now(), answeredAt: null, endedAt: null });
+    this.channels.set(id, { id, role: 'caller', exten: did, callerNumber: caller, createdAt: Date.now(), answeredAt: null, endedAt: null });
     this.tones.set(id, tone);
     await this.ari.request('POST', `/channels/${id}`, { endpoint: `PJSIP/${did}@pbx`, app: 'sim', appArgs: 'caller', callerId: caller, timeout: 600 });
     return id;
@@ -106,7 +108,7 @@ export class SimController {
 
   private async onEvent(e: Record<string, unknown>): Promise<void> {
     const type = e.type as string;
-    const channel = e.channel as { id: string; dialplan?: { exten?: string } } | undefined;
+    const channel = e.channel as { id: string; caller?: { number?: string } } | undefined;
     if (type === 'StasisStart' && channel) {
       const args = (e.args as string[]) ?? [];
       if (args[0] === 'caller') {
@@ -115,7 +117,7 @@ export class SimController {
         await this.play(channel.id, this.tones.get(channel.id) ?? 'tone:440');
       } else if (args[0] === 'incoming') {
         const exten = args[1] ?? '';
-        this.channels.set(channel.id, { id: channel.id, role: 'incoming', exten, createdAt: Date.now(), answeredAt: null, endedAt: null });
+        this.channels.set(channel.id, { id: channel.id, role: 'incoming', exten, callerNumber: channel.caller?.number ?? '', createdAt: Date.now(), answeredAt: null, endedAt: null });
         await this.treat(channel.id, this.policies.get(exten) ?? this.defaultPolicy);
       }
     } else if ((type === 'ChannelDestroyed' || type === 'StasisEnd') && channel) {

@@ -3,8 +3,9 @@
 import express, { type Router } from 'express';
 import type { Logger } from '../log.js';
 import { errorHandler, unknownRoute } from './errors.js';
+import { uiRoutes } from './ui.js';
 
-export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authenticate: express.RequestHandler; routes: Router[] }): express.Express {
+export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authenticate: express.RequestHandler; routes: Router[]; uiDir?: string }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -18,6 +19,7 @@ export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authe
   app.use('/api', o.authenticate);
   for (const r of o.routes) app.use(r);
   app.use('/api', unknownRoute);
+  if (o.uiDir) app.use(uiRoutes(o.uiDir));
   app.use(errorHandler(o.logger));
   return app;
 }

@@ -56,7 +56,7 @@ export interface ServerToClientEvents {
   'call.answered': (e: { callId: string; answeredBy: number | null; byYou: boolean; via: 'console' | 'mobile'; at: string }) => void;
   'call.ended': (e: { callId: string; outcome: string; reason: string; at: string; recordingUrl: string | null }) => void;
   'call.recording': (e: { callId: string; recordingUrl: string | null; durationSec: number | null; error: string | null }) => void;
-  'operator.state': (e: { userId: number; state: string; pauseReason: string | null; since: string }) => void;
+  'operator.state': (e: { userId: number; state: string; pauseReason: string | null; since: string; wrapupUntil: string | null }) => void;
 }
 
 export interface ClientToServerEvents {

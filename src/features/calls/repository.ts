@@ -85,7 +85,7 @@ export class CallRepository {
     return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' ORDER BY arrived_at`).all() as CallRecord[];
   }
 
-  list(q: { from?: string; to?: string; limit: number; lineIds?: number[] | null }): CallRecord[] {
+  list(q: { from?: string; to?: string; limit: number; lineIds?: number[] | null; involving?: number }): CallRecord[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.from) {
@@ -99,6 +99,11 @@ export class CallRepository {
     if (q.lineIds) {
       where.push(q.lineIds.length ? `line_id IN (${q.lineIds.map(() => '?').join(',')})` : '0');
       args.push(...q.lineIds);
+    }
+    if (q.involving !== undefined) {
+      // Calls this person answered or was offered (rang on their phone or mobile).
+      where.push('(answered_by = ? OR id IN (SELECT call_id FROM call_offers WHERE user_id = ?))');
+      args.push(q.involving, q.involving);
     }
     const sql = `SELECT ${callCols} FROM calls ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY arrived_at DESC, id DESC LIMIT ?`;
     return stmt(this.db, sql).all(...args, q.limit) as CallRecord[];

@@ -13,6 +13,7 @@ const listQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  mine: z.enum(['true', 'false']).optional(),
 });
 
 /** Lines a user may see: all for admins, else the lines of their management companies. */
@@ -60,7 +61,9 @@ export function callRoutes(calls: CallRepository, lines: LineRepository): Router
     const q = parse(listQuery, req.query, 'query');
     const user = currentUser(req);
     const names = lineNames();
-    const items = calls.list({ from: q.from, to: q.to, limit: q.limit, lineIds: visibleLineIds(user, lines) }).map((c) => present(c, names));
+    const items = calls
+      .list({ from: q.from, to: q.to, limit: q.limit, lineIds: visibleLineIds(user, lines), involving: q.mine === 'true' ? user.id : undefined })
+      .map((c) => present(c, names));
     res.json({ items });
   });
 

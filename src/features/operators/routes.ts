@@ -25,7 +25,7 @@ const stateBody = z.discriminatedUnion('state', [
   z.object({ state: z.literal('paused'), reason: z.string().min(1, 'say why you pause').max(100) }),
 ]);
 
-export function operatorRoutes(auth: AuthService, operators: OperatorService, pbx: PbxPort, logger: Logger): Router {
+export function operatorRoutes(auth: AuthService, operators: OperatorService, pbx: PbxPort, logger: Logger, sip: { wsUrl: string; domain: string }): Router {
   const r = Router();
 
   r.get('/api/operators', requireRole('admin', 'supervisor'), (_req, res) => {
@@ -59,7 +59,8 @@ export function operatorRoutes(auth: AuthService, operators: OperatorService, pb
     const user = currentUser(req);
     const op = operators.get(user.id);
     if (!op) throw notFound('operator profile');
-    res.json({ operator: op, sip: operators.sipCredentials(user.id) });
+    const creds = operators.sipCredentials(user.id);
+    res.json({ operator: op, sip: creds ? { ...creds, wsUrl: sip.wsUrl, domain: sip.domain } : null });
   });
 
   r.post('/api/operators/me/state', (req, res) => {

@@ -60,7 +60,7 @@ export class ScreenPop {
       });
     });
     operators.on('changed', (op) => {
-      const payload = { userId: op.userId, state: op.state, pauseReason: op.pauseReason, since: op.stateSince };
+      const payload = { userId: op.userId, state: op.state, pauseReason: op.pauseReason, since: op.stateSince, wrapupUntil: op.state === 'wrapup' ? op.wrapupUntil : null };
       this.io.to(rooms.user(op.userId)).to(rooms.role('supervisor')).to(rooms.role('admin')).emit('operator.state', payload);
     });
   }

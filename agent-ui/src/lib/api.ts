@@ -1,0 +1,92 @@
+// The HTTP client: bearer token from localStorage, JSON in and out, typed
+// errors; a 401 anywhere sends the page back to its login form.
+import type { AccountItem, CallItem, LoginResult, NewTicketBody, OperatorMe, Ticket, TicketCategory } from './types.ts';
+
+const tokenKey = 'pult.token';
+
+export const session = {
+  get token(): string | null {
+    try {
+      return localStorage.getItem(tokenKey);
+    } catch {
+      return null;
+    }
+  },
+  set(token: string): void {
+    localStorage.setItem(tokenKey, token);
+  },
+  clear(): void {
+    localStorage.removeItem(tokenKey);
+  },
+};
+
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+let unauthorizedHandler: () => void = () => undefined;
+/** What to do when the server says the token is no good (show the login form). */
+export function onUnauthorized(fn: () => void): void {
+  unauthorizedHandler = fn;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, o: { signal?: AbortSignal; auth?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = session.token;
+  if (token && o.auth !== false) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: o.signal });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new HttpError(0, 'network', 'network error');
+  }
+  if (res.status === 204) return undefined as T;
+  const data: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+    const details = Array.isArray(e?.details) ? (e.details as FieldProblem[]).filter((d) => typeof d?.field === 'string') : [];
+    if (res.status === 401 && o.auth !== false) {
+      session.clear();
+      unauthorizedHandler();
+    }
+    throw new HttpError(res.status, e?.code ?? 'http', e?.message ?? `HTTP ${res.status}`, details);
+  }
+  return data as T;
+}
+
+/** A recording URL an <audio> element can play (it cannot send headers). */
+export function playableUrl(url: string): string {
+  const token = session.token ?? '';
+  return `${url}${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}`;
+}
+
+export const api = {
+  login: (login: string, password: string) => request<LoginResult>('POST', '/api/auth/login', { login, password }, { auth: false }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  me: () => request<{ user: LoginResult['user'] }>('GET', '/api/me'),
+  operatorMe: () => request<OperatorMe>('GET', '/api/operators/me'),
+  setState: (state: 'available' | 'paused' | 'offline', reason?: string) =>
+    request<{ operator: OperatorMe['operator'] }>('POST', '/api/operators/me/state', reason ? { state, reason } : { state }),
+  searchAccounts: (q: string, limit: number, signal?: AbortSignal) =>
+    request<{ items: AccountItem[] }>('GET', `/api/accounts/search?q=${encodeURIComponent(q)}&limit=${limit}`, undefined, { signal }),
+  categories: () => request<{ items: TicketCategory[] }>('GET', '/api/ticket-categories'),
+  createTicket: (b: NewTicketBody) => request<{ ticket: Ticket }>('POST', '/api/tickets', b),
+  ticket: (id: number) => request<{ ticket: Ticket }>('GET', `/api/tickets/${id}`),
+  myCalls: (o: { limit: number; from?: string }) =>
+    request<{ items: CallItem[] }>('GET', `/api/calls?mine=true&limit=${o.limit}${o.from ? `&from=${encodeURIComponent(o.from)}` : ''}`),
+  call: (id: string) => request<CallItem>('GET', `/api/calls/${encodeURIComponent(id)}`),
+};

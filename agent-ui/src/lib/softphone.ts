@@ -1,0 +1,373 @@
+// The browser softphone (sip.js over Asterisk's WebSocket /ws): registers
+// with the operator's SIP credentials, keeps itself registered (own retry
+// with backoff after a network drop or a refused REGISTER), takes one
+// incoming call at a time, and offers answer / hang up / hold / mute / DTMF /
+// blind transfer (REFER).
+import { Invitation, Registerer, RegistererState, SessionState, UserAgent, type Session, type Web } from 'sip.js';
+import type { SipCredentials } from './types.ts';
+
+export type RegState = 'connecting' | 'registered' | 'unregistered' | 'mic-denied';
+export type MicProblem = 'denied' | 'insecure' | 'missing' | null;
+export type TransferState = 'idle' | 'pending' | 'done' | 'failed';
+
+export interface PhoneCall {
+  phase: 'ringing' | 'connected';
+  /** Caller number as the INVITE's From user (the PBX puts the caller's number there). */
+  from: string;
+  displayName: string;
+  /** Pult's call id when the PBX sends it in X-Pult-Call-Id. */
+  pultCallId: string | null;
+  held: boolean;
+  muted: boolean;
+  connectedAt: number | null;
+  transfer: TransferState;
+}
+
+const maxRetryMs = 30_000;
+const registerExpiresSec = 120;
+
+export class Softphone {
+  regState: RegState = 'connecting';
+  micProblem: MicProblem = null;
+  /** When the next registration attempt is due (ms epoch), while unregistered. */
+  retryAt: number | null = null;
+  call: PhoneCall | null = null;
+
+  private ua: UserAgent | null = null;
+  private registerer: Registerer | null = null;
+  private session: Session | null = null;
+  private creds: SipCredentials | null = null;
+  private attempt = 0;
+  private retryTimer: number | null = null;
+  private stopped = true;
+  private readonly listeners = new Set<() => void>();
+  private readonly callEndListeners = new Set<(c: PhoneCall) => void>();
+  private readonly audio: HTMLAudioElement;
+
+  constructor() {
+    this.audio = document.createElement('audio');
+    this.audio.autoplay = true;
+    this.audio.hidden = true;
+    document.body.append(this.audio);
+    window.addEventListener('online', () => this.retryNow());
+  }
+
+  onChange(fn: () => void): void {
+    this.listeners.add(fn);
+  }
+
+  onCallEnded(fn: (c: PhoneCall) => void): void {
+    this.callEndListeners.add(fn);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+
+  private setReg(s: RegState): void {
+    if (this.regState === s) return;
+    this.regState = s;
+    this.emit();
+  }
+
+  /** The peer connection of the current call (tests read its getStats()). */
+  pc(): RTCPeerConnection | null {
+    const sdh = this.session?.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    return sdh?.peerConnection ?? null;
+  }
+
+  /** Asks for the microphone once (and lets it go): no microphone, no registration. */
+  async checkMic(): Promise<boolean> {
+    if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
+      this.micProblem = 'insecure';
+      return false;
+    }
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+      for (const tr of stream.getTracks()) tr.stop();
+      this.micProblem = null;
+      return true;
+    } catch (err) {
+      const name = err instanceof DOMException ? err.name : '';
+      this.micProblem = name === 'NotFoundError' || name === 'OverconstrainedError' ? 'missing' : 'denied';
+      return false;
+    }
+  }
+
+  async start(creds: SipCredentials): Promise<void> {
+    this.creds = creds;
+    this.stopped = false;
+    this.watchMicPermission();
+    await this.recheckMicAndConnect();
+  }
+
+  /** Re-checks the microphone; registers when it is allowed. */
+  async recheckMicAndConnect(): Promise<void> {
+    if (this.stopped) return;
+    this.setReg('connecting');
+    if (!(await this.checkMic())) {
+      this.clearRetry();
+      this.setReg('mic-denied');
+      this.emit();
+      return;
+    }
+    this.emit();
+    this.connect();
+  }
+
+  private watchMicPermission(): void {
+    if (!navigator.permissions?.query) return;
+    navigator.permissions
+      .query({ name: 'microphone' as PermissionName })
+      .then((status) => {
+        status.onchange = () => {
+          if (this.stopped) return;
+          if (status.state === 'granted' && this.regState === 'mic-denied') void this.recheckMicAndConnect();
+          if (status.state === 'denied') {
+            this.micProblem = 'denied';
+            this.setReg('mic-denied');
+            void this.registerer?.unregister().catch(() => undefined);
+          }
+        };
+      })
+      .catch(() => undefined);
+  }
+
+  private makeUa(creds: SipCredentials): UserAgent {
+    const uri = UserAgent.makeURI(`sip:${creds.extension}@${creds.domain}`);
+    if (!uri) throw new Error(`bad SIP URI for ${creds.extension}@${creds.domain}`);
+    const ua = new UserAgent({
+      uri,
+      authorizationUsername: creds.extension,
+      authorizationPassword: creds.password,
+      transportOptions: { server: creds.wsUrl, connectionTimeout: 5 },
+      logLevel: 'warn',
+      logBuiltinEnabled: true,
+      noAnswerTimeout: 180,
+      sessionDescriptionHandlerFactoryOptions: {
+        peerConnectionConfiguration: { iceServers: [] },
+        iceGatheringTimeout: 500,
+      },
+      delegate: {
+        onConnect: () => this.register(),
+        onDisconnect: (error) => {
+          if (this.stopped) return;
+          if (error) this.failed();
+        },
+        onInvite: (inv) => this.incoming(inv),
+      },
+    });
+    this.registerer = new Registerer(ua, { expires: registerExpiresSec });
+    this.registerer.stateChange.addListener((s) => {
+      if (this.stopped) return;
+      if (s === RegistererState.Registered) {
+        this.attempt = 0;
+        this.retryAt = null;
+        this.setReg('registered');
+      } else if (s === RegistererState.Unregistered) {
+        this.failed();
+      }
+    });
+    return ua;
+  }
+
+  private connect(): void {
+    if (this.stopped || !this.creds) return;
+    this.clearRetry();
+    if (!this.ua) {
+      this.ua = this.makeUa(this.creds);
+      this.ua.start().catch(() => this.failed());
+    } else if (this.ua.isConnected()) {
+      this.register();
+    } else {
+      this.ua.reconnect().catch(() => this.failed());
+    }
+  }
+
+  private register(): void {
+    if (this.stopped || !this.registerer || this.regState === 'mic-denied') return;
+    this.registerer
+      .register({
+        requestDelegate: {
+          onReject: () => this.failed(),
+        },
+      })
+      .catch(() => this.failed());
+  }
+
+  /** Not registered: say so and try again with backoff (1 s doubling to 30 s, ±20 %). */
+  private failed(): void {
+    if (this.stopped || this.regState === 'mic-denied') return;
+    this.setReg('unregistered');
+    if (this.retryTimer !== null) return;
+    const base = Math.min(maxRetryMs, 1000 * 2 ** this.attempt);
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.attempt++;
+    this.retryAt = Date.now() + delay;
+    this.retryTimer = window.setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+    this.emit();
+  }
+
+  private retryNow(): void {
+    if (this.stopped || this.regState === 'registered' || this.regState === 'mic-denied') return;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) window.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryAt = null;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearRetry();
+    try {
+      if (this.session) await this.hangup();
+      if (this.registerer?.state === RegistererState.Registered) await this.registerer.unregister();
+    } catch {
+      // leaving anyway
+    }
+    await this.ua?.stop().catch(() => undefined);
+    this.ua = null;
+    this.registerer = null;
+    this.regState = 'connecting';
+    this.emit();
+  }
+
+  private incoming(inv: Invitation): void {
+    if (this.session || this.regState === 'mic-denied') {
+      void inv.reject({ statusCode: 486 }).catch(() => undefined);
+      return;
+    }
+    this.session = inv;
+    this.call = {
+      phase: 'ringing',
+      from: inv.remoteIdentity.uri.user ?? '',
+      displayName: inv.remoteIdentity.displayName ?? '',
+      pultCallId: inv.request.getHeader('X-Pult-Call-Id') ?? null,
+      held: false,
+      muted: false,
+      connectedAt: null,
+      transfer: 'idle',
+    };
+    inv.stateChange.addListener((s) => {
+      if (this.session !== inv || !this.call) return;
+      if (s === SessionState.Established) {
+        this.call.phase = 'connected';
+        this.call.connectedAt = Date.now();
+        this.attachMedia(inv);
+        this.emit();
+      } else if (s === SessionState.Terminated) {
+        this.ended();
+      }
+    });
+    void inv.progress().catch(() => undefined);
+    this.emit();
+  }
+
+  private attachMedia(s: Session): void {
+    const sdh = s.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    if (!sdh) return;
+    this.audio.srcObject = sdh.remoteMediaStream;
+    void this.audio.play().catch(() => undefined);
+  }
+
+  private ended(): void {
+    const c = this.call;
+    this.session = null;
+    this.call = null;
+    this.audio.srcObject = null;
+    this.emit();
+    if (c) for (const l of this.callEndListeners) l(c);
+  }
+
+  async answer(): Promise<void> {
+    const s = this.session;
+    if (!(s instanceof Invitation) || s.state !== SessionState.Initial) return;
+    await s.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as Web.SessionDescriptionHandlerOptions });
+  }
+
+  async hangup(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    if (s instanceof Invitation && (s.state === SessionState.Initial || s.state === SessionState.Establishing)) {
+      await s.reject();
+    } else if (s.state === SessionState.Established) {
+      await s.bye();
+    }
+  }
+
+  async setHold(hold: boolean): Promise<void> {
+    const s = this.session;
+    const c = this.call;
+    if (!s || !c || s.state !== SessionState.Established || c.held === hold) return;
+    s.sessionDescriptionHandlerOptionsReInvite = { hold } as Web.SessionDescriptionHandlerOptions;
+    await new Promise<void>((resolve, reject) => {
+      s.invite({
+        requestDelegate: {
+          onAccept: () => {
+            c.held = hold;
+            const sdh = s.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+            sdh?.enableReceiverTracks(!hold);
+            sdh?.enableSenderTracks(!hold && !c.muted);
+            this.emit();
+            resolve();
+          },
+          onReject: () => reject(new Error('hold refused')),
+        },
+      }).catch(reject);
+    });
+  }
+
+  setMute(muted: boolean): void {
+    const s = this.session;
+    const c = this.call;
+    if (!s || !c) return;
+    c.muted = muted;
+    const sdh = s.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    sdh?.enableSenderTracks(!muted && !c.held);
+    this.emit();
+  }
+
+  /** DTMF in the media (RFC 4733); SIP INFO when the browser cannot. */
+  dtmf(tone: string): void {
+    const s = this.session;
+    if (!s || s.state !== SessionState.Established || !/^[0-9*#A-D]$/.test(tone)) return;
+    const sdh = s.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    if (sdh?.sendDtmf(tone)) return;
+    void s
+      .info({ requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=160` } } })
+      .catch(() => undefined);
+  }
+
+  /** Blind transfer: REFER to another operator's extension or an outside number. */
+  transfer(target: string): void {
+    const s = this.session;
+    const c = this.call;
+    if (!s || !c || !this.creds || s.state !== SessionState.Established) return;
+    const uri = UserAgent.makeURI(`sip:${target}@${this.creds.domain}`);
+    if (!uri) return;
+    c.transfer = 'pending';
+    this.emit();
+    s.refer(uri, {
+      requestDelegate: {
+        onAccept: () => {
+          c.transfer = 'done';
+          this.emit();
+        },
+        onReject: () => {
+          c.transfer = 'failed';
+          this.emit();
+        },
+      },
+    }).catch(() => {
+      c.transfer = 'failed';
+      this.emit();
+    });
+  }
+}

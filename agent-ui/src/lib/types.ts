@@ -1,0 +1,111 @@
+// Shapes of the HTTP API answers the pages use (the socket events come from
+// the server's contract, imported for types only).
+export type { CallCard, CardAccount, CardCall, CardTicket, ServerToClientEvents, ClientToServerEvents } from '../../../src/realtime/contract.ts';
+
+export interface User {
+  id: number;
+  login: string;
+  role: 'admin' | 'supervisor' | 'operator' | 'overflow';
+  fullName: string;
+  tenantIds: number[] | null;
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  user: User;
+}
+
+export type OperatorState = 'offline' | 'available' | 'ringing' | 'oncall' | 'wrapup' | 'paused';
+
+export interface OperatorMe {
+  operator: {
+    userId: number;
+    fullName?: string;
+    extension: string;
+    state: OperatorState;
+    pauseReason: string | null;
+    stateSince: string;
+    wrapupUntil: string | null;
+  };
+  sip: SipCredentials | null;
+}
+
+export interface SipCredentials {
+  extension: string;
+  password: string;
+  wsUrl: string;
+  domain: string;
+}
+
+export interface AccountItem {
+  accountNumber: string;
+  holderName: string;
+  address: string;
+  flat: string | null;
+  tenant: { id: number; name: string };
+  phones: string[];
+  status: string;
+  matchedBy?: string;
+}
+
+export interface TicketCategory {
+  id: number;
+  code: string;
+  name: string;
+  kind: 'emergency' | 'planned';
+  deadlineMinutes: number | null;
+}
+
+export interface Ticket {
+  id: number;
+  number: string;
+  tenantId: number;
+  tenantName: string;
+  kind: 'emergency' | 'planned';
+  category: { id: number; code: string; name: string };
+  description: string;
+  accountNumber: string | null;
+  address: string;
+  flat: string | null;
+  callerName: string | null;
+  callerPhone: string | null;
+  anonymousCaller: string | null;
+  status: 'open' | 'closed';
+  createdBy: { id: number; name: string };
+  createdAt: string;
+  dueAt: string | null;
+  closedAt: string | null;
+  callIds: string[];
+}
+
+export interface CallItem {
+  id: string;
+  from: string;
+  callerName?: string | null;
+  to: string;
+  line: { id: number; name: string | null } | null;
+  state?: string;
+  outcome: string | null;
+  arrivedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  talkSec: number | null;
+  answeredVia: 'console' | 'mobile' | null;
+  recordingUrl: string | null;
+  recording: { state: string; durationSec: number | null } | null;
+}
+
+export interface NewTicketBody {
+  kind: 'emergency' | 'planned';
+  categoryId: number;
+  description: string;
+  accountNumber?: string;
+  tenantId?: number;
+  address?: string;
+  flat?: string;
+  callerName?: string;
+  callerPhone?: string;
+  anonymous?: boolean;
+  callId?: string;
+}

@@ -1,0 +1,21 @@
+// The browser pages: the operator console at /, the overflow staff's mobile
+// page at /m/. They are static files holding no data; everything they show
+// comes from the authenticated API and socket.
+import express, { Router } from 'express';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export function uiRoutes(dir: string): Router {
+  const root = path.resolve(dir);
+  const r = Router();
+  r.use(express.static(root, { index: false, maxAge: '1h', setHeaders: (res, file) => file.endsWith('.html') && res.setHeader('cache-control', 'no-cache') }));
+  const page = (file: string) => (_req: express.Request, res: express.Response) => {
+    const f = path.join(root, file);
+    if (!existsSync(f)) return void res.status(503).type('text/plain; charset=utf-8').send('Интерфейс не собран: выполните `npm run ui:build`.\nThe UI is not built: run `npm run ui:build`.');
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(f);
+  };
+  r.get(['/m', '/m/'], page('mobile/index.html'));
+  r.get('/', page('index.html'));
+  return r;
+}

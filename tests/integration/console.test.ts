@@ -1,0 +1,161 @@
+// The operator console and the mobile page in real headless Chromium against
+// the real Asterisk: the sip.js softphone registers over WebSocket, a call
+// placed by the simulated carrier rings in the browser with the card already
+// on screen, audio flows both ways, a ticket is saved, the call lands in the
+// history with a playable recording. Screenshots go to artifacts/screenshots.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { SimController } from '../../scripts/lib/sim-controller.js';
+import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
+import { launchChromium, screenshot } from '../support/browser.js';
+import { pbxAriUrl, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
+
+const DID = '74950000001';
+const MOBILE = '79990000001';
+let sim: SimController;
+let browser: Browser;
+let pult: PultProcess | null = null;
+
+async function start(name: string): Promise<PultProcess> {
+  const s = secrets();
+  const db = path.join(stateDir, `pult-ui-${name}.sqlite`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  return startPultProcess({
+    PULT_HTTP_PORT: '8291', PULT_STATE_DIR: stateDir, PULT_DB: db, PULT_RECORDINGS_DIR: path.join(stateDir, `recordings-ui-${name}`),
+    PULT_ARI_URL: pbxAriUrl, PULT_ARI_PASSWORD: s.PULT_ARI_PASSWORD ?? '', PULT_SIP_WS_URL: `ws://127.0.0.1:${rigEnv.PULT_ASTERISK_HTTP_PORT}/ws`,
+    PULT_OVERFLOW_AFTER_SEC: '60', PULT_RING_TIMEOUT_SEC: '30', PULT_OVERFLOW_TIMEOUT_SEC: '20', PULT_WRAPUP_SEC: '2', PULT_DEMO_ACCOUNTS: '200', PULT_LOG_LEVEL: 'debug',
+  }, `ui-${name}`);
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function uiLogin(page: Page, loginName: string): Promise<void> {
+  await page.getByTestId('login-login').fill(loginName);
+  await page.getByTestId('login-password').fill('demo');
+  await page.getByTestId('login-submit').click();
+}
+
+beforeAll(async () => {
+  sim = new SimController({ url: simAriUrl, user: 'sim', password: secrets().PULT_SIM_ARI_PASSWORD ?? '' });
+  await sim.start();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await sim?.stop();
+});
+afterEach(async () => {
+  await sim.hangupAll();
+  await new Promise((r) => setTimeout(r, 300));
+  await pult?.kill();
+  pult = null;
+  sim.channels.clear();
+});
+
+describe('operator console in Chromium', () => {
+  it('registers, rings with the card before the answer, talks with audio both ways, saves a ticket, shows the recording in history', async () => {
+    pult = await start('console');
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => m.type() === 'error' && console.log('[browser]', m.text()));
+    await page.goto(pult.url + '/');
+    await uiLogin(page, 'operator');
+    await page.locator('[data-testid="softphone-status"][data-state="registered"]').waitFor({ timeout: 20_000 });
+    const token = await login(pult.url, 'operator', 'demo');
+    expect((await api(pult.url, 'POST', '/api/operators/me/state', { state: 'available' }, token)).status).toBe(200);
+    await page.waitForTimeout(500);
+    await screenshot(page, 'console-idle');
+
+    const callerLeg = await sim.call(DID, '79161234567');
+    const card = page.getByTestId('card');
+    await card.getByText('1000001').first().waitFor({ timeout: 15_000 });
+    await page.getByTestId('incoming').waitFor({ state: 'visible', timeout: 15_000 });
+    // The card is on screen while the call still waits for an answer.
+    const calls = await api<{ items: { state: string; id: string }[] }>(pult.url, 'GET', '/api/calls', undefined, token);
+    expect(calls.body.items[0]!.state).toBe('waiting');
+    await expect(card.innerText()).resolves.toContain('Иванова Анна Петровна');
+    await screenshot(page, 'console-ringing');
+
+    await page.getByTestId('answer').click();
+    await sim.until(() => Boolean(sim.channels.get(callerLeg)?.answeredAt), 10_000, 'the caller connected');
+    await page.waitForTimeout(3000);
+    const callerRtp = await sim.rtpStats(callerLeg);
+    expect(callerRtp!.rxPackets).toBeGreaterThan(50); // the browser's audio reaches the caller
+    const browserStats = await page.evaluate(async () => {
+      const pc = (window as unknown as { __pult: { pc(): RTCPeerConnection | null } }).__pult.pc();
+      if (!pc) return null;
+      let inbound = 0;
+      let outbound = 0;
+      (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') inbound += r.packetsReceived ?? 0;
+        if (r.type === 'outbound-rtp' && r.kind === 'audio') outbound += r.packetsSent ?? 0;
+      });
+      return { inbound, outbound };
+    });
+    expect(browserStats!.inbound).toBeGreaterThan(50); // the caller's audio reaches the browser
+    expect(browserStats!.outbound).toBeGreaterThan(50);
+    await screenshot(page, 'console-on-call');
+
+    // A ticket with an error first, then a good one.
+    const form = page.getByTestId('ticket-form');
+    await form.getByTestId('ticket-description').fill('');
+    await page.getByTestId('ticket-save').click();
+    await page.getByTestId('ticket-error').first().waitFor({ timeout: 5000 });
+    await screenshot(page, 'console-ticket-error');
+    await form.getByTestId('ticket-description').fill('Течёт стояк горячей воды в ванной, заливает соседей снизу');
+    await page.getByTestId('ticket-save').click();
+    const callId = calls.body.items[0]!.id;
+    const tickets = await waitFor('the ticket saved with the call', async () => {
+      const r = await api<{ items: { callIds: string[]; description: string }[] }>(pult!.url, 'GET', '/api/tickets?accountNumber=1000001', undefined, token);
+      return r.body.items.find((t) => t.callIds.includes(callId)) ?? null;
+    }, 10_000);
+    expect(tickets.description).toContain('стояк');
+
+    await page.getByTestId('hangup').click();
+    await sim.until(() => Boolean(sim.channels.get(callerLeg)?.endedAt), 10_000, 'the caller hung up by the console');
+    const ended = await waitFor('the call ended with a stored recording', async () => {
+      const r = await api<{ items: { id: string; outcome: string; recordingUrl: string | null }[] }>(pult!.url, 'GET', '/api/calls?mine=true', undefined, token);
+      const c = r.body.items.find((x) => x.id === callId);
+      return c?.recordingUrl ? c : null;
+    });
+    expect(ended.outcome).toBe('answered');
+    const row = page.getByTestId('history').filter({ hasText: '79161234567' }).first();
+    await row.waitFor({ timeout: 15_000 });
+    const audio = page.getByTestId('history-audio').first();
+    await audio.waitFor({ state: 'attached', timeout: 15_000 });
+    const src = await audio.getAttribute('src');
+    const playable = await page.evaluate(async (url) => {
+      const r = await fetch(url!, { headers: { range: 'bytes=0-43' } });
+      return { status: r.status, bytes: (await r.arrayBuffer()).byteLength };
+    }, src);
+    expect(playable).toEqual({ status: 206, bytes: 44 });
+    await screenshot(page, 'console-history');
+    await page.close();
+  });
+});
+
+describe('mobile page for overflow staff', () => {
+  it('shows the card for a call overflowed to the mobile, on a phone-sized screen', async () => {
+    pult = await start('mobile');
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    await page.goto(pult.url + '/m/');
+    await uiLogin(page, 'mobile');
+    await page.waitForTimeout(1000);
+    sim.on(MOBILE, { action: 'answer', afterMs: 1500, tone: 'tone:1000' });
+    await sim.call(DID, '79161234567'); // nobody logged in: overflows to the mobile at once
+    const card = page.getByTestId('card');
+    await card.getByText('1000001').first().waitFor({ timeout: 15_000 });
+    await expect(card.innerText()).resolves.toContain('Ленина');
+    await screenshot(page, 'mobile-card');
+    await page.close();
+  });
+});

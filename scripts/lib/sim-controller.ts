@@ -30,7 +30,7 @@ export class SimController {
   private seq = 0;
 
   constructor(opts: { url: string; user: string; password: string; logger?: Logger }) {
-    const logger = opts.logger ?? createLogger('warn', { part: 'sim' });
+    const logger = opts.logger ?? createLogger('error', { part: 'sim' });
     this.ari = new AriClient({ url: opts.url, user: opts.user, password: opts.password, app: 'sim', logger, minBackoffMs: 200, maxBackoffMs: 2000 });
     this.ari.onEvent((raw) => void this.onEvent(raw as Record<string, unknown>));
   }

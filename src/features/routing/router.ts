@@ -19,6 +19,11 @@ import type { Operator, OperatorService } from '../operators/service.js';
 import type { RecordingService } from '../recordings/service.js';
 import type { Db } from '../../store/db.js';
 
+export interface ChannelOwner {
+  entered(channel: PbxChannel, args: string[]): Promise<void> | void;
+  gone?(channelId: string): void;
+}
+
 export interface RouterOptions {
   trunkEndpoint: string;
   timeZone: string;
@@ -49,6 +54,7 @@ export class CallRouter {
   private wrapupTimers = new Map<number, NodeJS.Timeout>();
   private stopped = false;
   private playbacks = new Map<string, () => void>();
+  private channelOwners = new Map<string, ChannelOwner>();
 
   constructor(
     private readonly db: Db,
@@ -69,6 +75,16 @@ export class CallRouter {
     operators.on('changed', (op) => {
       if (op.state === 'available') void this.enqueue('operator-available', () => this.dispatch());
     });
+  }
+
+  /**
+   * Lets another feature own the channels that enter the app with its own
+   * first argument (e.g. supervision's snoop and supervisor legs), handled in
+   * the same serial queue.
+   */
+  registerChannelOwner(kind: string, owner: ChannelOwner): void {
+    if (kind === 'inbound' || kind === 'offer') throw new Error(`"${kind}" belongs to routing`);
+    this.channelOwners.set(kind, owner);
   }
 
   /** Runs work strictly one after another; a failure is logged, never fatal. */
@@ -110,12 +126,16 @@ export class CallRouter {
         const [kind, ...rest] = e.args;
         if (kind === 'inbound') return this.onInbound(e.channel, rest[0] ?? '', undefined, { emittedAt: e.at, receivedAt });
         if (kind === 'offer') return this.onOfferAnswered(e.channel, rest[0] ?? '');
+        const owner = kind ? this.channelOwners.get(kind) : undefined;
+        if (owner) return owner.entered(e.channel, rest);
         this.logger.warn('channel entered the app with unknown arguments; hanging up', { channelId: e.channel.id, args: e.args });
         return this.pbx.hangup(e.channel.id);
       }
       case 'channelDestroyed':
+        for (const o of this.channelOwners.values()) o.gone?.(e.channelId);
         return this.onChannelGone(e.channelId, e.cause);
       case 'channelLeft':
+        for (const o of this.channelOwners.values()) o.gone?.(e.channelId);
         // Asterisk stops telling an app about a channel once it leaves the
         // app, so a hang-up in Stasis may bring StasisEnd and no ChannelDestroyed.
         return this.onChannelGone(e.channelId, 16);

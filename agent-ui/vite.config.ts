@@ -17,6 +17,7 @@ export default defineConfig({
       input: {
         console: `${root}index.html`,
         mobile: `${root}mobile/index.html`,
+        wallboard: `${root}wallboard/index.html`,
       },
     },
   },

@@ -29,6 +29,7 @@ import { ticketRoutes } from './features/tickets/routes.js';
 import { CallerLookup } from './features/screen-pop/lookup.js';
 import { ScreenPop } from './features/screen-pop/service.js';
 import { createRealtime, type RealtimeServer } from './realtime/server.js';
+import { attachWallboard } from './features/wallboard/index.js';
 
 export interface Pult {
   config: Config;
@@ -84,6 +85,9 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     fallbackTimeoutSec: config.PULT_OVERFLOW_TIMEOUT_SEC,
   });
 
+  // Supervisor wallboard (issue 5): snapshot, callbacks, supervision; socket push below.
+  const wallboard = attachWallboard({ db, lines, operators, calls, events, router, pbx, clock, logger, timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });
+
   let pbxSince: string | null = null;
   pbx.onConnectionChange((up) => {
     pbxSince = clock.now().toISOString();
@@ -100,13 +104,17 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     publicRoutes: [healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth)],
     uiDir: config.PULT_UI_DIR,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), callRoutes(calls, lines), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory)],
+    routes: [authRoutes(auth), callRoutes(calls, lines), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
-  const io = createRealtime(server, auth, logger.child({ part: 'realtime' }), (socket) => screenPop?.onConnect(socket));
+  const io = createRealtime(server, auth, logger.child({ part: 'realtime' }), (socket) => {
+    screenPop?.onConnect(socket);
+    wallboard.onConnect(socket);
+  });
   screenPop = new ScreenPop(db, io, auth, calls, lines, lookup, tickets, logger.child({ part: 'screen-pop' }));
   screenPop.attach(events, operators);
+  wallboard.connect(io);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PULT_HTTP_PORT, config.PULT_HTTP_HOST, () => resolve());
@@ -119,6 +127,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     config, db, server, port, router, events, pbx, io, logger,
     async stop() {
       router.stop();
+      wallboard.stop();
       recordings.stop();
       await pbx.stop();
       await new Promise<void>((resolve) => void io.close(() => resolve()));

@@ -31,6 +31,7 @@ export const configSchema = z.object({
   PULT_RING_TIMEOUT_SEC: seconds.default(15),
   PULT_OVERFLOW_TIMEOUT_SEC: seconds.default(30),
   PULT_WRAPUP_SEC: seconds.default(10),
+  PULT_SHORT_ABANDON_SEC: seconds.default(5),
   PULT_TIMEZONE: z.string().default('Europe/Moscow'),
   PULT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

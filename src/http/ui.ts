@@ -16,6 +16,7 @@ export function uiRoutes(dir: string): Router {
     res.sendFile(f);
   };
   r.get(['/m', '/m/'], page('mobile/index.html'));
+  r.get(['/wall', '/wall/'], page('wallboard/index.html'));
   r.get('/', page('index.html'));
   return r;
 }

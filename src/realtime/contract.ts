@@ -57,6 +57,7 @@ export interface ServerToClientEvents {
   'call.ended': (e: { callId: string; outcome: string; reason: string; at: string; recordingUrl: string | null }) => void;
   'call.recording': (e: { callId: string; recordingUrl: string | null; durationSec: number | null; error: string | null }) => void;
   'operator.state': (e: { userId: number; state: string; pauseReason: string | null; since: string; wrapupUntil: string | null }) => void;
+  'wallboard.snapshot': (s: import('../features/wallboard/contract.js').WallboardSnapshot) => void;
 }
 
 export interface ClientToServerEvents {

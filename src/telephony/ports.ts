@@ -68,6 +68,8 @@ export interface PbxPort {
   hangup(channelId: string, reason?: 'normal' | 'busy' | 'congestion' | 'no_answer'): Promise<void>;
   play(channelId: string, playbackId: string, media: string[], lang?: string): Promise<void>;
   originate(req: OriginateRequest): Promise<void>;
+  /** A snoop channel on `channelId` (spy: audio we hear of it; whisper: audio we send into it; in = from the channel, out = to it), entering the app with appArgs. */
+  snoop(channelId: string, o: { spy: 'none' | 'in' | 'out' | 'both'; whisper: 'none' | 'in' | 'out' | 'both'; appArgs: string[]; snoopId: string }): Promise<void>;
 
   createBridge(bridgeId: string): Promise<void>;
   addToBridge(bridgeId: string, channelIds: string[]): Promise<void>;

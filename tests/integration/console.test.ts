@@ -128,9 +128,10 @@ describe('operator console in Chromium', () => {
       return c?.recordingUrl ? c : null;
     });
     expect(ended.outcome).toBe('answered');
-    const row = page.getByTestId('history').filter({ hasText: '79161234567' }).first();
+    const row = page.locator(`[data-testid="history-row"][data-call-id="${callId}"]`);
     await row.waitFor({ timeout: 15_000 });
-    const audio = page.getByTestId('history-audio').first();
+    await expect(row.innerText()).resolves.toContain('123-45-67');
+    const audio = row.getByTestId('history-audio');
     await audio.waitFor({ state: 'attached', timeout: 15_000 });
     const src = await audio.getAttribute('src');
     const playable = await page.evaluate(async (url) => {

@@ -75,6 +75,10 @@ export class FakePbx implements PbxPort {
     if (this.failOriginate?.(r)) throw new PbxCommandError('originate failed (fake)', 500);
     this.channels.set(r.channelId, { id: r.channelId, name: r.endpoint, state: 'Down', callerNumber: '', callerName: '', creationTime: new Date().toISOString(), dialplanApp: '', dialplanAppData: '' });
   }
+  async snoop(id: string, o: { spy: string; whisper: string; appArgs: string[]; snoopId: string }) {
+    this.log('snoop', id, o);
+    this.channels.set(o.snoopId, { id: o.snoopId, name: `Snoop/${id}`, state: 'Up', callerNumber: '', callerName: '', creationTime: new Date().toISOString(), dialplanApp: '', dialplanAppData: '' });
+  }
   async createBridge(id: string) { this.log('createBridge', id); this.bridges.set(id, { id, channelIds: [] }); }
   async addToBridge(b: string, ids: string[]) { this.log('addToBridge', b, ids); this.bridges.get(b)?.channelIds.push(...ids); }
   async destroyBridge(id: string) { this.log('destroyBridge', id); this.bridges.delete(id); }

@@ -93,9 +93,11 @@ export function accountSearch(o: { onPick(a: AccountItem): void; initial?: strin
       e.preventDefault();
       active = (active - 1 + items.length) % items.length;
       render();
-    } else if (e.key === 'Enter' && !e.ctrlKey && active >= 0 && items[active]) {
+    } else if (e.key === 'Enter' && !e.ctrlKey) {
+      const a = items[active];
+      if (!a) return;
       e.preventDefault();
-      o.onPick(items[active]);
+      o.onPick(a);
     }
   });
   if (input.value) void run(input.value);

@@ -72,7 +72,11 @@ export function operatorRoutes(auth: AuthService, operators: OperatorService, pb
 
   r.post('/api/operators/:userId/state', requireRole('admin', 'supervisor'), (req, res) => {
     const userId = parse(z.coerce.number().int().positive(), req.params.userId, 'userId');
-    if (!operators.get(userId)) throw notFound('operator');
+    const target = operators.get(userId);
+    if (!target) throw notFound('operator');
+    // A supervisor acts only on operators sharing one of their companies.
+    const scope = currentUser(req).tenantIds;
+    if (scope !== null && !target.tenantIds.some((t) => scope.includes(t))) throw forbidden();
     const b = parse(stateBody, req.body);
     res.json({ operator: operators.setPresence(userId, b.state, b.state === 'paused' ? b.reason : null) });
   });

@@ -297,7 +297,8 @@ export class CallRouter {
       callerId: callerIdOf(call),
       timeoutSec: line?.ringTimeoutSec ?? 15,
       appArgs: ['offer', call.id],
-      variables: { PULT_CALL_ID: call.id },
+      // The softphone matches the ringing SIP call to its card by this header.
+      variables: { PULT_CALL_ID: call.id, 'PJSIP_HEADER(add,X-Pult-Call-Id)': call.id },
     }, `operator ${op.login}`);
   }
 

@@ -140,6 +140,10 @@ export class AriPbx implements PbxPort {
     );
   }
 
+  async snoop(channelId: string, o: { spy: 'none' | 'in' | 'out' | 'both'; whisper: 'none' | 'in' | 'out' | 'both'; appArgs: string[]; snoopId: string }): Promise<void> {
+    await this.client.request('POST', `/channels/${enc(channelId)}/snoop/${enc(o.snoopId)}`, { spy: o.spy, whisper: o.whisper, app: this.app, appArgs: o.appArgs.join(',') });
+  }
+
   async createBridge(id: string): Promise<void> {
     await this.client.request('POST', `/bridges/${enc(id)}`, { type: 'mixing', name: id });
   }

@@ -1,0 +1,94 @@
+// Pushes `wallboard.snapshot` to supervisors and admins: right after they
+// connect, at most every 250 ms after any call event or operator change,
+// and every second while a call waits (so the waits tick up on screen).
+//
+// Viewers see only their own companies: each socket joins a room per scope
+// (its set of companies), and each scope gets its own projection of one
+// database read.
+import type { Logger } from '../../log.js';
+import type { CallEvents } from '../../telephony/events.js';
+import type { OperatorService } from '../operators/service.js';
+import type { RealtimeServer, RealtimeSocket } from '../../realtime/server.js';
+import type { Scope, WallboardService } from './service.js';
+
+export const scopeKey = (scope: Scope) => (scope === null ? 'all' : [...scope].sort((a, b) => a - b).join(',') || 'none');
+export const wallboardRoom = (key: string) => `wallboard:${key}`;
+
+export class WallboardPublisher {
+  private scopes = new Map<string, { scope: Scope; sockets: number }>();
+  private timer: NodeJS.Timeout | null = null;
+  private tick: NodeJS.Timeout | null = null;
+  private lastPush = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly io: RealtimeServer,
+    private readonly service: WallboardService,
+    private readonly logger: Logger,
+    private readonly opts: { minIntervalMs?: number; coalesceMs?: number; tickMs?: number } = {},
+  ) {}
+
+  attach(events: CallEvents, operators: OperatorService): void {
+    const poke = () => this.poke();
+    for (const e of ['call.arrived', 'call.offered', 'call.offerEnded', 'call.answered', 'call.ended', 'call.overflowed', 'callback.created'] as const) events.on(e, poke);
+    operators.on('changed', poke);
+  }
+
+  /** A supervisor's or admin's socket: its scope room, and the snapshot at once. */
+  onConnect(socket: RealtimeSocket): void {
+    const { role, tenantIds } = socket.data;
+    if (role !== 'supervisor' && role !== 'admin') return;
+    const scope: Scope = role === 'admin' ? null : tenantIds;
+    const key = scopeKey(scope);
+    const entry = this.scopes.get(key) ?? { scope, sockets: 0 };
+    entry.sockets++;
+    this.scopes.set(key, entry);
+    void socket.join(wallboardRoom(key));
+    socket.on('disconnect', () => {
+      const e = this.scopes.get(key);
+      if (e && --e.sockets <= 0) this.scopes.delete(key);
+    });
+    this.safely(() => socket.emit('wallboard.snapshot', this.service.snapshot(scope)));
+  }
+
+  /** Something changed: push soon (coalesced, at most every minIntervalMs). */
+  poke(): void {
+    if (this.stopped || this.timer || this.scopes.size === 0) return;
+    const min = this.opts.minIntervalMs ?? 250;
+    const delay = Math.max(this.opts.coalesceMs ?? 20, this.lastPush + min - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.push();
+    }, delay);
+  }
+
+  /** Builds once, sends each scope its projection. */
+  push(): void {
+    if (this.stopped) return;
+    this.lastPush = Date.now();
+    if (this.tick) clearTimeout(this.tick);
+    this.tick = null;
+    if (this.scopes.size === 0) return;
+    let anyWaiting = false;
+    this.safely(() => {
+      const base = this.service.base();
+      anyWaiting = base.anyWaiting;
+      for (const [key, { scope }] of this.scopes) this.io.to(wallboardRoom(key)).emit('wallboard.snapshot', this.service.scoped(base, scope));
+    });
+    if (anyWaiting) this.tick = setTimeout(() => this.poke(), this.opts.tickMs ?? 1000);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.tick) clearTimeout(this.tick);
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.error('wallboard push failed', { err, stack: (err as Error).stack });
+    }
+  }
+}

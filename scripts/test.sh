@@ -9,4 +9,13 @@ echo "[pult] typecheck"; npx tsc --noEmit
 echo "[pult] lint"; npx eslint .
 echo "[pult] build the browser UI"; npm run ui:build --silent
 echo "[pult] unit and integration tests"
-npx vitest run "$@"
+mkdir -p artifacts
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=artifacts/vitest.json "$@" || status=$?
+# One plain closing line for CI: "N passed, N failed, N skipped".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("artifacts/vitest.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' || true
+exit "$status"

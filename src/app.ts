@@ -85,7 +85,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     fallbackTimeoutSec: config.PULT_OVERFLOW_TIMEOUT_SEC,
   });
 
-  // Supervisor wallboard (issue 5): snapshot, callbacks, supervision; socket push below.
+  // Supervisor wallboard: snapshot, callbacks, supervision; socket push below.
   const wallboard = attachWallboard({ db, lines, operators, calls, events, router, pbx, clock, logger, timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });
 
   let pbxSince: string | null = null;

@@ -1,4 +1,5 @@
-// The active strings. Swap the import for another language module.
+// The active strings. Swap the imports for another language's modules
+// (ru.ts: console and mobile page; ru-wallboard.ts: the supervisor's wallboard).
 import { ru } from './ru.ts';
 
 export const t = ru;

@@ -3,7 +3,7 @@
 // (line, right scale 0–100 %, the 80 % target dashed). The axis is the whole
 // day, 00:00–24:00, filled up to now.
 import type { WallboardChartPoint } from '../../../src/features/wallboard/contract.ts';
-import { w } from './strings.ts';
+import { w } from '../i18n/ru-wallboard.ts';
 
 const NS = 'http://www.w3.org/2000/svg';
 

@@ -9,7 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import { h, fill } from '../lib/dom.ts';
 import type { ServerToClientEvents, ClientToServerEvents } from '../../../src/realtime/contract.ts';
 import type { WallboardFigures, WallboardLine, WallboardOperator, WallboardSnapshot } from '../../../src/features/wallboard/contract.ts';
-import { w } from './strings.ts';
+import { w } from '../i18n/ru-wallboard.ts';
 import { chartSvg } from './chart.ts';
 
 type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,5 +1,5 @@
-// The wallboard's own Russian strings (kept here, next to the page, so the
-// console's dictionary is not touched by this page).
+// The wallboard's Russian strings. All user-facing text lives in agent-ui/src/i18n/:
+// ru.ts (console, mobile page) and this file (the supervisor's wallboard).
 export const w = {
   title: 'Пульт — табло',
   loginSubtitle: 'Табло старшего диспетчера',

@@ -104,7 +104,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     publicRoutes: [healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth)],
     uiDir: config.PULT_UI_DIR,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), callRoutes(calls, lines), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes],
+    routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

@@ -64,6 +64,7 @@ export interface PbxPort {
 
   answer(channelId: string): Promise<void>;
   ring(channelId: string): Promise<void>;
+  stopRing(channelId: string): Promise<void>;
   startMoh(channelId: string): Promise<void>;
   hangup(channelId: string, reason?: 'normal' | 'busy' | 'congestion' | 'no_answer'): Promise<void>;
   play(channelId: string, playbackId: string, media: string[], lang?: string): Promise<void>;

@@ -283,6 +283,40 @@ describe('inbound calls through the real Asterisk', () => {
   });
 });
 
+describe('blind transfer', () => {
+  it('an operator hands the caller to another operator: the first leg goes, the second joins, audio and recording go on', async () => {
+    await start('transfer');
+    const first = await deskOperator('desk7', '1107');
+    const second = await deskOperator('desk8', '1108');
+    sim.on('1107', { action: 'answer', afterMs: 300, tone: 'tone:1000' });
+    sim.on('1108', { action: 'answer', afterMs: 800, tone: 'tone:700' });
+    await setState(first.token, 'available');
+    const callerLeg = await sim.call(DID, '79161234567');
+    await sim.until(() => sim.incoming('1107').some((c) => c.answeredAt), 10_000, 'first operator answered');
+    await sleep(1000);
+    const call = (await calls())[0]!;
+    const bad = await api(pult!.url, 'POST', `/api/calls/${call.id}/transfer`, { target: '79035550000' }, second.token);
+    expect(bad.status).toBe(409); // only the operator talking can transfer
+    const r = await api<{ target: string }>(pult!.url, 'POST', `/api/calls/${call.id}/transfer`, { target: '1108' }, first.token);
+    expect(r.status).toBe(202);
+    await sim.until(() => sim.incoming('1107').every((c) => c.endedAt), 5000, 'first operator released');
+    await sim.until(() => sim.incoming('1108').some((c) => c.answeredAt), 10_000, 'second operator answered');
+    const before = (await sim.rtpStats(callerLeg))!.rxPackets;
+    await sleep(1500);
+    expect((await sim.rtpStats(callerLeg))!.rxPackets - before).toBeGreaterThan(40); // the caller hears the second operator
+    expect(sim.channels.get(callerLeg)!.endedAt).toBeNull();
+    await sim.hangup(callerLeg);
+    const ended = await waitFor('transferred call ended with recording', async () => {
+      const c = (await calls())[0];
+      return c?.state === 'ended' && c.recording?.state === 'stored' ? c : null;
+    });
+    expect(ended).toMatchObject({ outcome: 'answered', answeredBy: first.id });
+    const detail = await api<{ transferTarget: string; offers: { target: string; result: string }[] }>(pult!.url, 'GET', `/api/calls/${call.id}`, undefined, admin);
+    expect(detail.body.transferTarget).toBe('1108');
+    expect(detail.body.offers.map((o) => [o.target, o.result])).toEqual([['PJSIP/1107', 'answered'], ['PJSIP/1108', 'answered']]);
+  });
+});
+
 describe('bad input and failures', () => {
   it('a call to an unknown DID goes to the default line and reaches a human', async () => {
     await start('unknown-did');

@@ -67,6 +67,7 @@ export class FakePbx implements PbxPort {
 
   async answer(id: string) { this.log('answer', id); const c = this.channels.get(id); if (c) c.state = 'Up'; }
   async ring(id: string) { this.log('ring', id); }
+  async stopRing(id: string) { this.log('stopRing', id); }
   async startMoh(id: string) { this.log('startMoh', id); }
   async hangup(id: string, reason?: string) { this.log('hangup', id, reason); this.channels.delete(id); }
   async play(id: string, playbackId: string, media: string[]) { this.log('play', id, playbackId, media); }

@@ -237,6 +237,61 @@ describe('call routing', () => {
     expect(h.calls.byCallerChannel('c1')!.overflowReason).toBe('no-operators');
   });
 
+  it('blind transfer: the operator leaves at once, the target joins the same bridge, the call ends once', async () => {
+    const h = routingHarness();
+    const a = h.addOperator('a', '1001');
+    vi.advanceTimersByTime(1000);
+    const b = h.addOperator('b', '1002');
+    await h.settle();
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    const legA = h.pbx.lastOriginate()!;
+    h.pbx.answerLeg(legA.channelId);
+    await h.settle();
+    const call = h.calls.byCallerChannel('c1')!;
+    expect(await h.router.run('t', () => h.router.transfer(call.id, b, { userId: b, extension: '1002' }))).toBe('the call is not connected to you');
+    expect(await h.router.run('t', () => h.router.transfer(call.id, a, { userId: b, extension: '1002' }))).toBeNull();
+    await h.settle();
+    const legB = h.pbx.lastOriginate()!;
+    expect(legB).toMatchObject({ endpoint: 'PJSIP/1002', appArgs: ['transfer', call.id] });
+    expect(h.pbx.ops('hangup').map((c) => c.args[0])).toContain(legA.channelId);
+    expect(h.operators.get(a)!.state).toBe('wrapup');
+    expect(h.operators.get(b)!.state).toBe('ringing');
+    h.pbx.destroy(legA.channelId); // the operator's leg going away does not end the call
+    await h.settle();
+    expect(h.calls.get(call.id)!.state).toBe('connected');
+    h.pbx.answerLeg(legB.channelId);
+    await h.settle();
+    expect(h.pbx.ops('addToBridge').at(-1)!.args).toEqual([`${call.id}-b`, [legB.channelId]]);
+    expect(h.operators.get(b)!.state).toBe('oncall');
+    expect(h.calls.get(call.id)).toMatchObject({ answeredChannelId: legB.channelId, transferTarget: '1002', answeredBy: a });
+    h.pbx.destroy('c1');
+    await h.settle();
+    expect(h.calls.get(call.id)!.outcome).toBe('answered');
+    expect(h.operators.get(b)!.state).toBe('wrapup');
+    expect(h.calls.callbacks()).toHaveLength(0);
+  });
+
+  it('a transfer nobody picks up ends the call with a callback task', async () => {
+    const h = routingHarness();
+    const a = h.addOperator('a', '1001');
+    await h.settle();
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    h.pbx.answerLeg(h.pbx.lastOriginate()!.channelId);
+    await h.settle();
+    const call = h.calls.byCallerChannel('c1')!;
+    expect(await h.router.run('t', () => h.router.transfer(call.id, a, { number: '79035550000' }))).toBeNull();
+    await h.settle();
+    const leg = h.pbx.lastOriginate()!;
+    expect(leg.endpoint).toBe('PJSIP/79035550000@carrier');
+    h.pbx.destroy(leg.channelId, 19);
+    await h.settle();
+    expect(h.calls.get(call.id)).toMatchObject({ state: 'ended', outcome: 'answered', endReason: 'transfer target did not answer' });
+    expect(h.calls.callbacks()[0]).toMatchObject({ callId: call.id, reason: 'unanswered' });
+    expect(h.pbx.ops('hangup').map((c) => c.args[0])).toContain('c1');
+  });
+
   it('a channel entering the app with unknown arguments is hung up, nothing recorded', async () => {
     const h = routingHarness();
     h.pbx.emit({ type: 'channelEntered', channel: { id: 'x', name: 'x', state: 'Up', callerNumber: '', callerName: '', creationTime: '', dialplanApp: '', dialplanAppData: '' }, args: ['bogus'] });

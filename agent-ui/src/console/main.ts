@@ -155,7 +155,11 @@ class ConsoleUi {
         return;
       }
       transferErr.hidden = true;
-      this.phone.transfer(v);
+      this.phone.transfer(v, async (to, pultCallId) => {
+        const callId = pultCallId ?? this.card.card?.callId;
+        if (!callId) throw new Error('no call');
+        await api.transfer(callId, to);
+      });
     });
     this.transferBox = h('div', { class: 'transfer-box', testid: 'transfer', hidden: true }, transferForm);
 

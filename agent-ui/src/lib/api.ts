@@ -89,4 +89,5 @@ export const api = {
   myCalls: (o: { limit: number; from?: string }) =>
     request<{ items: CallItem[] }>('GET', `/api/calls?mine=true&limit=${o.limit}${o.from ? `&from=${encodeURIComponent(o.from)}` : ''}`),
   call: (id: string) => request<CallItem>('GET', `/api/calls/${encodeURIComponent(id)}`),
+  transfer: (callId: string, target: string) => request<{ transferring: boolean }>('POST', `/api/calls/${encodeURIComponent(callId)}/transfer`, { target }),
 };

@@ -2,7 +2,7 @@
 // with the operator's SIP credentials, keeps itself registered (own retry
 // with backoff after a network drop or a refused REGISTER), takes one
 // incoming call at a time, and offers answer / hang up / hold / mute / DTMF /
-// blind transfer (REFER).
+// blind transfer (carried out by the server).
 import { Invitation, Registerer, RegistererState, SessionState, UserAgent, type Session, type Web } from 'sip.js';
 import type { SipCredentials } from './types.ts';
 
@@ -345,29 +345,26 @@ export class Softphone {
       .catch(() => undefined);
   }
 
-  /** Blind transfer: REFER to another operator's extension or an outside number. */
-  transfer(target: string): void {
-    const s = this.session;
+  /**
+   * Blind transfer to another operator's extension or an outside number.
+   * Pult carries it out (the caller sits in Pult's bridge, where a SIP REFER
+   * would not be honoured): `execute` asks the server; the server then hangs
+   * up this leg.
+   */
+  transfer(target: string, execute: (target: string, pultCallId: string | null) => Promise<void>): void {
     const c = this.call;
-    if (!s || !c || !this.creds || s.state !== SessionState.Established) return;
-    const uri = UserAgent.makeURI(`sip:${target}@${this.creds.domain}`);
-    if (!uri) return;
+    if (!c || this.session?.state !== SessionState.Established) return;
     c.transfer = 'pending';
     this.emit();
-    s.refer(uri, {
-      requestDelegate: {
-        onAccept: () => {
-          c.transfer = 'done';
-          this.emit();
-        },
-        onReject: () => {
-          c.transfer = 'failed';
-          this.emit();
-        },
+    execute(target, c.pultCallId).then(
+      () => {
+        c.transfer = 'done';
+        this.emit();
       },
-    }).catch(() => {
-      c.transfer = 'failed';
-      this.emit();
-    });
+      () => {
+        c.transfer = 'failed';
+        this.emit();
+      },
+    );
   }
 }

@@ -30,6 +30,9 @@ export interface CallRecord {
   answeredNumber: string | null;
   waitSec: number | null;
   talkSec: number | null;
+  transferredAt: string | null;
+  transferredBy: number | null;
+  transferTarget: string | null;
 }
 
 export interface Offer {
@@ -59,7 +62,8 @@ export interface Recording {
 const callCols = `id, line_id AS lineId, did, caller_number AS callerNumber, caller_name AS callerName, caller_channel_id AS callerChannelId,
   bridge_id AS bridgeId, state, arrived_at AS arrivedAt, overflow_at AS overflowAt, overflow_reason AS overflowReason, answered_at AS answeredAt,
   ended_at AS endedAt, outcome, end_reason AS endReason, answered_by AS answeredBy, answered_via AS answeredVia,
-  answered_channel_id AS answeredChannelId, answered_number AS answeredNumber, wait_sec AS waitSec, talk_sec AS talkSec`;
+  answered_channel_id AS answeredChannelId, answered_number AS answeredNumber, wait_sec AS waitSec, talk_sec AS talkSec,
+  transferred_at AS transferredAt, transferred_by AS transferredBy, transfer_target AS transferTarget`;
 const offerCols = `id, call_id AS callId, channel_id AS channelId, target_kind AS targetKind, user_id AS userId, target, offered_at AS offeredAt, ended_at AS endedAt, result`;
 const recCols = (t = '') =>
   `${t}id, ${t}call_id AS callId, ${t}pbx_name AS pbxName, ${t}format, ${t}state, ${t}file_path AS filePath, ${t}size_bytes AS sizeBytes, ${t}duration_sec AS durationSec, ${t}error`;
@@ -149,11 +153,30 @@ export class CallRepository {
     })();
   }
 
+  /** The operator hands the caller on: their leg is no longer the call's. False unless they are talking on it. */
+  startTransfer(callId: string, byUserId: number, target: string, at: string): boolean {
+    return (
+      stmt(this.db, `UPDATE calls SET answered_channel_id = NULL, transferred_at = ?, transferred_by = ?, transfer_target = ?
+        WHERE id = ? AND state = 'connected' AND answered_by = ? AND answered_via = 'console' AND answered_channel_id IS NOT NULL`)
+        .run(at, byUserId, target, callId, byUserId).changes === 1
+    );
+  }
+
+  /** The transfer target answered: their leg is now the call's. */
+  completeTransfer(callId: string, channelId: string, number: string, at: string): boolean {
+    return this.db.transaction(() => {
+      const ok = stmt(this.db, `UPDATE calls SET answered_channel_id = ?, answered_number = ? WHERE id = ? AND state = 'connected' AND answered_channel_id IS NULL`)
+        .run(channelId, number, callId).changes === 1;
+      if (ok) this.endOffer(channelId, 'answered', at);
+      return ok;
+    })();
+  }
+
   /**
    * Ends the call once, with its outcome; an abandoned or unanswered call
    * gets its callback task in the same transaction. False if already ended.
    */
-  end(callId: string, e: { endedAt: string; outcome: CallOutcome; endReason: string }): boolean {
+  end(callId: string, e: { endedAt: string; outcome: CallOutcome; endReason: string; callback?: 'unanswered' }): boolean {
     return this.db.transaction(() => {
       const call = this.get(callId);
       if (!call || call.state === 'ended') return false;
@@ -162,9 +185,9 @@ export class CallRepository {
       stmt(this.db, `UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, end_reason = ?, wait_sec = ?, talk_sec = ? WHERE id = ? AND state <> 'ended'`)
         .run(e.endedAt, e.outcome, e.endReason, Math.max(0, waitSec), talkSec === null ? null : Math.max(0, talkSec), callId);
       stmt(this.db, `UPDATE call_offers SET ended_at = ?, result = 'cancelled' WHERE call_id = ? AND ended_at IS NULL`).run(e.endedAt, callId);
-      if (e.outcome === 'abandoned' || e.outcome === 'unanswered') {
+      if (e.outcome === 'abandoned' || e.outcome === 'unanswered' || e.callback) {
         stmt(this.db, 'INSERT OR IGNORE INTO callback_tasks (call_id, caller_number, line_id, reason, created_at) VALUES (?, ?, ?, ?, ?)')
-          .run(callId, call.callerNumber, call.lineId, e.outcome, e.endedAt);
+          .run(callId, call.callerNumber, call.lineId, e.callback ?? e.outcome, e.endedAt);
       }
       return true;
     })();

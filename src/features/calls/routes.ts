@@ -3,7 +3,9 @@ import { Router } from 'express';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { notFound, parse } from '../../http/errors.js';
+import { ApiError, notFound, parse } from '../../http/errors.js';
+import { normalizePhone } from '../../domain/phone.js';
+import type { OperatorService } from '../operators/service.js';
 import type { User } from '../auth/service.js';
 import { currentUser } from '../auth/middleware.js';
 import type { LineRepository } from '../lines/repository.js';
@@ -23,7 +25,13 @@ export function visibleLineIds(user: User, lines: LineRepository): number[] | nu
   return lines.list().filter((l) => l.tenantId !== null && tenants.has(l.tenantId)).map((l) => l.id);
 }
 
-export function callRoutes(calls: CallRepository, lines: LineRepository): Router {
+export interface TransferPort {
+  transfer(callId: string, byUserId: number, target: { userId: number; extension: string } | { number: string }): Promise<string | null>;
+}
+
+const transferBody = z.object({ target: z.string().trim().regex(/^\+?[\d\s()-]{3,20}$/, 'an operator extension or a phone number') });
+
+export function callRoutes(calls: CallRepository, lines: LineRepository, transfers?: TransferPort, operators?: OperatorService): Router {
   const r = Router();
   const lineNames = () => new Map(lines.list().map((l) => [l.id, l.name]));
   const canSee = (user: User, call: CallRecord) => {
@@ -50,6 +58,8 @@ export function callRoutes(calls: CallRepository, lines: LineRepository): Router
       answeredBy: c.answeredBy,
       answeredVia: c.answeredVia,
       answeredNumber: c.answeredNumber,
+      transferredAt: c.transferredAt,
+      transferTarget: c.transferTarget,
       waitSec: c.waitSec,
       talkSec: c.talkSec,
       recordingUrl: rec?.state === 'stored' ? `/api/calls/${c.id}/recording` : null,
@@ -81,6 +91,29 @@ export function callRoutes(calls: CallRepository, lines: LineRepository): Router
     res.sendFile(path.resolve(rec.filePath), { acceptRanges: true, headers: { 'content-type': 'audio/wav' } }, (err) => {
       if (err && !res.headersSent) next(err);
     });
+  });
+
+  // Blind transfer of the caller to another operator (by extension) or a number.
+  r.post('/api/calls/:id/transfer', async (req, res) => {
+    const user = currentUser(req);
+    const call = calls.get(req.params.id);
+    if (!call || !canSee(user, call)) throw notFound('call');
+    const { target } = parse(transferBody, req.body);
+    const digits = target.replace(/\D/g, '');
+    const op = operators?.list().find((o) => o.extension === digits);
+    let dest: { userId: number; extension: string } | { number: string };
+    if (op) {
+      if (op.userId === user.id) throw new ApiError(400, 'invalid_input', 'cannot transfer to yourself', [{ field: 'target', problem: 'your own extension' }]);
+      dest = { userId: op.userId, extension: op.extension };
+    } else {
+      const n = normalizePhone(target);
+      if (!n || n.length < 5) throw new ApiError(400, 'invalid_input', `no operator with extension ${digits} and not a phone number`, [{ field: 'target', problem: 'unknown extension' }]);
+      dest = { number: n };
+    }
+    if (!transfers) throw new ApiError(503, 'unavailable', 'transfers are not available');
+    const problem = await transfers.transfer(call.id, user.id, dest);
+    if (problem) throw new ApiError(409, 'conflict', problem);
+    res.status(202).json({ transferring: true, target: 'userId' in dest ? dest.extension : dest.number });
   });
 
   r.get('/api/callbacks', (req, res) => {

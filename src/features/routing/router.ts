@@ -83,7 +83,7 @@ export class CallRouter {
    * the same serial queue.
    */
   registerChannelOwner(kind: string, owner: ChannelOwner): void {
-    if (kind === 'inbound' || kind === 'offer') throw new Error(`"${kind}" belongs to routing`);
+    if (kind === 'inbound' || kind === 'offer' || kind === 'transfer') throw new Error(`"${kind}" belongs to routing`);
     this.channelOwners.set(kind, owner);
   }
 
@@ -99,6 +99,19 @@ export class CallRouter {
     });
     this.queue = next;
     return next;
+  }
+
+  /** Runs a step in the queue and hands back its result (API commands). */
+  run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      void this.enqueue(what, async () => {
+        try {
+          resolve(await fn());
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+    });
   }
 
   /** Waits for everything queued so far (tests, shutdown). */
@@ -126,6 +139,7 @@ export class CallRouter {
         const [kind, ...rest] = e.args;
         if (kind === 'inbound') return this.onInbound(e.channel, rest[0] ?? '', undefined, { emittedAt: e.at, receivedAt });
         if (kind === 'offer') return this.onOfferAnswered(e.channel, rest[0] ?? '');
+        if (kind === 'transfer') return this.onTransferAnswered(e.channel, rest[0] ?? '');
         const owner = kind ? this.channelOwners.get(kind) : undefined;
         if (owner) return owner.entered(e.channel, rest);
         this.logger.warn('channel entered the app with unknown arguments; hanging up', { channelId: e.channel.id, args: e.args });
@@ -399,6 +413,62 @@ export class CallRouter {
     })());
   }
 
+  /**
+   * Blind transfer, carried out by Pult: the operator's leg leaves at once
+   * (they go to wrap-up), the caller hears ringing, the target is rung and
+   * joins the call's bridge (the recording goes on) when they answer. If the
+   * target does not answer, the call ends with a callback task.
+   */
+  async transfer(callId: string, byUserId: number, target: { userId: number; extension: string } | { number: string }): Promise<string | null> {
+    const call = this.calls.get(callId);
+    if (!call || call.state !== 'connected' || call.answeredBy !== byUserId || call.answeredVia !== 'console' || !call.answeredChannelId) {
+      return 'the call is not connected to you';
+    }
+    const line = call.lineId ? this.lines.get(call.lineId) : null;
+    const at = this.now();
+    const operatorLeg = call.answeredChannelId;
+    const label = 'userId' in target ? target.extension : target.number;
+    const channelId = `${callId}-t${this.calls.offers(callId).length + 1}`;
+    const ok = this.db.transaction(() => {
+      if (!this.calls.startTransfer(callId, byUserId, label, at)) return false;
+      if ('userId' in target) {
+        this.calls.addOffer({ callId, channelId, targetKind: 'operator', userId: target.userId, target: `PJSIP/${target.extension}`, offeredAt: at });
+        const op = this.operators.get(target.userId);
+        if (op?.activity === 'idle') this.operators.setActivity(target.userId, 'ringing', callId);
+      } else {
+        this.calls.addOffer({ callId, channelId, targetKind: 'mobile', userId: null, target: target.number, offeredAt: at });
+      }
+      return true;
+    })();
+    if (!ok) return 'the call is not connected to you';
+    this.logger.info('blind transfer', { callId, from: byUserId, to: label });
+    this.releaseOperator(byUserId, callId, true);
+    this.events.emit('call.offered', { callId, kind: 'userId' in target ? 'operator' : 'mobile', userId: 'userId' in target ? target.userId : null, target: label, at });
+    this.background('transfer: release the operator, ring for the caller', callId, Promise.all([this.pbx.hangup(operatorLeg), this.pbx.ring(call.callerChannelId)]));
+    this.originate(callId, channelId, {
+      channelId,
+      endpoint: 'userId' in target ? `PJSIP/${target.extension}` : `PJSIP/${target.number}@${this.opts.trunkEndpoint}`,
+      callerId: callerIdOf(call),
+      timeoutSec: line?.ringTimeoutSec ?? 30,
+      appArgs: ['transfer', callId],
+      variables: { PULT_CALL_ID: callId, 'PJSIP_HEADER(add,X-Pult-Call-Id)': callId },
+    }, `transfer to ${label}`);
+    return null;
+  }
+
+  private async onTransferAnswered(channel: PbxChannel, callId: string): Promise<void> {
+    const offer = this.calls.offerByChannel(channel.id);
+    const call = this.calls.get(callId);
+    if (!offer || !call || !call.bridgeId || !this.calls.completeTransfer(callId, channel.id, offer.target, this.now())) {
+      this.logger.info('transfer leg answered for a call that is over; hanging up', { callId, channelId: channel.id });
+      return this.pbx.hangup(channel.id);
+    }
+    if (offer.targetKind === 'operator' && offer.userId !== null) this.operators.setActivity(offer.userId, 'oncall', callId);
+    this.events.emit('call.answered', { callId, userId: offer.userId, via: offer.targetKind === 'operator' ? 'console' : 'mobile', at: this.now() });
+    const bridgeId = call.bridgeId;
+    this.background('connect the transfer target', callId, this.pbx.stopRing(call.callerChannelId).catch(() => undefined).then(() => this.pbx.addToBridge(bridgeId, [channel.id])));
+  }
+
   private async onChannelGone(channelId: string, cause: number): Promise<void> {
     const asCaller = this.calls.byCallerChannel(channelId);
     if (asCaller) return this.onCallerGone(asCaller);
@@ -423,21 +493,24 @@ export class CallRouter {
   }
 
   /** Ends the call once: records it, releases everyone, frees the PBX side. */
-  private async endCall(callId: string, outcome: CallOutcome, reason: string): Promise<void> {
+  private async endCall(callId: string, outcome: CallOutcome, reason: string, callback?: 'unanswered'): Promise<void> {
     const call = this.calls.get(callId);
     if (!call) return;
     const at = this.now();
     const open = this.calls.openOffers(callId);
-    if (!this.calls.end(callId, { endedAt: at, outcome, endReason: reason })) return;
+    if (!this.calls.end(callId, { endedAt: at, outcome, endReason: reason, callback })) return;
     this.disarm(callId);
     this.logger.info('call ended', { callId, outcome, reason });
     this.events.emit('call.ended', { callId, outcome, reason, at });
-    if (outcome === 'abandoned' || outcome === 'unanswered') this.events.emit('callback.created', { callId, caller: call.callerNumber, reason: outcome, at });
+    if (outcome === 'abandoned' || outcome === 'unanswered' || callback) this.events.emit('callback.created', { callId, caller: call.callerNumber, reason: callback ?? outcome, at });
     for (const o of open) {
       if (o.targetKind === 'operator' && o.userId !== null) this.releaseOperator(o.userId, callId, false);
       this.background('hang up an offer leg', callId, this.pbx.hangup(o.channelId));
     }
     if (call.answeredBy !== null && call.answeredVia === 'console') this.releaseOperator(call.answeredBy, callId, true);
+    // After a transfer, the operator now talking is the one on the answered leg.
+    const talking = call.answeredChannelId ? this.calls.offerByChannel(call.answeredChannelId) : null;
+    if (talking?.userId != null && talking.userId !== call.answeredBy && talking.targetKind === 'operator') this.releaseOperator(talking.userId, callId, true);
     if (call.state === 'connected') {
       const legs = [call.callerChannelId, call.answeredChannelId].filter((x): x is string => Boolean(x));
       // Destroying the bridge finishes its recording; RecordingFinished fetches the file.
@@ -482,6 +555,12 @@ export class CallRouter {
     if (!offer || !this.calls.endOffer(channelId, result, this.now())) return;
     this.events.emit('call.offerEnded', { callId: offer.callId, kind: offer.targetKind, userId: offer.userId, result, at: this.now() });
     const call = this.calls.get(offer.callId);
+    if (call?.state === 'connected' && call.answeredChannelId === null && this.calls.openOffers(call.id).length === 0) {
+      // The transfer target did not answer: the caller must not be lost.
+      if (offer.targetKind === 'operator' && offer.userId !== null) this.releaseOperator(offer.userId, offer.callId, false);
+      await this.endCall(call.id, 'answered', 'transfer target did not answer', 'unanswered');
+      return;
+    }
     if (offer.targetKind === 'operator' && offer.userId !== null) {
       const cool = this.cooldown.get(offer.callId) ?? new Map<number, number>();
       cool.set(offer.userId, this.clock.now().getTime() + (this.opts.retryCooldownMs ?? 2000));

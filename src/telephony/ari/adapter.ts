@@ -113,6 +113,10 @@ export class AriPbx implements PbxPort {
     await this.client.request('POST', `/channels/${enc(id)}/ring`);
   }
 
+  async stopRing(id: string): Promise<void> {
+    await this.client.request('DELETE', `/channels/${enc(id)}/ring`);
+  }
+
   async startMoh(id: string): Promise<void> {
     await this.client.request('POST', `/channels/${enc(id)}/moh`);
   }

@@ -10,7 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
 import { launchChromium, screenshot } from '../support/browser.js';
-import { pbxAriUrl, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
+import { pbxAriUrl, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
+import { execFileSync } from 'node:child_process';
 
 const DID = '74950000001';
 const MOBILE = '79990000001';
@@ -140,6 +141,27 @@ describe('operator console in Chromium', () => {
     }, src);
     expect(playable).toEqual({ status: 206, bytes: 44 });
     await screenshot(page, 'console-history');
+    await page.close();
+  });
+});
+
+describe('softphone resilience', () => {
+  it('re-registers by itself after the PBX restarts (Pult pushes the operator to the new Asterisk)', async () => {
+    pult = await start('reconnect');
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(pult.url + '/');
+    await uiLogin(page, 'operator');
+    const status = page.getByTestId('softphone-status');
+    await page.locator('[data-testid="softphone-status"][data-state="registered"]').waitFor({ timeout: 20_000 });
+    const pbx = (cmd: string) => execFileSync('bash', [path.join(repo, 'scripts/asterisk/pbx.sh'), cmd], { env: { ...process.env, ...rigEnv }, stdio: 'ignore' });
+    pbx('stop');
+    await page.waitForFunction(() => document.querySelector('[data-testid="softphone-status"]')?.getAttribute('data-state') !== 'registered', undefined, { timeout: 20_000 });
+    await screenshot(page, 'console-unregistered-pbx-down');
+    expect(await status.getAttribute('data-state')).not.toBe('registered');
+    pbx('start');
+    await page.locator('[data-testid="softphone-status"][data-state="registered"]').waitFor({ timeout: 60_000 });
+    const health = await api<{ pbx: { connected: boolean } }>(pult.url, 'GET', '/api/health');
+    expect(health.body.pbx.connected).toBe(true);
     await page.close();
   });
 });

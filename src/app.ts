@@ -29,6 +29,9 @@ import { ticketRoutes } from './features/tickets/routes.js';
 import { CallerLookup } from './features/screen-pop/lookup.js';
 import { ScreenPop } from './features/screen-pop/service.js';
 import { createRealtime, type RealtimeServer } from './realtime/server.js';
+import { VpbxAccounts } from './features/external-calls/accounts.js';
+import { ExternalCallService } from './features/external-calls/service.js';
+import { vpbxAdminRoutes, webhookRoutes } from './features/external-calls/routes.js';
 import { attachWallboard } from './features/wallboard/index.js';
 
 export interface Pult {
@@ -73,7 +76,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   }
 
   const pbx = new AriPbx({ url: config.PULT_ARI_URL, user: config.PULT_ARI_USER, password: config.PULT_ARI_PASSWORD, app: config.PULT_ARI_APP, logger: logger.child({ part: 'ari' }) }, logger.child({ part: 'ari' }));
-  const recordings = new RecordingService(pbx, calls, config.recordingsDir, events, clock, logger.child({ part: 'recordings' }));
+  const recordings = new RecordingService(pbx, calls, config.recordingsDir, events, clock, logger.child({ part: 'recordings' }), undefined, config.PULT_RECORDING_URL_ALLOW);
   const router = new CallRouter(db, pbx, calls, lines, operators, recordings, events, clock, logger.child({ part: 'routing' }), {
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT,
     timeZone: config.PULT_TIMEZONE,
@@ -84,6 +87,10 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT,
     fallbackTimeoutSec: config.PULT_OVERFLOW_TIMEOUT_SEC,
   });
+
+  // Calls routed by cloud PBXs, observed through their webhooks.
+  const vpbxAccounts = new VpbxAccounts(db);
+  const externalCalls = new ExternalCallService(db, calls, lines, recordings, events, clock, logger.child({ part: 'vpbx' }));
 
   // Supervisor wallboard: snapshot, callbacks, supervision; socket push below.
   const wallboard = attachWallboard({ db, lines, operators, calls, events, router, pbx, clock, logger, timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });
@@ -101,10 +108,10 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth)],
+    publicRoutes: [healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth), webhookRoutes({ db, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes],
+    routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts)],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

@@ -21,6 +21,14 @@ export const configSchema = z.object({
   PULT_SIP_WS_URL: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').default('ws://127.0.0.1:8088/ws'),
   PULT_SIP_DOMAIN: z.string().default('127.0.0.1'),
   PULT_UI_DIR: z.string().default('agent-ui/dist'),
+  PULT_RECORDING_URL_ALLOW: z.string().default('^https://').transform((v, ctx) => {
+    try {
+      return new RegExp(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not a regular expression' });
+      return z.NEVER;
+    }
+  }),
   PULT_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   PULT_DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   PULT_DEMO_PASSWORD: z.string().min(4).default('demo'),

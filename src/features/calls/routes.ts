@@ -88,7 +88,7 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, transfe
     if (!call || !canSee(currentUser(req), call)) throw notFound('call');
     const rec = calls.recordingForCall(call.id);
     if (!rec || rec.state !== 'stored' || !rec.filePath || !existsSync(rec.filePath)) throw notFound('recording');
-    res.sendFile(path.resolve(rec.filePath), { acceptRanges: true, headers: { 'content-type': 'audio/wav' } }, (err) => {
+    res.sendFile(path.resolve(rec.filePath), { acceptRanges: true, headers: { 'content-type': rec.format === 'wav' ? 'audio/wav' : 'audio/mpeg' } }, (err) => {
       if (err && !res.headersSent) next(err);
     });
   });

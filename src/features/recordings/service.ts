@@ -21,6 +21,8 @@ export class RecordingService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly retryDelaysMs: number[] = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000],
+    /** Which recording URLs a cloud PBX may point us at (no fetching of arbitrary hosts). */
+    private readonly urlAllow: RegExp = /^https:\/\//,
   ) {}
 
   /** Fetches a finished recording; retries on its own until it succeeds or runs out of tries. */
@@ -57,16 +59,30 @@ export class RecordingService {
     this.timers.clear();
   }
 
+  private async download(url: string): Promise<Buffer | null> {
+    const r = await fetch(url, { signal: AbortSignal.timeout(60_000), redirect: 'error' });
+    if (r.status === 404) return null;
+    if (!r.ok) throw new Error(`GET recording → ${r.status}`);
+    return Buffer.from(await r.arrayBuffer());
+  }
+
   private async tryFetch(pbxName: string): Promise<boolean> {
     const rec = this.calls.recordingByName(pbxName);
     if (!rec || rec.state === 'stored') return true;
+    const fromUrl = /^https?:\/\//.test(pbxName);
+    if (fromUrl && !this.urlAllow.test(pbxName)) {
+      this.calls.recordingFailed(pbxName, 'recording URL not allowed (PULT_RECORDING_URL_ALLOW)');
+      this.logger.warn('recording URL refused', { callId: rec.callId, url: pbxName });
+      return true;
+    }
     try {
-      const data = await this.pbx.fetchRecording(pbxName, rec.format);
+      const data = fromUrl ? await this.download(pbxName) : await this.pbx.fetchRecording(pbxName, rec.format);
       if (!data) {
-        this.logger.warn('recording not on the PBX yet', { pbxName });
+        this.logger.warn('recording not there yet', { pbxName });
         return false;
       }
-      const info = readWavInfo(data);
+      // WAV says how long it is; for other formats (a cloud PBX's MP3) the talk time stands in.
+      const info = rec.format === 'wav' ? readWavInfo(data) : { durationSec: this.calls.get(rec.callId)?.talkSec ?? 0 };
       const day = this.clock.now().toISOString().slice(0, 10).split('-');
       const folder = path.join(this.dir, ...day);
       mkdirSync(folder, { recursive: true });
@@ -77,7 +93,7 @@ export class RecordingService {
       this.events.emit('recording.ready', { callId: rec.callId, durationSec: info.durationSec, at: this.clock.now().toISOString() });
       this.logger.info('recording stored', { callId: rec.callId, file, durationSec: info.durationSec });
       // Pult now owns the file; free the PBX's spool.
-      await this.pbx.deleteRecording(pbxName).catch((err: unknown) => this.logger.warn('could not delete recording on PBX', { pbxName, err }));
+      if (!fromUrl) await this.pbx.deleteRecording(pbxName).catch((err: unknown) => this.logger.warn('could not delete recording on PBX', { pbxName, err }));
       return true;
     } catch (err) {
       this.logger.warn('recording fetch failed', { pbxName, err });

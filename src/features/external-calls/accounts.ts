@@ -1,0 +1,63 @@
+// Cloud PBX accounts (one management company each) and the mapping of the
+// PBX's agents to Pult users. Secrets are set by an admin through the API.
+import { z } from 'zod';
+import type { Db } from '../../store/db.js';
+import { stmt } from '../../store/db.js';
+
+export const vendors = ['itoolabs', 'mango', 'zadarma'] as const;
+export type Vendor = (typeof vendors)[number];
+
+export const secretsSchema = {
+  itoolabs: z.object({ crmToken: z.string().min(8) }),
+  mango: z.object({ apiSalt: z.string().min(8) }),
+  zadarma: z.object({ secret: z.string().min(8) }),
+} as const;
+
+export interface VpbxAccount {
+  id: number;
+  vendor: Vendor;
+  name: string;
+  tenantId: number;
+  account: string;
+  secrets: Record<string, string>;
+  lineId: number | null;
+  timeZone: string;
+}
+
+interface Row { id: number; vendor: Vendor; name: string; tenant_id: number; account: string; secrets: string; line_id: number | null; time_zone: string }
+
+const toAccount = (r: Row): VpbxAccount => ({ id: r.id, vendor: r.vendor, name: r.name, tenantId: r.tenant_id, account: r.account, secrets: JSON.parse(r.secrets) as Record<string, string>, lineId: r.line_id, timeZone: r.time_zone });
+
+export class VpbxAccounts {
+  constructor(private readonly db: Db) {}
+
+  create(a: Omit<VpbxAccount, 'id'>, agents: Record<string, number>): VpbxAccount {
+    const id = this.db.transaction(() => {
+      const newId = Number(
+        stmt(this.db, 'INSERT INTO vpbx_accounts (vendor, name, tenant_id, account, secrets, line_id, time_zone) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(a.vendor, a.name, a.tenantId, a.account, JSON.stringify(a.secrets), a.lineId, a.timeZone).lastInsertRowid,
+      );
+      for (const [agent, userId] of Object.entries(agents)) stmt(this.db, 'INSERT INTO vpbx_agents (account_id, agent, user_id) VALUES (?, ?, ?)').run(newId, agent, userId);
+      return newId;
+    })();
+    return this.get(id)!;
+  }
+
+  get(id: number): VpbxAccount | null {
+    const r = stmt(this.db, 'SELECT * FROM vpbx_accounts WHERE id = ?').get(id) as Row | undefined;
+    return r ? toAccount(r) : null;
+  }
+
+  of(vendor: Vendor, id: number): VpbxAccount | null {
+    const a = this.get(id);
+    return a?.vendor === vendor ? a : null;
+  }
+
+  /** Without secrets, for listing. */
+  list(): Omit<VpbxAccount, 'secrets'>[] {
+    return (stmt(this.db, 'SELECT * FROM vpbx_accounts ORDER BY id').all() as Row[]).map((r) => {
+      const a = toAccount(r);
+      return { id: a.id, vendor: a.vendor, name: a.name, tenantId: a.tenantId, account: a.account, lineId: a.lineId, timeZone: a.timeZone };
+    });
+  }
+}

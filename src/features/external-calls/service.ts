@@ -107,10 +107,15 @@ export class ExternalCallService {
   }
 
   private ensureOffer(account: VpbxAccount, call: CallRecord, a: AgentRef, at: string, toEmit: Emit[]): string {
+    const userId = this.userFor(account, a);
+    const target = a.pbxLogin ?? a.extension ?? a.number ?? '?';
+    // Vendors describe the same person differently from one event to the next
+    // (login and extension on the ring, only the login on the answer): the
+    // same mapped user or the same login/extension/number is the same offer.
+    const same = this.calls.offers(call.id).find((o) => (userId !== null && o.userId === userId) || o.target === target || [a.pbxLogin, a.extension, a.number].includes(o.target));
+    if (same) return same.channelId;
     const channelId = this.offerChannel(call, a);
     if (!this.calls.offerByChannel(channelId)) {
-      const userId = this.userFor(account, a);
-      const target = a.pbxLogin ?? a.extension ?? a.number ?? '?';
       const kind = a.number && !a.pbxLogin && !a.extension ? 'mobile' : 'operator';
       this.calls.addOffer({ callId: call.id, channelId, targetKind: kind, userId, target, offeredAt: at });
       toEmit.push(() => this.events.emit('call.offered', { callId: call.id, kind, userId, target, at }));

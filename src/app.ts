@@ -111,7 +111,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     publicRoutes: [healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth), webhookRoutes({ db, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts)],
+    routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, db, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

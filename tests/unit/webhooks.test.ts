@@ -20,6 +20,7 @@ let s: Awaited<ReturnType<typeof testServer>>;
 let admin = '';
 let operatorId = 0;
 let recordingServer: http.Server;
+const vendorRequests: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
 let recordingUrl = '';
 const ids: Record<string, number> = {};
 
@@ -42,14 +43,24 @@ type CallItem = { id: string; from: string; outcome: string | null; answeredBy: 
 const callsFrom = async (from: string) => (await api<{ items: CallItem[] }>(s.url, 'GET', '/api/calls?limit=500', undefined, admin)).body.items.filter((c) => c.from === from);
 
 beforeAll(async () => {
-  recordingServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(Buffer.alloc(4096, 7)));
+  // One loopback server plays both the vendors' APIs (click-to-call) and their recording storage.
+  recordingServer = http.createServer((req, res) => {
+    if (req.url?.startsWith('/rec/')) return void res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(Buffer.alloc(4096, 7));
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      vendorRequests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"result":"ok"}');
+    });
+  });
   await new Promise<void>((r) => recordingServer.listen(0, '127.0.0.1', r));
-  recordingUrl = `http://127.0.0.1:${(recordingServer.address() as AddressInfo).port}/rec/call.mp3`;
+  const base = `http://127.0.0.1:${(recordingServer.address() as AddressInfo).port}`;
+  recordingUrl = `${base}/rec/call.mp3`;
   s = await testServer({ PULT_DEMO_ACCOUNTS: '3', PULT_RECORDING_URL_ALLOW: '^http://127\\.0\\.0\\.1:' });
   admin = await login(s.url, 'admin', 'demo');
   operatorId = s.db.prepare("SELECT id FROM users WHERE login = 'operator'").pluck().get() as number;
   const accounts = [
-    { vendor: 'itoolabs', account: 'vats000000.megapbx.ru', secrets: { crmToken: 'test-itoolabs-crm-token-0001' }, agents: { ivanov: operatorId } },
+    { vendor: 'itoolabs', account: 'vats000000.megapbx.ru', secrets: { crmToken: 'test-itoolabs-crm-token-0001', apiKey: 'test-itoolabs-api-key', apiBaseUrl: base }, agents: { ivanov: operatorId } },
     { vendor: 'mango', account: 'testmangovpbxapikey0000000000001', secrets: { apiSalt: 'test-mango-salt-0001' }, agents: { '101': operatorId } },
     { vendor: 'zadarma', account: 'test-zadarma-key-0001', secrets: { secret: 'test-zadarma-secret-0001' }, agents: { '101': operatorId } },
   ];
@@ -142,6 +153,21 @@ describe('cloud PBX webhooks', () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('type');
     expect((await post('/hooks/itoolabs/999', d.form)).status).toBe(404);
+  });
+
+  it('click-to-call asks the company’s cloud PBX to ring the operator, then the caller', async () => {
+    const op = await login(s.url, 'operator', 'demo');
+    const r = await api<{ via: string; agent: string }>(s.url, 'POST', '/api/click-to-call', { number: '+7 (916) 123-45-67' }, op);
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ via: 'itoolabs', agent: 'ivanov' });
+    const sent = vendorRequests.at(-1)!;
+    expect(sent).toMatchObject({ method: 'POST', url: '/crmapi/v1/makecall' });
+    expect(sent.headers['x-api-key']).toBe('test-itoolabs-api-key');
+    expect(JSON.parse(sent.body)).toEqual({ phone: '79161234567', user: 'ivanov' });
+    const bad = await api(s.url, 'POST', '/api/click-to-call', { number: 'call me' }, op);
+    expect(bad.status).toBe(400);
+    const sup = await login(s.url, 'supervisor', 'demo'); // not mapped to any PBX login
+    expect((await api(s.url, 'POST', '/api/click-to-call', { number: '79161234567' }, sup)).status).toBe(409);
   });
 
   it('only an admin registers accounts; secrets are validated and never listed', async () => {

@@ -7,10 +7,12 @@ import { stmt } from '../../store/db.js';
 export const vendors = ['itoolabs', 'mango', 'zadarma'] as const;
 export type Vendor = (typeof vendors)[number];
 
+// apiBaseUrl: where click-to-call requests go (the vendor's API; itoolabs: the PBX's own address).
+const apiBaseUrl = z.string().url().optional();
 export const secretsSchema = {
-  itoolabs: z.object({ crmToken: z.string().min(8) }),
-  mango: z.object({ apiSalt: z.string().min(8) }),
-  zadarma: z.object({ secret: z.string().min(8) }),
+  itoolabs: z.object({ crmToken: z.string().min(8), apiKey: z.string().min(8).optional(), apiBaseUrl }),
+  mango: z.object({ apiSalt: z.string().min(8), apiBaseUrl }),
+  zadarma: z.object({ secret: z.string().min(8), apiBaseUrl }),
 } as const;
 
 export interface VpbxAccount {

@@ -8,7 +8,9 @@ import { stmt } from '../../store/db.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import { parse } from '../../http/errors.js';
-import { requireRole } from '../auth/middleware.js';
+import { currentUser, requireRole } from '../auth/middleware.js';
+import { ApiError } from '../../http/errors.js';
+import { ClickToCallError, clickToCallRequest, sendClickToCall } from './click-to-call.js';
 import type { CallerLookup } from '../screen-pop/lookup.js';
 import { itoolabsWebhookSchema } from '../../telephony/vpbx/itoolabs/schema.js';
 import { verifyItoolabsToken } from '../../telephony/vpbx/itoolabs/verify.js';
@@ -120,9 +122,33 @@ const createBody = z.object({
   agents: z.record(z.string().min(1), z.number().int().positive()).default({}),
 });
 
-/** Admin: register a cloud PBX account for a company, with its agents → users. */
-export function vpbxAdminRoutes(accounts: VpbxAccounts): Router {
+const clickBody = z.object({ number: z.string().trim().regex(/^\+?[\d\s()-]{5,20}$/, 'a phone number'), callbackId: z.number().int().positive().optional() });
+
+/** Admin: register a cloud PBX account for a company, with its agents → users. Users: click-to-call. */
+export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallService, db: Db, logger: Logger): Router {
   const r = Router();
+  // Click-to-call from the card or the callback list, through the user's company's cloud PBX.
+  r.post('/api/click-to-call', async (req, res) => {
+    const user = currentUser(req);
+    const b = parse(clickBody, req.body);
+    const mine = accounts.list().filter((a) => user.tenantIds === null || user.tenantIds.includes(a.tenantId));
+    const account = mine.map((a) => accounts.get(a.id)!).find((a) => service.pbxLoginOf(a, user.id) !== null);
+    if (!account) throw new ApiError(409, 'conflict', 'no cloud PBX account knows you: ask an admin to map your PBX login');
+    const agent = service.pbxLoginOf(account, user.id)!;
+    let request;
+    try {
+      request = clickToCallRequest(account, agent, b.number);
+    } catch (err) {
+      throw new ApiError(400, 'invalid_input', (err as Error).message, [{ field: 'number', problem: (err as Error).message }]);
+    }
+    try {
+      await sendClickToCall(request, logger);
+    } catch (err) {
+      throw new ApiError(502, 'pbx_error', err instanceof ClickToCallError ? err.message : `the cloud PBX did not answer: ${(err as Error).message}`);
+    }
+    if (b.callbackId) stmt(db, `UPDATE callback_tasks SET status = 'assigned', assigned_to = ? WHERE id = ? AND status = 'pending'`).run(user.id, b.callbackId);
+    res.status(202).json({ calling: true, via: account.vendor, agent });
+  });
   r.get('/api/vpbx-accounts', requireRole('admin'), (_req, res) => {
     res.json({ items: accounts.list() });
   });

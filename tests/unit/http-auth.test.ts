@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/test-server.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
+import { hashPassword } from '../../src/features/auth/passwords.js';
 
 let s: Awaited<ReturnType<typeof testServer>>;
 beforeAll(async () => {
@@ -79,6 +80,19 @@ describe('roles and scope', () => {
     expect(paused.body.operator).toMatchObject({ state: 'paused', pauseReason: 'обед' });
     const other = await api(s.url, 'POST', '/api/operators/1/state', { state: 'offline' }, op);
     expect(other.status).toBe(403);
+  });
+
+  it('a supervisor lists only the operators of their own companies', async () => {
+    const id = Number(s.db.prepare("INSERT INTO users (login, password_hash, role, full_name, created_at) VALUES ('sup2', ?, 'supervisor', 'Sup 2', '2026-01-01')").run(hashPassword('secret1')).lastInsertRowid);
+    s.db.prepare('INSERT INTO user_tenants (user_id, tenant_id) VALUES (?, 2)').run(id); // ТСЖ «Рассвет» only
+    const sup2 = await login(s.url, 'sup2', 'secret1');
+    const theirs = await api<{ items: { login: string }[] }>(s.url, 'GET', '/api/operators', undefined, sup2);
+    expect(theirs.body.items.map((o) => o.login)).toEqual(['operator']); // operator2 serves company 1 only
+    const sup = await login(s.url, 'supervisor', 'demo');
+    const all = await api<{ items: { login: string }[] }>(s.url, 'GET', '/api/operators', undefined, sup);
+    expect(all.body.items.map((o) => o.login)).toEqual(expect.arrayContaining(['operator', 'operator2']));
+    const denied = await api(s.url, 'POST', `/api/operators/${s.db.prepare("SELECT id FROM users WHERE login = 'operator2'").pluck().get() as number}/state`, { state: 'offline' }, sup2);
+    expect(denied.status).toBe(403);
   });
 
   it('the call log validates its time filter', async () => {

@@ -28,8 +28,10 @@ const stateBody = z.discriminatedUnion('state', [
 export function operatorRoutes(auth: AuthService, operators: OperatorService, pbx: PbxPort, logger: Logger, sip: { wsUrl: string; domain: string }): Router {
   const r = Router();
 
-  r.get('/api/operators', requireRole('admin', 'supervisor'), (_req, res) => {
-    res.json({ items: operators.list() });
+  r.get('/api/operators', requireRole('admin', 'supervisor'), (req, res) => {
+    // A supervisor sees the operators who share one of their companies.
+    const scope = currentUser(req).tenantIds;
+    res.json({ items: operators.list().filter((o) => scope === null || o.tenantIds.some((t) => scope.includes(t))) });
   });
 
   r.post('/api/operators', requireRole('admin'), async (req, res) => {

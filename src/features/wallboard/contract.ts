@@ -1,23 +1,10 @@
 // The wallboard snapshot: what `GET /api/wallboard` returns and the
 // `wallboard.snapshot` socket event carries. Types only (the browser page
 // imports this file through src/realtime/contract.ts).
+import type { Figures } from '../../domain/wallboard-figures.js';
 
-export interface WallboardFigures {
-  offered: number;
-  answered: number;
-  answeredOnMobile: number;
-  abandoned: number;
-  shortAbandoned: number;
-  unanswered: number;
-  overflowed: number;
-  callbacksPending: number;
-  /** Percent, one decimal; null when no call counts yet. */
-  serviceLevel: number | null;
-  asaSec: number | null;
-  avgTalkSec: number | null;
-  waiting: number;
-  longestWaitSec: number;
-}
+/** The same figures the domain computes (src/domain/wallboard-figures.ts). */
+export type WallboardFigures = Figures;
 
 export interface WallboardLine extends WallboardFigures {
   lineId: number;

@@ -14,6 +14,7 @@
 // The npm `asterisk-manager` lowercases every key, drops reconnects on the
 // floor in several versions and cannot parse out of a socket; this is ~300
 // lines we own, on our own parser.
+import { backoffDelay } from '../backoff.js';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -236,9 +237,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
 
   private scheduleReconnect(): void {
     if (this.stopped) return;
-    const min = this.opts.minBackoffMs ?? 500;
-    const max = this.opts.maxBackoffMs ?? 15_000;
-    const delay = Math.min(max, min * 2 ** Math.min(this.attempt, 10)) * (0.8 + Math.random() * 0.4);
+    const delay = backoffDelay(this.attempt, this.opts.minBackoffMs, this.opts.maxBackoffMs);
     this.attempt++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;

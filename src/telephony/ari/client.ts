@@ -3,6 +3,7 @@
 // `ari-client` (last release 2019, built on the deprecated `request`, gives
 // up reconnecting after about a minute): this one is ~150 lines we own, and
 // the resync after a reconnect lives in the adapter where it belongs.
+import { backoffDelay } from '../backoff.js';
 import http from 'node:http';
 import WebSocket from 'ws';
 import type { Logger } from '../../log.js';
@@ -157,9 +158,7 @@ export class AriClient {
 
   private scheduleReconnect(): void {
     if (this.stopped) return;
-    const min = this.opts.minBackoffMs ?? 500;
-    const max = this.opts.maxBackoffMs ?? 15_000;
-    const delay = Math.min(max, min * 2 ** Math.min(this.attempt, 10)) * (0.8 + Math.random() * 0.4);
+    const delay = backoffDelay(this.attempt, this.opts.minBackoffMs, this.opts.maxBackoffMs);
     this.attempt++;
     this.timer = setTimeout(() => this.connect(), delay);
   }

@@ -27,6 +27,9 @@ pw="${PULT_DEMO_PASSWORD:-demo}"
 cat <<INFO
 
   Pult is starting on http://127.0.0.1:${port}
+    console     http://127.0.0.1:${port}/        (operator / ${pw}: softphone, card, tickets)
+    mobile      http://127.0.0.1:${port}/m/      (mobile / ${pw}: overflow staff)
+    wallboard   http://127.0.0.1:${port}/wall/   (supervisor / ${pw})
     health      http://127.0.0.1:${port}/api/health
     call log    http://127.0.0.1:${port}/api/calls   (Authorization: Bearer <token>)
   Demo logins (password "${pw}"): admin, supervisor, operator, operator2, mobile

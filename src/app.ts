@@ -33,6 +33,7 @@ import { VpbxAccounts } from './features/external-calls/accounts.js';
 import { ExternalCallService } from './features/external-calls/service.js';
 import { vpbxAdminRoutes, webhookRoutes } from './features/external-calls/routes.js';
 import { attachWallboard } from './features/wallboard/index.js';
+import { createAmiObserverMode } from './features/ami-observer/index.js';
 
 export interface Pult {
   config: Config;
@@ -76,7 +77,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   }
 
   const pbx = new AriPbx({ url: config.PULT_ARI_URL, user: config.PULT_ARI_USER, password: config.PULT_ARI_PASSWORD, app: config.PULT_ARI_APP, logger: logger.child({ part: 'ari' }) }, logger.child({ part: 'ari' }));
-  const recordings = new RecordingService(pbx, calls, config.recordingsDir, events, clock, logger.child({ part: 'recordings' }), undefined, config.PULT_RECORDING_URL_ALLOW);
+  const recordings = new RecordingService(pbx, calls, config.recordingsDir, events, clock, logger.child({ part: 'recordings' }), undefined, config.PULT_RECORDING_URL_ALLOW, config.PULT_AMI_MONITOR_DIR ?? null);
   const router = new CallRouter(db, pbx, calls, lines, operators, recordings, events, clock, logger.child({ part: 'routing' }), {
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT,
     timeZone: config.PULT_TIMEZONE,
@@ -95,6 +96,10 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   // Supervisor wallboard: snapshot, callbacks, supervision; socket push below.
   const wallboard = attachWallboard({ db, lines, operators, calls, events, router, pbx, clock, logger, timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });
 
+  // AMI observer mode: an existing Asterisk with app_queue keeps call control;
+  // Pult watches its AMI instead of running the ARI router (docs/ami-observer.md).
+  const amiMode = config.PULT_MODE === 'ami-observer' ? createAmiObserverMode({ config, db, calls, lines, operators, recordings, events, clock, logger: logger.child({ part: 'ami' }) }) : null;
+
   let pbxSince: string | null = null;
   pbx.onConnectionChange((up) => {
     pbxSince = clock.now().toISOString();
@@ -108,7 +113,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth), webhookRoutes({ db, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
+    publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth), webhookRoutes({ db, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     authenticate: requireAuth(auth),
     routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, db, logger.child({ part: 'vpbx' }))],
@@ -128,7 +133,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   });
   const port = (server.address() as AddressInfo).port;
   logger.info('HTTP listening', { url: `http://${config.PULT_HTTP_HOST}:${port}` });
-  pbx.start();
+  if (amiMode) amiMode.start();
+  else pbx.start();
 
   return {
     config, db, server, port, router, events, pbx, io, logger,
@@ -137,6 +143,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       wallboard.stop();
       recordings.stop();
       await pbx.stop();
+      await amiMode?.stop();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();

@@ -34,6 +34,8 @@
 #   PULT_SIM_HTTP_PORT [8089]  PULT_SIM_ARI_USER [sim]  PULT_SIM_ARI_PASSWORD
 #   PULT_PBX_SIP            [127.0.0.1:${PULT_SIP_PORT}]  where the sim sends calls
 #   PULT_ASTERISK_VERBOSE   [3]  verbosity written to log/messages and log/console.log
+#   PULT_TEMPLATES_DIR      [<repo>/dialplan]  the pbx instance's config templates come from
+#                           this folder instead (tests of other PBX setups, e.g. app_queue)
 #
 # Passwords have no defaults: whichever of PULT_ARI_PASSWORD, PULT_AMI_PASSWORD,
 # PULT_SIM_ARI_PASSWORD, PULT_SESSION_SECRET is not in the environment is read
@@ -54,7 +56,7 @@ CMD="${2:-}"
 shift 2
 
 case "$NAME" in
-  pbx) TEMPLATES="$REPO/dialplan" ;;
+  pbx) TEMPLATES="${PULT_TEMPLATES_DIR:-$REPO/dialplan}" ;;
   sim) TEMPLATES="$REPO/fixtures/sim-asterisk" ;;
   *) usage ;;
 esac

@@ -42,6 +42,25 @@ export const configSchema = z.object({
   PULT_SHORT_ABANDON_SEC: seconds.default(5),
   PULT_TIMEZONE: z.string().default('Europe/Moscow'),
   PULT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // AMI observer mode (docs/ami-observer.md): an existing Asterisk with app_queue keeps call control.
+  PULT_MODE: z.enum(['ari', 'ami-observer']).default('ari'),
+  PULT_AMI_HOST: z.string().default('127.0.0.1'),
+  PULT_AMI_PORT: port.default(5038),
+  PULT_AMI_USER: z.string().min(1).default('pult'),
+  PULT_AMI_PASSWORD: z.string().optional(),
+  PULT_AMI_QUEUE_LINES: z.string().default('').transform((v, ctx) => {
+    const out: Record<string, number> = {};
+    for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([^=\s]+)\s*=\s*(\d+)$/.exec(part);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not queue=lineId (e.g. support=1,emergency=2)` });
+        return z.NEVER;
+      }
+      out[m[1]!] = Number(m[2]);
+    }
+    return out;
+  }),
+  PULT_AMI_MONITOR_DIR: z.string().optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -66,12 +85,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const stateDir = env.PULT_STATE_DIR ?? 'var';
   // Environment wins over the generated secrets file.
   const merged = { ...readEnvFile(path.join(stateDir, 'secrets.env')), ...env };
+  // The ARI is not used in AMI observer mode: its password is not required there.
+  if (merged.PULT_MODE === 'ami-observer' && !merged.PULT_ARI_PASSWORD) merged.PULT_ARI_PASSWORD = 'unused-in-ami-observer-mode';
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  if (c.PULT_MODE === 'ami-observer' && !c.PULT_AMI_PASSWORD) throw new Error('invalid configuration:\n  PULT_AMI_PASSWORD: must be set in PULT_MODE=ami-observer');
   return {
     ...c,
     dbPath: c.PULT_DB ?? path.join(c.PULT_STATE_DIR, 'pult.sqlite'),

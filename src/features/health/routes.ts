@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import type { Db } from '../../store/db.js';
-import type { PbxPort } from '../../telephony/ports.js';
 
-export function healthRoutes(db: Db, pbx: PbxPort, pbxSince: () => string | null): Router {
+export function healthRoutes(db: Db, pbx: { readonly connected: boolean }, pbxSince: () => string | null, extra: () => Record<string, unknown> = () => ({})): Router {
   const r = Router();
   r.get('/api/health', (_req, res) => {
     let dbOk = true;
@@ -11,7 +10,7 @@ export function healthRoutes(db: Db, pbx: PbxPort, pbxSince: () => string | null
     } catch {
       dbOk = false;
     }
-    res.status(dbOk ? 200 : 503).json({ status: dbOk ? 'ok' : 'degraded', pbx: { connected: pbx.connected, since: pbxSince() }, db: { ok: dbOk } });
+    res.status(dbOk ? 200 : 503).json({ status: dbOk ? 'ok' : 'degraded', pbx: { connected: pbx.connected, since: pbxSince() }, db: { ok: dbOk }, ...extra() });
   });
   return r;
 }

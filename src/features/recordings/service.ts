@@ -1,6 +1,6 @@
 // Moves finished recordings from the PBX into Pult's own storage, retrying
 // with backoff; the call shows the failure if the file never arrives.
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, writeFileSync, renameSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
@@ -23,6 +23,8 @@ export class RecordingService {
     private readonly retryDelaysMs: number[] = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000],
     /** Which recording URLs a cloud PBX may point us at (no fetching of arbitrary hosts). */
     private readonly urlAllow: RegExp = /^https:\/\//,
+    /** Where `file:<name>` recordings are copied from (PULT_AMI_MONITOR_DIR: an observed Asterisk's MixMonitor files on this host). */
+    private readonly localDir: string | null = null,
   ) {}
 
   /** Fetches a finished recording; retries on its own until it succeeds or runs out of tries. */
@@ -66,17 +68,40 @@ export class RecordingService {
     return Buffer.from(await r.arrayBuffer());
   }
 
+  /**
+   * A finished MixMonitor file from the local directory, or null while it is
+   * missing or still being written. Refuses anything outside that directory.
+   */
+  private readLocal(name: string): Buffer | null {
+    if (!this.localDir) throw new LocalFileRefused('no directory configured for local recordings (PULT_AMI_MONITOR_DIR)');
+    const root = realpathSync(this.localDir);
+    const wanted = path.resolve(root, name);
+    let real: string;
+    try {
+      real = realpathSync(wanted);
+    } catch {
+      return null; // not there (yet)
+    }
+    if (real !== root && !real.startsWith(root + path.sep)) throw new LocalFileRefused('recording path outside PULT_AMI_MONITOR_DIR');
+    const st = statSync(real);
+    if (!st.isFile()) throw new LocalFileRefused('recording path is not a file');
+    // MixMonitor closes the file (and patches the WAV header) just after the hangup.
+    if (this.clock.now().getTime() - st.mtimeMs < 1000) return null;
+    return readFileSync(real);
+  }
+
   private async tryFetch(pbxName: string): Promise<boolean> {
     const rec = this.calls.recordingByName(pbxName);
     if (!rec || rec.state === 'stored') return true;
     const fromUrl = /^https?:\/\//.test(pbxName);
+    const fromFile = pbxName.startsWith('file:');
     if (fromUrl && !this.urlAllow.test(pbxName)) {
       this.calls.recordingFailed(pbxName, 'recording URL not allowed (PULT_RECORDING_URL_ALLOW)');
       this.logger.warn('recording URL refused', { callId: rec.callId, url: pbxName });
       return true;
     }
     try {
-      const data = fromUrl ? await this.download(pbxName) : await this.pbx.fetchRecording(pbxName, rec.format);
+      const data = fromFile ? this.readLocal(pbxName.slice('file:'.length)) : fromUrl ? await this.download(pbxName) : await this.pbx.fetchRecording(pbxName, rec.format);
       if (!data) {
         this.logger.warn('recording not there yet', { pbxName });
         return false;
@@ -93,11 +118,19 @@ export class RecordingService {
       this.events.emit('recording.ready', { callId: rec.callId, durationSec: info.durationSec, at: this.clock.now().toISOString() });
       this.logger.info('recording stored', { callId: rec.callId, file, durationSec: info.durationSec });
       // Pult now owns the file; free the PBX's spool.
-      if (!fromUrl) await this.pbx.deleteRecording(pbxName).catch((err: unknown) => this.logger.warn('could not delete recording on PBX', { pbxName, err }));
+      // (A local file belongs to the observed Asterisk's installation: it is copied, not removed.)
+      if (!fromUrl && !fromFile) await this.pbx.deleteRecording(pbxName).catch((err: unknown) => this.logger.warn('could not delete recording on PBX', { pbxName, err }));
       return true;
     } catch (err) {
+      if (err instanceof LocalFileRefused) {
+        this.calls.recordingFailed(pbxName, err.message);
+        this.logger.warn('local recording refused', { callId: rec.callId, pbxName, reason: err.message });
+        return true;
+      }
       this.logger.warn('recording fetch failed', { pbxName, err });
       return false;
     }
   }
 }
+
+class LocalFileRefused extends Error {}

@@ -32,6 +32,7 @@ import { createRealtime, type RealtimeServer } from './realtime/server.js';
 import { VpbxAccounts } from './features/external-calls/accounts.js';
 import { ExternalCallService } from './features/external-calls/service.js';
 import { vpbxAdminRoutes, webhookRoutes } from './features/external-calls/routes.js';
+import { vpbxRecordingSource } from './features/external-calls/recording-source.js';
 import { attachWallboard } from './features/wallboard/index.js';
 import { createAmiObserverMode } from './features/ami-observer/index.js';
 
@@ -92,6 +93,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   // Calls routed by cloud PBXs, observed through their webhooks.
   const vpbxAccounts = new VpbxAccounts(db);
   const externalCalls = new ExternalCallService(db, calls, lines, recordings, events, clock, logger.child({ part: 'vpbx' }));
+  recordings.registerSource('vpbx:', vpbxRecordingSource(vpbxAccounts, (url) => recordings.download(url)));
 
   // Supervisor wallboard: snapshot, callbacks, supervision; socket push below.
   const wallboard = attachWallboard({ db, lines, operators, calls, events, router, pbx, clock, logger, timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });

@@ -40,12 +40,25 @@ async function replay(vendor: string, deliveries: Delivery[]): Promise<number[]>
 
 const count = (sql: string) => s.db.prepare(sql).pluck().get() as number;
 type CallItem = { id: string; from: string; outcome: string | null; answeredBy: number | null; recording: { state: string } | null };
+/** Waits for the recording of the call whose channel matches `like` to be stored. */
+async function recordingOf(like: string): Promise<string | null> {
+  for (let i = 0; i < 60; i++) {
+    const st = s.db.prepare('SELECT r.state FROM recordings r JOIN calls c ON c.id = r.call_id WHERE c.caller_channel_id LIKE ?').pluck().get(like) as string | undefined;
+    if (st === 'stored' || st === 'failed') return st;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
 const callsFrom = async (from: string) => (await api<{ items: CallItem[] }>(s.url, 'GET', '/api/calls?limit=500', undefined, admin)).body.items.filter((c) => c.from === from);
 
 beforeAll(async () => {
   // One loopback server plays both the vendors' APIs (click-to-call) and their recording storage.
   recordingServer = http.createServer((req, res) => {
-    if (req.url?.startsWith('/rec/')) return void res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(Buffer.alloc(4096, 7));
+    if (req.url?.startsWith('/rec/') || req.url === '/queries/recording/post') return void res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(Buffer.alloc(4096, 7));
+    if (req.url?.startsWith('/v1/pbx/record/request/')) {
+      const addr = recordingServer.address() as AddressInfo;
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', link: `http://127.0.0.1:${addr.port}/rec/zadarma.mp3` }));
+    }
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
@@ -61,8 +74,8 @@ beforeAll(async () => {
   operatorId = s.db.prepare("SELECT id FROM users WHERE login = 'operator'").pluck().get() as number;
   const accounts = [
     { vendor: 'itoolabs', account: 'vats000000.megapbx.ru', secrets: { crmToken: 'test-itoolabs-crm-token-0001', apiKey: 'test-itoolabs-api-key', apiBaseUrl: base }, agents: { ivanov: operatorId } },
-    { vendor: 'mango', account: 'testmangovpbxapikey0000000000001', secrets: { apiSalt: 'test-mango-salt-0001' }, agents: { '101': operatorId } },
-    { vendor: 'zadarma', account: 'test-zadarma-key-0001', secrets: { secret: 'test-zadarma-secret-0001' }, agents: { '101': operatorId } },
+    { vendor: 'mango', account: 'testmangovpbxapikey0000000000001', secrets: { apiSalt: 'test-mango-salt-0001', apiBaseUrl: base }, agents: { '101': operatorId } },
+    { vendor: 'zadarma', account: 'test-zadarma-key-0001', secrets: { secret: 'test-zadarma-secret-0001', apiBaseUrl: base }, agents: { '101': operatorId } },
   ];
   for (const a of accounts) {
     const r = await api<{ account: { id: number }; webhookUrl: string }>(s.url, 'POST', '/api/vpbx-accounts', { ...a, name: a.vendor, tenantId: 1, lineId: 1 }, admin);
@@ -121,6 +134,7 @@ describe('cloud PBX webhooks', () => {
     expect(count('SELECT count(*) FROM calls')).toBe(calls + 1);
     const c = s.db.prepare("SELECT outcome, answered_by AS answeredBy FROM calls WHERE caller_channel_id LIKE 'ext:mango:%'").get() as { outcome: string; answeredBy: number | null };
     expect(c.outcome).toBe('answered');
+    expect(await recordingOf('ext:mango:%')).toBe('stored'); // fetched by recording_id through the API
     await replay('mango', deliveries);
     expect(count('SELECT count(*) FROM calls')).toBe(calls + 1);
   });
@@ -134,6 +148,7 @@ describe('cloud PBX webhooks', () => {
     expect((await replay('zadarma', deliveries.slice(1))).every((x) => x === 200)).toBe(true);
     const c = s.db.prepare("SELECT outcome FROM calls WHERE caller_channel_id LIKE 'ext:zadarma:%'").get() as { outcome: string };
     expect(c.outcome).toBe('answered');
+    expect(await recordingOf('ext:zadarma:%')).toBe('stored'); // link asked from the API, then downloaded
   });
 
   it('a wrong token or signature is refused (401), logged, and stores nothing; a bad field is a 400 naming it', async () => {

@@ -16,6 +16,7 @@ import type { CallRecord, CallRepository } from '../calls/repository.js';
 import type { LineRepository } from '../lines/repository.js';
 import type { RecordingService } from '../recordings/service.js';
 import type { VpbxAccount } from './accounts.js';
+import { vpbxRecordingName } from './recording-source.js';
 
 export interface ApplyResult {
   applied: number;
@@ -168,10 +169,12 @@ export class ExternalCallService {
       }
       case 'call.recording': {
         const url = e.recording.url;
-        if (!url) return; // the file is announced later (Mango record/added, Zadarma NOTIFY_RECORD with a link)
-        const format = /\.wav(\?|$)/i.test(url) ? 'wav' : 'mp3';
-        this.calls.startRecording(call.id, url, format, e.at);
-        fetches.push(url);
+        // A link is downloaded; an id (Mango, Zadarma) is fetched through the vendor's API.
+        const name = url ?? (e.recording.vendorRecordingId ? vpbxRecordingName(account.id, e.recording.vendorRecordingId) : null);
+        if (!name) return;
+        const format = url && /\.wav(\?|$)/i.test(url) ? 'wav' : 'mp3';
+        this.calls.startRecording(call.id, name, format, e.at);
+        fetches.push(name);
         return;
       }
     }

@@ -27,6 +27,13 @@ export class RecordingService {
     private readonly localDir: string | null = null,
   ) {}
 
+  private sources = new Map<string, (name: string) => Promise<Buffer | null>>();
+
+  /** Recordings named `<prefix>…` are fetched by `fetch` (e.g. a cloud PBX's API); null = not ready yet. */
+  registerSource(prefix: string, fetch: (name: string) => Promise<Buffer | null>): void {
+    this.sources.set(prefix, fetch);
+  }
+
   /** Fetches a finished recording; retries on its own until it succeeds or runs out of tries. */
   fetch(pbxName: string, attempt = 0): void {
     if (this.inFlight.has(pbxName)) return;
@@ -61,7 +68,9 @@ export class RecordingService {
     this.timers.clear();
   }
 
-  private async download(url: string): Promise<Buffer | null> {
+  /** Downloads an allowed URL (PULT_RECORDING_URL_ALLOW); null when it is not there (yet). */
+  async download(url: string): Promise<Buffer | null> {
+    if (!this.urlAllow.test(url)) throw new RecordingRefused('recording URL not allowed (PULT_RECORDING_URL_ALLOW)');
     const r = await fetch(url, { signal: AbortSignal.timeout(60_000), redirect: 'error' });
     if (r.status === 404) return null;
     if (!r.ok) throw new Error(`GET recording → ${r.status}`);
@@ -73,7 +82,7 @@ export class RecordingService {
    * missing or still being written. Refuses anything outside that directory.
    */
   private readLocal(name: string): Buffer | null {
-    if (!this.localDir) throw new LocalFileRefused('no directory configured for local recordings (PULT_AMI_MONITOR_DIR)');
+    if (!this.localDir) throw new RecordingRefused('no directory configured for local recordings (PULT_AMI_MONITOR_DIR)');
     const root = realpathSync(this.localDir);
     const wanted = path.resolve(root, name);
     let real: string;
@@ -82,9 +91,9 @@ export class RecordingService {
     } catch {
       return null; // not there (yet)
     }
-    if (real !== root && !real.startsWith(root + path.sep)) throw new LocalFileRefused('recording path outside PULT_AMI_MONITOR_DIR');
+    if (real !== root && !real.startsWith(root + path.sep)) throw new RecordingRefused('recording path outside PULT_AMI_MONITOR_DIR');
     const st = statSync(real);
-    if (!st.isFile()) throw new LocalFileRefused('recording path is not a file');
+    if (!st.isFile()) throw new RecordingRefused('recording path is not a file');
     // MixMonitor closes the file (and patches the WAV header) just after the hangup.
     if (this.clock.now().getTime() - st.mtimeMs < 1000) return null;
     return readFileSync(real);
@@ -100,8 +109,11 @@ export class RecordingService {
       this.logger.warn('recording URL refused', { callId: rec.callId, url: pbxName });
       return true;
     }
+    const source = [...this.sources].find(([prefix]) => pbxName.startsWith(prefix))?.[1];
     try {
-      const data = fromFile ? this.readLocal(pbxName.slice('file:'.length)) : fromUrl ? await this.download(pbxName) : await this.pbx.fetchRecording(pbxName, rec.format);
+      const data = source
+        ? await source(pbxName)
+        : fromFile ? this.readLocal(pbxName.slice('file:'.length)) : fromUrl ? await this.download(pbxName) : await this.pbx.fetchRecording(pbxName, rec.format);
       if (!data) {
         this.logger.warn('recording not there yet', { pbxName });
         return false;
@@ -119,10 +131,10 @@ export class RecordingService {
       this.logger.info('recording stored', { callId: rec.callId, file, durationSec: info.durationSec });
       // Pult now owns the file; free the PBX's spool.
       // (A local file belongs to the observed Asterisk's installation: it is copied, not removed.)
-      if (!fromUrl && !fromFile) await this.pbx.deleteRecording(pbxName).catch((err: unknown) => this.logger.warn('could not delete recording on PBX', { pbxName, err }));
+      if (!fromUrl && !fromFile && !source) await this.pbx.deleteRecording(pbxName).catch((err: unknown) => this.logger.warn('could not delete recording on PBX', { pbxName, err }));
       return true;
     } catch (err) {
-      if (err instanceof LocalFileRefused) {
+      if (err instanceof RecordingRefused) {
         this.calls.recordingFailed(pbxName, err.message);
         this.logger.warn('local recording refused', { callId: rec.callId, pbxName, reason: err.message });
         return true;
@@ -133,4 +145,4 @@ export class RecordingService {
   }
 }
 
-class LocalFileRefused extends Error {}
+class RecordingRefused extends Error {}

@@ -149,17 +149,19 @@ export class Softphone {
         iceGatheringTimeout: 500,
       },
       delegate: {
-        onConnect: () => this.register(),
+        // A replaced user agent (see connect) has no say any more.
+        onConnect: () => this.ua === ua && this.register(),
         onDisconnect: (error) => {
-          if (this.stopped) return;
+          if (this.stopped || this.ua !== ua) return;
           if (error) this.failed();
         },
         onInvite: (inv) => this.incoming(inv),
       },
     });
-    this.registerer = new Registerer(ua, { expires: registerExpiresSec });
-    this.registerer.stateChange.addListener((s) => {
-      if (this.stopped) return;
+    const registerer = new Registerer(ua, { expires: registerExpiresSec });
+    this.registerer = registerer;
+    registerer.stateChange.addListener((s) => {
+      if (this.stopped || this.registerer !== registerer) return;
       if (s === RegistererState.Registered) {
         this.attempt = 0;
         this.retryAt = null;
@@ -174,14 +176,19 @@ export class Softphone {
   private connect(): void {
     if (this.stopped || !this.creds) return;
     this.clearRetry();
-    if (!this.ua) {
-      this.ua = this.makeUa(this.creds);
-      this.ua.start().catch(() => this.failed());
-    } else if (this.ua.isConnected()) {
+    if (this.ua?.isConnected()) {
       this.register();
-    } else {
-      this.ua.reconnect().catch(() => this.failed());
+      return;
     }
+    // After a drop (the PBX restarted, the network went away) start from a
+    // fresh user agent: a registerer that lived through a lost transport can
+    // stay stuck and never register again.
+    const old = this.ua;
+    this.ua = null;
+    this.registerer = null;
+    if (old) void old.stop().catch(() => undefined);
+    this.ua = this.makeUa(this.creds);
+    this.ua.start().catch(() => this.failed());
   }
 
   private register(): void {

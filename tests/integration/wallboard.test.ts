@@ -178,8 +178,10 @@ describe('supervision of a live call', () => {
     const r = await api<{ sessionId: string }>(pult!.url, 'POST', '/api/supervise', { callId: busy.callId, mode: 'listen', supervisorEndpoint: 'PJSIP/1201' }, supervisor);
     expect(r.status).toBe(201);
     await sim.until(() => sim.incoming('1201').some((c) => c.answeredAt), 15_000, 'supervisor phone to answer');
-    const snoops = await waitFor('snoop channel on the PBX', async () => (await pbxChannels()).filter((c) => c.name.startsWith('Snoop/')).length > 0 ? (await pbxChannels()).filter((c) => c.name.startsWith('Snoop/')) : null, 5000);
-    expect(snoops.length).toBe(1);
+    // This session's snoop channel (its id is the session's), spying on the operator's leg.
+    const snoopId = `${r.body.sessionId}-snoop`;
+    const snoop = await waitFor('snoop channel on the PBX', async () => (await pbxChannels()).find((c) => c.id === snoopId) ?? null, 5000);
+    expect(snoop.name).toMatch(/^Snoop\//);
     await sleep(3000);
     const supLeg = sim.incoming('1201')[0]!.id;
     const rtp = await sim.rtpStats(supLeg);
@@ -187,7 +189,7 @@ describe('supervision of a live call', () => {
 
     // The supervisor hangs up: the snoop goes away, the call goes on.
     await sim.hangup(supLeg);
-    await waitFor('snoop gone', async () => (await pbxChannels()).every((c) => !c.name.startsWith('Snoop/')), 5000);
+    await waitFor('snoop gone', async () => (await pbxChannels()).every((c) => c.id !== snoopId), 5000);
     expect((await wallboard(supervisor)).operators.find((o) => o.userId === op.id)!.state).toBe('oncall');
 
     // Barge: the supervisor's phone joins the call's own bridge.

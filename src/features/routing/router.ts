@@ -514,7 +514,14 @@ export class CallRouter {
     if (call.state === 'connected') {
       const legs = [call.callerChannelId, call.answeredChannelId].filter((x): x is string => Boolean(x));
       // Destroying the bridge finishes its recording; RecordingFinished fetches the file.
-      this.background('release the call', callId, Promise.all(legs.map((l) => this.pbx.hangup(l))).then(() => (call.bridgeId ? this.pbx.destroyBridge(call.bridgeId) : undefined)));
+      // The bridge goes whatever happened to the legs: destroying it finishes the recording.
+      const bridgeId = call.bridgeId;
+      this.background('release the call', callId, Promise.allSettled(legs.map((l) => this.pbx.hangup(l))).then(() => (bridgeId ? this.pbx.destroyBridge(bridgeId) : undefined)));
+      // Do not depend on RecordingFinished alone: fetch (with retries) shortly after in any case.
+      if (this.calls.recordingForCall(callId)) {
+        const t = setTimeout(() => this.recordings.fetch(recordingName(callId)), 3000);
+        t.unref();
+      }
     }
     await this.dispatch();
   }

@@ -60,8 +60,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const calls = new CallRepository(db);
   const events = new CallEvents();
   const tickets = new TicketService(db, clock);
-  const lookup = new CallerLookup(db);
   const directory = new DirectoryService(db);
+  const lookup = new CallerLookup(db, directory);
 
   if (config.PULT_DEMO_DATA === 'auto' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {

@@ -13,6 +13,7 @@ import { api, login, startPultProcess, type PultProcess } from '../../scripts/li
 import { readEnvFile } from '../../src/config/index.js';
 import type { CallCard, ServerToClientEvents } from '../../src/realtime/contract.js';
 import { repo } from './env.js';
+import { sleep, waitFor } from './helpers.js';
 
 const stateDir = path.join(repo, 'var', 'test-ami');
 const templates = path.join(stateDir, 'templates');
@@ -77,16 +78,6 @@ let operatorId = 0;
 let socket: Socket<ServerToClientEvents>;
 const cards: CallCard[] = [];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 const callsFrom = async (from: string) => (await api<{ items: CallItem[] }>(pult.url, 'GET', '/api/calls', undefined, admin)).body.items.filter((c) => c.from === from);
 
 beforeAll(async () => {

@@ -12,6 +12,7 @@ import { api, login, startPultProcess, type PultProcess } from '../../scripts/li
 import { launchChromium, screenshot } from '../support/browser.js';
 import { pbxAriUrl, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
 import { execFileSync } from 'node:child_process';
+import { waitFor } from './helpers.js';
 
 const DID = '74950000001';
 const MOBILE = '79990000001';
@@ -28,16 +29,6 @@ async function start(name: string): Promise<PultProcess> {
     PULT_ARI_URL: pbxAriUrl, PULT_ARI_PASSWORD: s.PULT_ARI_PASSWORD ?? '', PULT_SIP_WS_URL: `ws://127.0.0.1:${rigEnv.PULT_ASTERISK_HTTP_PORT}/ws`,
     PULT_OVERFLOW_AFTER_SEC: '60', PULT_RING_TIMEOUT_SEC: '30', PULT_OVERFLOW_TIMEOUT_SEC: '20', PULT_WRAPUP_SEC: '2', PULT_DEMO_ACCOUNTS: '200', PULT_LOG_LEVEL: 'debug',
   }, `ui-${name}`);
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function uiLogin(page: Page, loginName: string): Promise<void> {

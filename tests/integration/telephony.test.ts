@@ -9,6 +9,7 @@ import { api, login, startPultProcess, type PultProcess } from '../../scripts/li
 import { pbxAriUrl, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
 import { execFileSync } from 'node:child_process';
 import { readWavInfo } from '../../src/features/recordings/wav.js';
+import { deskOperator as provisionDeskOperator, setState as setOperatorState, sleep, waitFor } from './helpers.js';
 
 const DID = '74950000001';
 const MOBILE = '79990000001';
@@ -55,33 +56,8 @@ async function calls(): Promise<CallItem[]> {
   return r.body.items;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A desk phone operator whose phone is the simulator at 127.0.0.3. */
-async function deskOperator(login_: string, ext: string): Promise<{ id: number; token: string }> {
-  const r = await api<{ operator: { userId: number }; provisioned: boolean }>(pult!.url, 'POST', '/api/operators', {
-    login: login_, password: 'secret-1', fullName: `Оператор ${ext}`, extension: ext, deviceKind: 'sip', staticContact: `sip:${ext}@127.0.0.3:${rigEnv.PULT_SIM_SIP_PORT}`, tenantIds: [1],
-  }, admin);
-  expect(r.status).toBe(201);
-  expect(r.body.provisioned).toBe(true);
-  const token = await login(pult!.url, login_, 'secret-1');
-  return { id: r.body.operator.userId, token };
-}
-
-async function setState(token: string, state: 'available' | 'offline'): Promise<void> {
-  const r = await api(pult!.url, 'POST', '/api/operators/me/state', { state }, token);
-  expect(r.status).toBe(200);
-}
+const deskOperator = (loginName: string, ext: string) => provisionDeskOperator(pult!.url, admin, loginName, ext);
+const setState = (token: string, state: 'available' | 'offline') => setOperatorState(pult!.url, token, state);
 
 /** RMS level of 16-bit PCM in a WAV, 0..32767. */
 function rms(buf: Buffer): number {

@@ -11,7 +11,8 @@ import type { Browser } from 'playwright-core';
 import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
 import { launchChromium, screenshot } from '../support/browser.js';
-import { pbxAriUrl, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
+import { pbxAriUrl, repo, secrets, simAriUrl, stateDir } from './env.js';
+import { deskOperator as provisionDeskOperator, setState as setOperatorState, sleep, waitFor } from './helpers.js';
 import type { WallboardSnapshot } from '../../src/features/wallboard/contract.js';
 
 const DID = '74950000001';
@@ -49,31 +50,8 @@ async function start(name: string, env: Record<string, string> = {}): Promise<vo
   admin = await login(pult.url, 'admin', 'demo');
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A desk phone (the simulator at 127.0.0.3) provisioned like an operator's. */
-async function deskPhone(login_: string, ext: string): Promise<{ id: number; token: string }> {
-  const r = await api<{ operator: { userId: number }; provisioned: boolean }>(pult!.url, 'POST', '/api/operators', {
-    login: login_, password: 'secret-1', fullName: `Оператор ${ext}`, extension: ext, deviceKind: 'sip', staticContact: `sip:${ext}@127.0.0.3:${rigEnv.PULT_SIM_SIP_PORT}`, tenantIds: [1],
-  }, admin);
-  expect(r.status).toBe(201);
-  expect(r.body.provisioned).toBe(true);
-  return { id: r.body.operator.userId, token: await login(pult!.url, login_, 'secret-1') };
-}
-
-async function setState(token: string, state: 'available' | 'offline'): Promise<void> {
-  expect((await api(pult!.url, 'POST', '/api/operators/me/state', { state }, token)).status).toBe(200);
-}
+const deskPhone = (loginName: string, ext: string) => provisionDeskOperator(pult!.url, admin, loginName, ext);
+const setState = (token: string, state: 'available' | 'offline') => setOperatorState(pult!.url, token, state);
 
 async function wallboard(token: string): Promise<WallboardSnapshot> {
   const r = await api<WallboardSnapshot>(pult!.url, 'GET', '/api/wallboard', undefined, token);

@@ -1,5 +1,6 @@
 // Shapes of the HTTP API answers the pages use (the socket events come from
 // the server's contract, imported for types only).
+import type { CardAccount } from '../../../src/realtime/contract.ts';
 export type { CallCard, CardAccount, CardCall, CardTicket, ServerToClientEvents, ClientToServerEvents } from '../../../src/realtime/contract.ts';
 
 export interface User {
@@ -38,46 +39,11 @@ export interface SipCredentials {
   domain: string;
 }
 
-export interface AccountItem {
-  accountNumber: string;
-  holderName: string;
-  address: string;
-  flat: string | null;
-  tenant: { id: number; name: string };
-  phones: string[];
-  status: string;
+export interface AccountItem extends CardAccount {
   matchedBy?: string;
 }
 
-export interface TicketCategory {
-  id: number;
-  code: string;
-  name: string;
-  kind: 'emergency' | 'planned';
-  deadlineMinutes: number | null;
-}
-
-export interface Ticket {
-  id: number;
-  number: string;
-  tenantId: number;
-  tenantName: string;
-  kind: 'emergency' | 'planned';
-  category: { id: number; code: string; name: string };
-  description: string;
-  accountNumber: string | null;
-  address: string;
-  flat: string | null;
-  callerName: string | null;
-  callerPhone: string | null;
-  anonymousCaller: string | null;
-  status: 'open' | 'closed';
-  createdBy: { id: number; name: string };
-  createdAt: string;
-  dueAt: string | null;
-  closedAt: string | null;
-  callIds: string[];
-}
+export type { Ticket, TicketCategory } from '../../../src/features/tickets/types.ts';
 
 export interface CallItem {
   id: string;

@@ -14,6 +14,7 @@ export type MatchKind = 'account' | 'phone' | 'surname' | 'address';
 
 export interface AccountItem {
   id: number;
+  buildingId: number;
   accountNumber: string;
   holderName: string;
   address: string;
@@ -34,6 +35,7 @@ const minSuffixDigits = 4;
 
 const item = (v: AccountView): AccountItem => ({
   id: v.id,
+  buildingId: v.buildingId,
   accountNumber: v.accountNumber,
   holderName: v.holderName,
   address: v.address,

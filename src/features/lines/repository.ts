@@ -65,8 +65,9 @@ export class LineRepository {
     return line;
   }
 
+  /** Every line, through the same cache as get() (the card asks for this on every call). */
   list(): Line[] {
-    return (stmt(this.db, 'SELECT * FROM lines ORDER BY id').all() as LineRow[]).map((r) => this.toLine(r));
+    return (stmt(this.db, 'SELECT id FROM lines ORDER BY id').pluck().all() as number[]).map((id) => this.get(id)!);
   }
 
   findByDid(did: string): Line | null {

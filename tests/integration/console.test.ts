@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
 import { launchChromium, screenshot } from '../support/browser.js';
-import { pbxAriUrl, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
+import { pbxAriUrl, portOffset, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
 import { execFileSync } from 'node:child_process';
 import { waitFor } from './helpers.js';
 
@@ -25,7 +25,7 @@ async function start(name: string): Promise<PultProcess> {
   const db = path.join(stateDir, `pult-ui-${name}.sqlite`);
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
   return startPultProcess({
-    PULT_HTTP_PORT: '8291', PULT_STATE_DIR: stateDir, PULT_DB: db, PULT_RECORDINGS_DIR: path.join(stateDir, `recordings-ui-${name}`),
+    PULT_HTTP_PORT: String(8291 + portOffset), PULT_STATE_DIR: stateDir, PULT_DB: db, PULT_RECORDINGS_DIR: path.join(stateDir, `recordings-ui-${name}`),
     PULT_ARI_URL: pbxAriUrl, PULT_ARI_PASSWORD: s.PULT_ARI_PASSWORD ?? '', PULT_SIP_WS_URL: `ws://127.0.0.1:${rigEnv.PULT_ASTERISK_HTTP_PORT}/ws`,
     PULT_OVERFLOW_AFTER_SEC: '60', PULT_RING_TIMEOUT_SEC: '30', PULT_OVERFLOW_TIMEOUT_SEC: '20', PULT_WRAPUP_SEC: '2', PULT_DEMO_ACCOUNTS: '200', PULT_LOG_LEVEL: 'debug',
   }, `ui-${name}`);

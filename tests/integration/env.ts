@@ -6,14 +6,21 @@ import { readEnvFile } from '../../src/config/index.js';
 export const repo = path.resolve(import.meta.dirname, '../..');
 export const stateDir = path.join(repo, 'var', 'test');
 
+/**
+ * PULT_TEST_PORT_OFFSET shifts the rig's ports so two checkouts on one
+ * machine can each run their own rig (e.g. 1000 → SIP 6260, ARI 9288).
+ */
+export const portOffset = Number(process.env.PULT_TEST_PORT_OFFSET ?? 0);
+const p = (n: number) => String(n + portOffset);
+
 export const rigEnv: Record<string, string> = {
   PULT_STATE_DIR: stateDir,
-  PULT_SIP_PORT: '5260',
-  PULT_ASTERISK_HTTP_PORT: '8288',
-  PULT_AMI_PORT: '5238',
-  PULT_SIM_SIP_PORT: '5260',
-  PULT_SIM_HTTP_PORT: '8289',
-  PULT_TRUNK_PEER: '127.0.0.2:5260',
+  PULT_SIP_PORT: p(5260),
+  PULT_ASTERISK_HTTP_PORT: p(8288),
+  PULT_AMI_PORT: p(5238),
+  PULT_SIM_SIP_PORT: p(5260),
+  PULT_SIM_HTTP_PORT: p(8289),
+  PULT_TRUNK_PEER: `127.0.0.2:${p(5260)}`,
   PULT_ASTERISK_VERBOSE: '3',
 };
 

@@ -6,14 +6,14 @@ import { rmSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
-import { pbxAriUrl, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
+import { pbxAriUrl, portOffset, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
 import { execFileSync } from 'node:child_process';
 import { readWavInfo } from '../../src/features/recordings/wav.js';
 import { deskOperator as provisionDeskOperator, setState as setOperatorState, sleep, waitFor } from './helpers.js';
 
 const DID = '74950000001';
 const MOBILE = '79990000001';
-const HTTP_PORT = '8290';
+const HTTP_PORT = String(8290 + portOffset);
 
 interface CallItem {
   id: string; from: string; to: string; outcome: string | null; state: string; answeredBy: number | null; answeredVia: string | null;

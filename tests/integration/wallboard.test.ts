@@ -11,13 +11,13 @@ import type { Browser } from 'playwright-core';
 import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
 import { launchChromium, screenshot } from '../support/browser.js';
-import { pbxAriUrl, repo, secrets, simAriUrl, stateDir } from './env.js';
+import { pbxAriUrl, portOffset, repo, secrets, simAriUrl, stateDir } from './env.js';
 import { deskOperator as provisionDeskOperator, setState as setOperatorState, sleep, waitFor } from './helpers.js';
 import type { WallboardSnapshot } from '../../src/features/wallboard/contract.js';
 
 const DID = '74950000001';
 const MOBILE = '79990000001';
-const HTTP_PORT = '8292';
+const HTTP_PORT = String(8292 + portOffset);
 const uiDir = path.join(stateDir, 'ui-dist-wallboard');
 
 let sim: SimController;

@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      // Probes from outside (HTTP, socket.io, webhooks) against a running server: issue 9.
+      { test: { name: 'security', include: ['tests/security/**/*.test.ts'], testTimeout: 30_000 } },
       {
         test: {
           name: 'integration',

@@ -63,7 +63,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const directory = new DirectoryService(db);
   const lookup = new CallerLookup(db, directory);
 
-  if (config.PULT_DEMO_DATA === 'auto' && isEmpty(db)) {
+  if (config.PULT_DEMO_DATA !== 'off' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
       password: config.PULT_DEMO_PASSWORD,
       did: config.PULT_DEMO_DID,
@@ -118,7 +118,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth), webhookRoutes({ db, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, db, logger.child({ part: 'vpbx' }))],
+    routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

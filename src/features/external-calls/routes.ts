@@ -9,7 +9,8 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import { parse } from '../../http/errors.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError, notFound } from '../../http/errors.js';
+import type { CallRepository } from '../calls/repository.js';
 import { ClickToCallError, clickToCallRequest, sendClickToCall } from './click-to-call.js';
 import type { CallerLookup } from '../screen-pop/lookup.js';
 import { itoolabsWebhookSchema } from '../../telephony/vpbx/itoolabs/schema.js';
@@ -125,12 +126,14 @@ const createBody = z.object({
 const clickBody = z.object({ number: z.string().trim().regex(/^\+?[\d\s()-]{5,20}$/, 'a phone number'), callbackId: z.number().int().positive().optional() });
 
 /** Admin: register a cloud PBX account for a company, with its agents → users. Users: click-to-call. */
-export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallService, db: Db, logger: Logger): Router {
+export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallService, calls: CallRepository, logger: Logger): Router {
   const r = Router();
   // Click-to-call from the card or the callback list, through the user's company's cloud PBX.
   r.post('/api/click-to-call', async (req, res) => {
     const user = currentUser(req);
     const b = parse(clickBody, req.body);
+    // A callback task of another company is as unknown as a missing one.
+    if (b.callbackId !== undefined && !calls.callbackInTenants(b.callbackId, user.tenantIds)) throw notFound(`callback ${b.callbackId}`);
     const mine = accounts.list().filter((a) => user.tenantIds === null || user.tenantIds.includes(a.tenantId));
     const account = mine.map((a) => accounts.get(a.id)!).find((a) => service.pbxLoginOf(a, user.id) !== null);
     if (!account) throw new ApiError(409, 'conflict', 'no cloud PBX account knows you: ask an admin to map your PBX login');
@@ -146,7 +149,7 @@ export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallSer
     } catch (err) {
       throw new ApiError(502, 'pbx_error', err instanceof ClickToCallError ? err.message : `the cloud PBX did not answer: ${(err as Error).message}`);
     }
-    if (b.callbackId) stmt(db, `UPDATE callback_tasks SET status = 'assigned', assigned_to = ? WHERE id = ? AND status = 'pending'`).run(user.id, b.callbackId);
+    if (b.callbackId !== undefined) calls.assignPendingCallback(b.callbackId, user.id);
     res.status(202).json({ calling: true, via: account.vendor, agent });
   });
   r.get('/api/vpbx-accounts', requireRole('admin'), (_req, res) => {
@@ -156,6 +159,8 @@ export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallSer
     const b = parse(createBody, req.body);
     const secrets = parse(secretsSchema[b.vendor], b.secrets, 'secrets');
     const { agents, ...rest } = b;
+    const foreign = accounts.foreignReferences(b.tenantId, b.lineId, agents);
+    if (foreign.length) throw new ApiError(400, 'invalid_input', `invalid body: ${foreign.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, foreign);
     const created = accounts.create({ ...rest, secrets }, agents);
     res.status(201).json({ account: { ...created, secrets: undefined }, webhookUrl: `/hooks/${b.vendor}/${created.id}` });
   });

@@ -11,6 +11,7 @@ import { parse } from '../../http/errors.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import { ApiError, notFound } from '../../http/errors.js';
 import type { CallRepository } from '../calls/repository.js';
+import type { FetchPolicy } from '../../net/safe-fetch.js';
 import { ClickToCallError, clickToCallRequest, sendClickToCall } from './click-to-call.js';
 import type { CallerLookup } from '../screen-pop/lookup.js';
 import { itoolabsWebhookSchema } from '../../telephony/vpbx/itoolabs/schema.js';
@@ -126,7 +127,7 @@ const createBody = z.object({
 const clickBody = z.object({ number: z.string().trim().regex(/^\+?[\d\s()-]{5,20}$/, 'a phone number'), callbackId: z.number().int().positive().optional() });
 
 /** Admin: register a cloud PBX account for a company, with its agents → users. Users: click-to-call. */
-export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallService, calls: CallRepository, logger: Logger): Router {
+export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallService, calls: CallRepository, fetchPolicy: FetchPolicy, logger: Logger): Router {
   const r = Router();
   // Click-to-call from the card or the callback list, through the user's company's cloud PBX.
   r.post('/api/click-to-call', async (req, res) => {
@@ -145,7 +146,7 @@ export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallSer
       throw new ApiError(400, 'invalid_input', (err as Error).message, [{ field: 'number', problem: (err as Error).message }]);
     }
     try {
-      await sendClickToCall(request, logger);
+      await sendClickToCall(request, fetchPolicy, logger);
     } catch (err) {
       throw new ApiError(502, 'pbx_error', err instanceof ClickToCallError ? err.message : `the cloud PBX did not answer: ${(err as Error).message}`);
     }

@@ -173,8 +173,15 @@ export class ExternalCallService {
         return;
       }
       case 'call.recording': {
-        const url = e.recording.url;
-        // A link is downloaded; an id (Mango, Zadarma) is fetched through the vendor's API.
+        // A link is downloaded (http(s) only; hosts and addresses are checked when
+        // it is fetched); an id (Mango, Zadarma) is fetched through the API of
+        // THIS account. Anything else in a link (a `vpbx:` name, a bare PBX file
+        // name, file:) is never fetched.
+        const url = e.recording.url !== undefined && /^https?:\/\//i.test(e.recording.url) ? e.recording.url : null;
+        if (e.recording.url !== undefined && url === null) {
+          this.logger.warn('recording link refused: not an http(s) URL', { callId: call.id, source: e.source });
+          return;
+        }
         const name = url ?? (e.recording.vendorRecordingId ? vpbxRecordingName(account.id, e.recording.vendorRecordingId) : null);
         if (!name) return;
         const format = url && /\.wav(\?|$)/i.test(url) ? 'wav' : 'mp3';

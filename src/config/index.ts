@@ -40,8 +40,8 @@ export const configSchema = z.object({
   // Webhooks: a delivery whose signed timestamp is further than this from now is refused (0 = no check).
   PULT_WEBHOOK_MAX_AGE_SEC: z.coerce.number().int().min(0).max(31_536_000).default(600),
   // Webhook rate limits (429 beyond): per account, per source address, and failed-auth attempts per address.
-  PULT_WEBHOOK_RATE_PER_ACCOUNT: z.coerce.number().int().positive().default(300),
-  PULT_WEBHOOK_RATE_PER_IP: z.coerce.number().int().positive().default(600),
+  PULT_WEBHOOK_RATE_PER_ACCOUNT: z.coerce.number().int().positive().default(1000),
+  PULT_WEBHOOK_RATE_PER_IP: z.coerce.number().int().positive().default(2000),
   PULT_WEBHOOK_FAILED_PER_IP: z.coerce.number().int().positive().default(20),
   PULT_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   PULT_DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),

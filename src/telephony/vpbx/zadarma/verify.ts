@@ -53,18 +53,20 @@ export function zadarmaEcho(query: Record<string, unknown> | null | undefined): 
   return typeof v === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(v) ? v : null;
 }
 
-/** Longest a call may last: an end event carries its call's start, up to this long ago. */
+/** Longest a call may last: a later event (answer, end) carries its call's start, up to this long ago. */
 export const ZADARMA_MAX_CALL_SEC = 24 * 3600;
 
 /**
  * The signed time a Zadarma notification carries, for the freshness window:
  * `call_start` (signed for every call event, in the account's time zone);
- * end events may come up to ZADARMA_MAX_CALL_SEC after it. NOTIFY_RECORD
+ * all but the start notifications may come up to ZADARMA_MAX_CALL_SEC after it. NOTIFY_RECORD
  * carries no time (null).
  */
 export function zadarmaDeliveryTime(msg: ZadarmaWebhook, timeZone: string): { atMs: number; latePastSec: number } | null {
   if (msg.event === 'NOTIFY_RECORD') return null;
   const atMs = Date.parse(zonedLocalToIso(msg.call_start, timeZone));
-  const late = msg.event === 'NOTIFY_END' || msg.event === 'NOTIFY_OUT_END';
+  // Only the start notifications are sent at call_start; the others (answer after
+  // a long wait in the queue, internal leg, end) come later in the call.
+  const late = msg.event !== 'NOTIFY_START' && msg.event !== 'NOTIFY_OUT_START';
   return { atMs, latePastSec: late ? ZADARMA_MAX_CALL_SEC : 0 };
 }

@@ -46,13 +46,13 @@ const issues = (e: z.ZodError) => e.issues.map((i) => ({ field: i.path.join('.')
 
 export function webhookRoutes(d: Deps): Router {
   const r = Router();
-  r.use('/hooks', express.urlencoded({ extended: false, limit: '1mb' }));
   // Rate limits before anything is parsed or stored: per source address, and
   // no more tries for an address that keeps failing authentication.
   r.use('/hooks', async (req, res, next) => {
     if (await d.guard.admitAddress(req.ip ?? '?')) return next();
     res.status(429).json({ error: { message: 'too many webhook requests' } });
   });
+  r.use('/hooks', express.urlencoded({ extended: false, limit: '1mb' }));
 
   const log = (vendor: Vendor, account: VpbxAccount | null, status: number, req: Request, error: string | null) => {
     const size = Number(req.headers['content-length']) || JSON.stringify(req.body ?? null).length;

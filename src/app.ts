@@ -33,6 +33,8 @@ import { VpbxAccounts } from './features/external-calls/accounts.js';
 import { ExternalCallService } from './features/external-calls/service.js';
 import { vpbxAdminRoutes, webhookRoutes } from './features/external-calls/routes.js';
 import { vpbxRecordingSource } from './features/external-calls/recording-source.js';
+import { WebhookLog } from './features/external-calls/webhook-log.js';
+import { WebhookGuard } from './features/external-calls/webhook-guard.js';
 import { attachWallboard } from './features/wallboard/index.js';
 import { createAmiObserverMode } from './features/ami-observer/index.js';
 
@@ -63,7 +65,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const directory = new DirectoryService(db);
   const lookup = new CallerLookup(db, directory);
 
-  if (config.PULT_DEMO_DATA === 'auto' && isEmpty(db)) {
+  if (config.PULT_DEMO_DATA !== 'off' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
       password: config.PULT_DEMO_PASSWORD,
       did: config.PULT_DEMO_DID,
@@ -78,7 +80,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   }
 
   const pbx = new AriPbx({ url: config.PULT_ARI_URL, user: config.PULT_ARI_USER, password: config.PULT_ARI_PASSWORD, app: config.PULT_ARI_APP, logger: logger.child({ part: 'ari' }) }, logger.child({ part: 'ari' }));
-  const recordings = new RecordingService(pbx, calls, config.recordingsDir, events, clock, logger.child({ part: 'recordings' }), undefined, config.PULT_RECORDING_URL_ALLOW, config.PULT_AMI_MONITOR_DIR ?? null);
+  const fetchPolicy = { hosts: config.PULT_RECORDING_HOSTS, allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutMs: config.PULT_FETCH_TIMEOUT_SEC * 1000, maxBytes: Math.round(config.PULT_RECORDING_MAX_MB * 1024 * 1024) };
+  const recordings = new RecordingService(pbx, calls, config.recordingsDir, events, clock, logger.child({ part: 'recordings' }), undefined, fetchPolicy, config.PULT_AMI_MONITOR_DIR ?? null);
   const router = new CallRouter(db, pbx, calls, lines, operators, recordings, events, clock, logger.child({ part: 'routing' }), {
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT,
     timeZone: config.PULT_TIMEZONE,
@@ -92,8 +95,10 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   // Calls routed by cloud PBXs, observed through their webhooks.
   const vpbxAccounts = new VpbxAccounts(db);
+  // Retention: webhookLog.pruneWebhookLog(before) / pruneExternalEvents(before).
+  const webhookLog = new WebhookLog(db);
   const externalCalls = new ExternalCallService(db, calls, lines, recordings, events, clock, logger.child({ part: 'vpbx' }));
-  recordings.registerSource('vpbx:', vpbxRecordingSource(vpbxAccounts, (url) => recordings.download(url)));
+  recordings.registerSource('vpbx:', vpbxRecordingSource(vpbxAccounts, calls, fetchPolicy, (url, dest, hosts) => recordings.download(url, dest, hosts)));
 
   // Supervisor wallboard: snapshot, callbacks, supervision; socket push below.
   const wallboard = attachWallboard({ db, lines, operators, calls, events, router, pbx, clock, logger, timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });
@@ -115,10 +120,10 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth), webhookRoutes({ db, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
+    publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth), webhookRoutes({ log: webhookLog, guard: new WebhookGuard({ perAccountPerSec: config.PULT_WEBHOOK_RATE_PER_ACCOUNT, perIpPerSec: config.PULT_WEBHOOK_RATE_PER_IP, failedPerIpPerMin: config.PULT_WEBHOOK_FAILED_PER_IP }), maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, db, logger.child({ part: 'vpbx' }))],
+    routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

@@ -21,16 +21,30 @@ export const configSchema = z.object({
   PULT_SIP_WS_URL: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').default('ws://127.0.0.1:8088/ws'),
   PULT_SIP_DOMAIN: z.string().default('127.0.0.1'),
   PULT_UI_DIR: z.string().default('agent-ui/dist'),
-  PULT_RECORDING_URL_ALLOW: z.string().default('^https://').transform((v, ctx) => {
-    try {
-      return new RegExp(v);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not a regular expression' });
-      return z.NEVER;
+  // Outbound fetches (cloud-PBX recording links and recording APIs): only these
+  // hosts, by parsed hostname: exact names or `*.suffix` (any subdomain).
+  PULT_RECORDING_HOSTS: z.string().default('*.megapbx.ru,*.mango-office.ru,*.zadarma.com,*.novofon.com').transform((v, ctx) => {
+    const hosts = v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+    for (const h of hosts) {
+      if (!/^(\*\.)?[a-z0-9.:[\]-]+$/.test(h)) {
+        ctx.addIssue({ code: 'custom', message: `"${h}" is not a host name or *.suffix` });
+        return z.NEVER;
+      }
     }
+    return hosts;
   }),
+  // Tests only: let outbound fetches reach loopback/private addresses (refused after DNS resolution otherwise).
+  PULT_FETCH_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  PULT_FETCH_TIMEOUT_SEC: z.coerce.number().int().min(1).max(3600).default(60),
+  PULT_RECORDING_MAX_MB: z.coerce.number().positive().max(10_000).default(200),
+  // Webhooks: a delivery whose signed timestamp is further than this from now is refused (0 = no check).
+  PULT_WEBHOOK_MAX_AGE_SEC: z.coerce.number().int().min(0).max(31_536_000).default(600),
+  // Webhook rate limits (429 beyond): per account, per source address, and failed-auth attempts per address.
+  PULT_WEBHOOK_RATE_PER_ACCOUNT: z.coerce.number().int().positive().default(1000),
+  PULT_WEBHOOK_RATE_PER_IP: z.coerce.number().int().positive().default(2000),
+  PULT_WEBHOOK_FAILED_PER_IP: z.coerce.number().int().positive().default(20),
   PULT_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
-  PULT_DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  PULT_DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   PULT_DEMO_PASSWORD: z.string().min(4).default('demo'),
   PULT_DEMO_DID: z.string().regex(/^\d{3,15}$/).default('74950000001'),
   PULT_DEMO_MOBILE: z.string().regex(/^\d{5,15}$/).default('79990000001'),

@@ -69,7 +69,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => recordingServer.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(recordingServer.address() as AddressInfo).port}`;
   recordingUrl = `${base}/rec/call.mp3`;
-  s = await testServer({ PULT_DEMO_ACCOUNTS: '3', PULT_RECORDING_URL_ALLOW: '^http://127\\.0\\.0\\.1:' });
+  s = await testServer({ PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '3', PULT_RECORDING_HOSTS: '127.0.0.1', PULT_FETCH_ALLOW_PRIVATE: 'true', PULT_WEBHOOK_MAX_AGE_SEC: '0' });
   admin = await login(s.url, 'admin', 'demo');
   operatorId = s.db.prepare("SELECT id FROM users WHERE login = 'operator'").pluck().get() as number;
   const accounts = [

@@ -219,6 +219,18 @@ export class CallRepository {
     stmt(this.db, `UPDATE recordings SET state = 'failed', error = ? WHERE pbx_name = ?`).run(error, pbxName);
   }
 
+  /** True when callback task `id` exists and is on a line of one of `tenantIds` (null = any company: admin). */
+  callbackInTenants(id: number, tenantIds: number[] | null): boolean {
+    const t = stmt(this.db, 'SELECT cb.id AS id, l.tenant_id AS tenantId FROM callback_tasks cb LEFT JOIN lines l ON l.id = cb.line_id WHERE cb.id = ?').get(id) as { id: number; tenantId: number | null } | undefined;
+    if (!t) return false;
+    return tenantIds === null || (t.tenantId !== null && tenantIds.includes(t.tenantId));
+  }
+
+  /** Takes a pending callback task for `userId` (click-to-call); false when it was not pending. */
+  assignPendingCallback(id: number, userId: number): boolean {
+    return stmt(this.db, `UPDATE callback_tasks SET status = 'assigned', assigned_to = ? WHERE id = ? AND status = 'pending'`).run(userId, id).changes === 1;
+  }
+
   callbacks(status?: 'pending' | 'assigned' | 'done'): { id: number; callId: string; callerNumber: string; lineId: number | null; reason: string; createdAt: string; status: string; assignedTo: number | null }[] {
     const sql = `SELECT id, call_id AS callId, caller_number AS callerNumber, line_id AS lineId, reason, created_at AS createdAt, status, assigned_to AS assignedTo
                  FROM callback_tasks ${status ? 'WHERE status = ?' : ''} ORDER BY created_at DESC`;

@@ -45,6 +45,25 @@ export class VpbxAccounts {
     return this.get(id)!;
   }
 
+  /**
+   * What is wrong with an account's references: its company must exist, and
+   * its line and every mapped user must belong to that company (an account
+   * never reaches another company's line or operators). Empty = all good.
+   */
+  foreignReferences(tenantId: number, lineId: number | null, agents: Record<string, number>): { field: string; problem: string }[] {
+    const out: { field: string; problem: string }[] = [];
+    if (!stmt(this.db, 'SELECT 1 FROM tenants WHERE id = ?').pluck().get(tenantId)) out.push({ field: 'tenantId', problem: `no company ${tenantId}` });
+    if (lineId !== null && stmt(this.db, 'SELECT tenant_id FROM lines WHERE id = ?').pluck().get(lineId) !== tenantId) {
+      out.push({ field: 'lineId', problem: `line ${lineId} is not a line of company ${tenantId}` });
+    }
+    for (const [agent, userId] of Object.entries(agents)) {
+      if (!stmt(this.db, 'SELECT 1 FROM user_tenants WHERE user_id = ? AND tenant_id = ?').pluck().get(userId, tenantId)) {
+        out.push({ field: `agents.${agent}`, problem: `user ${userId} does not work for company ${tenantId}` });
+      }
+    }
+    return out;
+  }
+
   get(id: number): VpbxAccount | null {
     const r = stmt(this.db, 'SELECT * FROM vpbx_accounts WHERE id = ?').get(id) as Row | undefined;
     return r ? toAccount(r) : null;

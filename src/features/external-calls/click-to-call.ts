@@ -8,6 +8,7 @@ import { itoolabsMakeCall } from '../../telephony/vpbx/itoolabs/commands.js';
 import { mangoCallback } from '../../telephony/vpbx/mango/commands.js';
 import { zadarmaCallback } from '../../telephony/vpbx/zadarma/commands.js';
 import type { VpbxAccount } from './accounts.js';
+import { hostOf, safeFetchText, type FetchPolicy } from '../../net/safe-fetch.js';
 
 export class ClickToCallError extends Error {}
 
@@ -25,10 +26,11 @@ export function clickToCallRequest(account: VpbxAccount, agent: string, number: 
   }
 }
 
-export async function sendClickToCall(req: HttpRequestSpec, logger: Logger): Promise<{ status: number; body: string }> {
-  const r = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(10_000), redirect: 'error' });
-  const body = (await r.text()).slice(0, 2000);
-  if (!r.ok) {
+/** Sends the request through the safe fetch: the account's API address (or the vendor's) plus PULT_RECORDING_HOSTS, no private addresses. */
+export async function sendClickToCall(req: HttpRequestSpec, policy: FetchPolicy, logger: Logger): Promise<{ status: number; body: string }> {
+  const r = await safeFetchText({ method: req.method, url: req.url, headers: req.headers, body: req.body }, { ...policy, hosts: [...policy.hosts, ...hostOf(req.url)], timeoutMs: Math.min(policy.timeoutMs, 10_000), maxBytes: 64 * 1024 });
+  const body = r.body.slice(0, 2000);
+  if (r.status < 200 || r.status >= 300) {
     logger.warn('click-to-call refused by the cloud PBX', { url: req.url, status: r.status, body });
     throw new ClickToCallError(`the cloud PBX answered ${r.status}`);
   }

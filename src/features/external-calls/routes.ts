@@ -1,15 +1,16 @@
 // Webhooks from cloud PBXs (public: authenticated by the vendor's token or
 // signature, checked in constant time) and the admin API for their accounts.
-// Every webhook is logged raw for audit; a refused one stores nothing else.
+// Every webhook is logged for audit (secrets redacted; a refused one without
+// its body) and rate-limited; a refused one stores nothing else.
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Db } from '../../store/db.js';
-import { stmt } from '../../store/db.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import { parse } from '../../http/errors.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError, notFound } from '../../http/errors.js';
+import type { CallRepository } from '../calls/repository.js';
+import type { FetchPolicy } from '../../net/safe-fetch.js';
 import { ClickToCallError, clickToCallRequest, sendClickToCall } from './click-to-call.js';
 import type { CallerLookup } from '../screen-pop/lookup.js';
 import { itoolabsWebhookSchema } from '../../telephony/vpbx/itoolabs/schema.js';
@@ -17,17 +18,23 @@ import { verifyItoolabsToken } from '../../telephony/vpbx/itoolabs/verify.js';
 import { translateItoolabs } from '../../telephony/vpbx/itoolabs/translate.js';
 import { itoolabsContactReply } from '../../telephony/vpbx/itoolabs/replies.js';
 import { mangoEndpoints, parseMangoJson, type MangoEndpoint } from '../../telephony/vpbx/mango/schema.js';
-import { verifyMangoSign } from '../../telephony/vpbx/mango/verify.js';
+import { mangoDeliveryTime, verifyMangoSign } from '../../telephony/vpbx/mango/verify.js';
 import { translateMango } from '../../telephony/vpbx/mango/translate.js';
 import { zadarmaWebhookSchema } from '../../telephony/vpbx/zadarma/schema.js';
-import { verifyZadarmaSignature, zadarmaEcho } from '../../telephony/vpbx/zadarma/verify.js';
+import { verifyZadarmaSignature, zadarmaDeliveryTime, zadarmaEcho } from '../../telephony/vpbx/zadarma/verify.js';
 import { translateZadarma } from '../../telephony/vpbx/zadarma/translate.js';
 import { zadarmaStartReply } from '../../telephony/vpbx/zadarma/replies.js';
 import { secretsSchema, vendors, type Vendor, type VpbxAccount, type VpbxAccounts } from './accounts.js';
 import type { ExternalCallService } from './service.js';
+import type { WebhookLog } from './webhook-log.js';
+import type { WebhookGuard } from './webhook-guard.js';
+import { isFresh } from '../../telephony/vpbx/shared.js';
 
 interface Deps {
-  db: Db;
+  log: WebhookLog;
+  guard: WebhookGuard;
+  /** Freshness window for deliveries that carry a signed time (PULT_WEBHOOK_MAX_AGE_SEC; 0 = off). */
+  maxAgeSec: number;
   accounts: VpbxAccounts;
   service: ExternalCallService;
   lookup: CallerLookup;
@@ -39,41 +46,58 @@ const issues = (e: z.ZodError) => e.issues.map((i) => ({ field: i.path.join('.')
 
 export function webhookRoutes(d: Deps): Router {
   const r = Router();
+  // Rate limits before anything is parsed or stored: per source address, and
+  // no more tries for an address that keeps failing authentication.
+  r.use('/hooks', async (req, res, next) => {
+    if (await d.guard.admitAddress(req.ip ?? '?')) return next();
+    res.status(429).json({ error: { message: 'too many webhook requests' } });
+  });
   r.use('/hooks', express.urlencoded({ extended: false, limit: '1mb' }));
 
-  const log = (vendor: Vendor, accountId: number | null, status: number, req: Request, error: string | null) => {
-    const body = JSON.stringify(req.body ?? null).slice(0, 65_536);
-    stmt(d.db, 'INSERT INTO webhook_log (vendor, account_id, received_at, status, body, error) VALUES (?, ?, ?, ?, ?, ?)').run(vendor, accountId, d.clock.now().toISOString(), status, body, error);
-    if (status >= 400) d.logger.warn('webhook refused', { vendor, accountId, status, error });
+  const log = (vendor: Vendor, account: VpbxAccount | null, status: number, req: Request, error: string | null) => {
+    const size = Number(req.headers['content-length']) || JSON.stringify(req.body ?? null).length;
+    d.log.record({ vendor, accountId: account?.id ?? null, accountGiven: String(req.params.accountId ?? ''), receivedAt: d.clock.now().toISOString(), status, body: req.body, size, error });
+    if (status >= 400) d.logger.warn('webhook refused', { vendor, accountId: account?.id ?? null, status, error });
   };
-  const refuse = (res: Response, vendor: Vendor, account: VpbxAccount | null, req: Request, status: number, message: string, details?: unknown) => {
-    log(vendor, account?.id ?? null, status, req, message);
+  const refuse = async (res: Response, vendor: Vendor, account: VpbxAccount | null, req: Request, status: number, message: string, details?: unknown) => {
+    if (status === 401 || status === 404) await d.guard.refused(req.ip ?? '?');
+    log(vendor, account, status, req, message);
     res.status(status).json({ error: { message, details } });
   };
-  const accountOf = (vendor: Vendor, req: Request): VpbxAccount | null => {
+  /** The account the URL names, or null; a known account over its rate limit answers 429 (and null). */
+  const accountOf = async (vendor: Vendor, req: Request, res: Response): Promise<VpbxAccount | null | 'limited'> => {
     const id = Number(req.params.accountId);
-    return Number.isInteger(id) && id > 0 ? d.accounts.of(vendor, id) : null;
+    const account = Number.isInteger(id) && id > 0 ? d.accounts.of(vendor, id) : null;
+    if (account && !(await d.guard.admitAccount(`${vendor}:${account.id}`))) {
+      res.status(429).json({ error: { message: 'too many webhook requests for this account' } });
+      return 'limited';
+    }
+    return account;
   };
+  const fresh = (atMs: number, latePastSec = 0) => isFresh(atMs, d.clock.now().getTime(), d.maxAgeSec, latePastSec);
   const form = (req: Request) => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
   const callerName = (account: VpbxAccount, phone: string | undefined) => (phone ? (d.lookup.accountsByPhone(phone, [account.tenantId], account.tenantId)[0]?.holderName ?? null) : null);
 
   // Megafon / Dom.ru / Gravitel "API for CRM": one URL, cmd=event|history|contact|rating.
-  r.post('/hooks/itoolabs/:accountId', (req, res) => {
-    const account = accountOf('itoolabs', req);
+  // Only the crm_token authenticates it and no time is sent: no freshness window.
+  r.post('/hooks/itoolabs/:accountId', async (req, res) => {
+    const account = await accountOf('itoolabs', req, res);
+    if (account === 'limited') return;
     if (!account) return refuse(res, 'itoolabs', null, req, 404, 'unknown account');
     if (!verifyItoolabsToken(form(req), account.secrets.crmToken ?? '')) return refuse(res, 'itoolabs', account, req, 401, 'bad crm_token');
     const msg = itoolabsWebhookSchema.safeParse(form(req));
     if (!msg.success) return refuse(res, 'itoolabs', account, req, 400, 'invalid webhook', issues(msg.error));
     const result = d.service.apply(account, translateItoolabs(msg.data, { account: account.account, receivedAt: d.clock.now().toISOString() }));
-    log('itoolabs', account.id, 200, req, null);
+    log('itoolabs', account, 200, req, null);
     if (msg.data.cmd === 'contact') return void res.json(itoolabsContactReply({ contactName: callerName(account, msg.data.phone), responsibleLogin: null }));
     res.json({ ok: true, ...result });
   });
 
   // Mango Office: /events/call|summary|recording|record/added, form fields vpbx_api_key, sign, json.
   for (const endpoint of Object.keys(mangoEndpoints) as MangoEndpoint[]) {
-    r.post(`/hooks/mango/:accountId/events/${endpoint}`, (req, res) => {
-      const account = accountOf('mango', req);
+    r.post(`/hooks/mango/:accountId/events/${endpoint}`, async (req, res) => {
+      const account = await accountOf('mango', req, res);
+      if (account === 'limited') return;
       if (!account) return refuse(res, 'mango', null, req, 404, 'unknown account');
       const f = form(req);
       if (!verifyMangoSign(f, { apiKey: account.account, apiSalt: account.secrets.apiSalt ?? '' })) return refuse(res, 'mango', account, req, 401, 'bad sign');
@@ -83,28 +107,38 @@ export function webhookRoutes(d: Deps): Router {
       } catch (err) {
         return refuse(res, 'mango', account, req, 400, 'invalid webhook', err instanceof z.ZodError ? issues(err) : String(err));
       }
+      // The sign covers the whole json, its time included: a replay outside the window is refused.
+      const at = mangoDeliveryTime(msg);
+      if (at !== null && !fresh(at * 1000)) return refuse(res, 'mango', account, req, 401, 'stale delivery: its timestamp is outside the freshness window (PULT_WEBHOOK_MAX_AGE_SEC)');
       // Out-of-order delivery is absorbed by the service: every event is idempotent and
       // a call is created by whichever of its events comes first.
       const result = d.service.apply(account, translateMango(msg, { account: account.account, receivedAt: d.clock.now().toISOString() }));
-      log('mango', account.id, 200, req, null);
+      log('mango', account, 200, req, null);
       res.json({ ok: true, ...result });
     });
   }
 
   // Zadarma: GET ?zd_echo= to check the URL; POST NOTIFY_* with a Signature header.
-  r.get('/hooks/zadarma/:accountId', (req, res) => {
+  r.get('/hooks/zadarma/:accountId', async (req, res) => {
     const echo = zadarmaEcho(req.query as Record<string, unknown>);
-    if (echo === null || !accountOf('zadarma', req)) return void res.status(404).end();
+    const account = await accountOf('zadarma', req, res);
+    if (account === 'limited') return;
+    if (echo === null || !account) return void res.status(404).end();
     res.type('text/plain').send(echo);
   });
-  r.post('/hooks/zadarma/:accountId', (req, res) => {
-    const account = accountOf('zadarma', req);
+  r.post('/hooks/zadarma/:accountId', async (req, res) => {
+    const account = await accountOf('zadarma', req, res);
+    if (account === 'limited') return;
     if (!account) return refuse(res, 'zadarma', null, req, 404, 'unknown account');
+    // Zadarma signs only a few fields per event (verify.ts): exactly those are checked.
     if (!verifyZadarmaSignature(form(req), req.header('signature'), account.secrets.secret ?? '')) return refuse(res, 'zadarma', account, req, 401, 'bad Signature');
     const msg = zadarmaWebhookSchema.safeParse(form(req));
     if (!msg.success) return refuse(res, 'zadarma', account, req, 400, 'invalid webhook', issues(msg.error));
+    // call_start is signed: a captured notification replayed (with other unsigned fields) later is refused.
+    const at = zadarmaDeliveryTime(msg.data, account.timeZone);
+    if (at !== null && !fresh(at.atMs, at.latePastSec)) return refuse(res, 'zadarma', account, req, 401, 'stale delivery: its call_start is outside the freshness window (PULT_WEBHOOK_MAX_AGE_SEC)');
     const result = d.service.apply(account, translateZadarma(msg.data, { account: account.account, receivedAt: d.clock.now().toISOString(), timeZone: account.timeZone }));
-    log('zadarma', account.id, 200, req, null);
+    log('zadarma', account, 200, req, null);
     if (msg.data.event === 'NOTIFY_START') return void res.json(zadarmaStartReply({ callerName: callerName(account, String(msg.data.caller_id)) }));
     res.json({ ok: true, ...result });
   });
@@ -125,12 +159,14 @@ const createBody = z.object({
 const clickBody = z.object({ number: z.string().trim().regex(/^\+?[\d\s()-]{5,20}$/, 'a phone number'), callbackId: z.number().int().positive().optional() });
 
 /** Admin: register a cloud PBX account for a company, with its agents → users. Users: click-to-call. */
-export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallService, db: Db, logger: Logger): Router {
+export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallService, calls: CallRepository, fetchPolicy: FetchPolicy, logger: Logger): Router {
   const r = Router();
   // Click-to-call from the card or the callback list, through the user's company's cloud PBX.
   r.post('/api/click-to-call', async (req, res) => {
     const user = currentUser(req);
     const b = parse(clickBody, req.body);
+    // A callback task of another company is as unknown as a missing one.
+    if (b.callbackId !== undefined && !calls.callbackInTenants(b.callbackId, user.tenantIds)) throw notFound(`callback ${b.callbackId}`);
     const mine = accounts.list().filter((a) => user.tenantIds === null || user.tenantIds.includes(a.tenantId));
     const account = mine.map((a) => accounts.get(a.id)!).find((a) => service.pbxLoginOf(a, user.id) !== null);
     if (!account) throw new ApiError(409, 'conflict', 'no cloud PBX account knows you: ask an admin to map your PBX login');
@@ -142,11 +178,11 @@ export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallSer
       throw new ApiError(400, 'invalid_input', (err as Error).message, [{ field: 'number', problem: (err as Error).message }]);
     }
     try {
-      await sendClickToCall(request, logger);
+      await sendClickToCall(request, fetchPolicy, logger);
     } catch (err) {
       throw new ApiError(502, 'pbx_error', err instanceof ClickToCallError ? err.message : `the cloud PBX did not answer: ${(err as Error).message}`);
     }
-    if (b.callbackId) stmt(db, `UPDATE callback_tasks SET status = 'assigned', assigned_to = ? WHERE id = ? AND status = 'pending'`).run(user.id, b.callbackId);
+    if (b.callbackId !== undefined) calls.assignPendingCallback(b.callbackId, user.id);
     res.status(202).json({ calling: true, via: account.vendor, agent });
   });
   r.get('/api/vpbx-accounts', requireRole('admin'), (_req, res) => {
@@ -156,6 +192,8 @@ export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallSer
     const b = parse(createBody, req.body);
     const secrets = parse(secretsSchema[b.vendor], b.secrets, 'secrets');
     const { agents, ...rest } = b;
+    const foreign = accounts.foreignReferences(b.tenantId, b.lineId, agents);
+    if (foreign.length) throw new ApiError(400, 'invalid_input', `invalid body: ${foreign.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, foreign);
     const created = accounts.create({ ...rest, secrets }, agents);
     res.status(201).json({ account: { ...created, secrets: undefined }, webhookUrl: `/hooks/${b.vendor}/${created.id}` });
   });

@@ -13,7 +13,7 @@ import type { Logger } from '../../log.js';
 import type { CallEvents } from '../../telephony/events.js';
 import { agentKey, eventKey, type AgentRef, type ExternalCallEvent } from '../../telephony/vpbx/external-events.js';
 import type { CallRecord, CallRepository } from '../calls/repository.js';
-import type { LineRepository } from '../lines/repository.js';
+import type { Line, LineRepository } from '../lines/repository.js';
 import type { RecordingService } from '../recordings/service.js';
 import type { VpbxAccount } from './accounts.js';
 import { vpbxRecordingName } from './recording-source.js';
@@ -65,7 +65,9 @@ export class ExternalCallService {
   userFor(account: VpbxAccount, a: AgentRef): number | null {
     for (const id of [a.pbxLogin, a.extension, a.number]) {
       if (!id) continue;
-      const u = stmt(this.db, 'SELECT user_id FROM vpbx_agents WHERE account_id = ? AND agent = ?').pluck().get(account.id, id) as number | undefined;
+      // Only a user of the account's company (mapped before they left it, a user is no longer reached).
+      const u = stmt(this.db, 'SELECT a.user_id FROM vpbx_agents a JOIN user_tenants t ON t.user_id = a.user_id AND t.tenant_id = ? WHERE a.account_id = ? AND a.agent = ?')
+        .pluck().get(account.tenantId, account.id, id) as number | undefined;
       if (u !== undefined) return u;
     }
     return null;
@@ -88,7 +90,10 @@ export class ExternalCallService {
       return existing;
     }
     const did = e.kind === 'call.incoming' ? e.did : null;
-    const line = (account.lineId ? this.lines.get(account.lineId) : null) ?? (did ? this.lines.findByDid(did) : null);
+    // Only the account's own company's lines: a DID of another company (a forged
+    // or misconfigured `diversion`) leaves the call without a line.
+    const own = (l: Line | null) => (l && l.tenantId === account.tenantId ? l : null);
+    const line = own(account.lineId ? this.lines.get(account.lineId) : null) ?? own(did ? this.lines.findByDid(did) : null);
     const call = this.calls.create({
       id: crypto.randomUUID(),
       lineId: line?.id ?? null,
@@ -168,8 +173,15 @@ export class ExternalCallService {
         return;
       }
       case 'call.recording': {
-        const url = e.recording.url;
-        // A link is downloaded; an id (Mango, Zadarma) is fetched through the vendor's API.
+        // A link is downloaded (http(s) only; hosts and addresses are checked when
+        // it is fetched); an id (Mango, Zadarma) is fetched through the API of
+        // THIS account. Anything else in a link (a `vpbx:` name, a bare PBX file
+        // name, file:) is never fetched.
+        const url = e.recording.url !== undefined && /^https?:\/\//i.test(e.recording.url) ? e.recording.url : null;
+        if (e.recording.url !== undefined && url === null) {
+          this.logger.warn('recording link refused: not an http(s) URL', { callId: call.id, source: e.source });
+          return;
+        }
         const name = url ?? (e.recording.vendorRecordingId ? vpbxRecordingName(account.id, e.recording.vendorRecordingId) : null);
         if (!name) return;
         const format = url && /\.wav(\?|$)/i.test(url) ? 'wav' : 'mp3';

@@ -1,6 +1,6 @@
 // Moves finished recordings from the PBX into Pult's own storage, retrying
 // with backoff; the call shows the failure if the file never arrives.
-import { mkdirSync, writeFileSync, renameSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, writeFileSync, renameSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
@@ -8,6 +8,10 @@ import type { PbxPort } from '../../telephony/ports.js';
 import type { CallEvents } from '../../telephony/events.js';
 import type { CallRepository } from '../calls/repository.js';
 import { readWavInfo } from './wav.js';
+import { FetchRefused, safeDownload, type FetchPolicy } from '../../net/safe-fetch.js';
+
+/** Fetches recording `name` into the file `dest`: its size, or null when it is not there (yet). */
+export type RecordingSource = (name: string, dest: string) => Promise<number | null>;
 
 export class RecordingService {
   private inFlight = new Set<string>();
@@ -21,16 +25,16 @@ export class RecordingService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly retryDelaysMs: number[] = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000],
-    /** Which recording URLs a cloud PBX may point us at (no fetching of arbitrary hosts). */
-    private readonly urlAllow: RegExp = /^https:\/\//,
+    /** Where recording URLs may lead (hosts, addresses, size, time): src/net/safe-fetch.ts. */
+    private readonly fetchPolicy: FetchPolicy = { hosts: [], allowPrivate: false, timeoutMs: 60_000, maxBytes: 200 * 1024 * 1024 },
     /** Where `file:<name>` recordings are copied from (PULT_AMI_MONITOR_DIR: an observed Asterisk's MixMonitor files on this host). */
     private readonly localDir: string | null = null,
   ) {}
 
-  private sources = new Map<string, (name: string) => Promise<Buffer | null>>();
+  private sources = new Map<string, RecordingSource>();
 
   /** Recordings named `<prefix>…` are fetched by `fetch` (e.g. a cloud PBX's API); null = not ready yet. */
-  registerSource(prefix: string, fetch: (name: string) => Promise<Buffer | null>): void {
+  registerSource(prefix: string, fetch: RecordingSource): void {
     this.sources.set(prefix, fetch);
   }
 
@@ -68,13 +72,17 @@ export class RecordingService {
     this.timers.clear();
   }
 
-  /** Downloads an allowed URL (PULT_RECORDING_URL_ALLOW); null when it is not there (yet). */
-  async download(url: string): Promise<Buffer | null> {
-    if (!this.urlAllow.test(url)) throw new RecordingRefused('recording URL not allowed (PULT_RECORDING_URL_ALLOW)');
-    const r = await fetch(url, { signal: AbortSignal.timeout(60_000), redirect: 'error' });
+  /**
+   * Downloads a URL into `dest` under the fetch policy (allowed hosts on every
+   * redirect hop, no private addresses, size cap, timeout): its size, or null
+   * when it is not there (yet). A refusal by policy throws FetchRefused.
+   */
+  async download(url: string, dest: string, extraHosts: readonly string[] = []): Promise<number | null> {
+    const policy = extraHosts.length ? { ...this.fetchPolicy, hosts: [...this.fetchPolicy.hosts, ...extraHosts] } : this.fetchPolicy;
+    const r = await safeDownload({ method: 'GET', url }, dest, policy);
     if (r.status === 404) return null;
-    if (!r.ok) throw new Error(`GET recording → ${r.status}`);
-    return Buffer.from(await r.arrayBuffer());
+    if (r.status < 200 || r.status >= 300) throw new Error(`GET recording → ${r.status}`);
+    return r.bytes;
   }
 
   /**
@@ -102,31 +110,35 @@ export class RecordingService {
   private async tryFetch(pbxName: string): Promise<boolean> {
     const rec = this.calls.recordingByName(pbxName);
     if (!rec || rec.state === 'stored') return true;
-    const fromUrl = /^https?:\/\//.test(pbxName);
+    const fromUrl = /^https?:\/\//i.test(pbxName);
     const fromFile = pbxName.startsWith('file:');
-    if (fromUrl && !this.urlAllow.test(pbxName)) {
-      this.calls.recordingFailed(pbxName, 'recording URL not allowed (PULT_RECORDING_URL_ALLOW)');
-      this.logger.warn('recording URL refused', { callId: rec.callId, url: pbxName });
-      return true;
-    }
     const source = [...this.sources].find(([prefix]) => pbxName.startsWith(prefix))?.[1];
+    const day = this.clock.now().toISOString().slice(0, 10).split('-');
+    const folder = path.join(this.dir, ...day);
+    const file = path.join(folder, `${rec.callId}.${rec.format}`);
+    const part = file + '.part';
     try {
-      const data = source
-        ? await source(pbxName)
-        : fromFile ? this.readLocal(pbxName.slice('file:'.length)) : fromUrl ? await this.download(pbxName) : await this.pbx.fetchRecording(pbxName, rec.format);
-      if (!data) {
+      // A call observed through a cloud PBX's webhooks never reaches the PBX's
+      // (ARI) spool or local files, whatever its recording is named.
+      const external = this.calls.get(rec.callId)?.callerChannelId.startsWith('ext:') ?? false;
+      if (external && !fromUrl && !source) throw new RecordingRefused('a cloud PBX recording must be an http(s) link or a recording id');
+      mkdirSync(folder, { recursive: true });
+      let size: number | null;
+      if (source) size = await source(pbxName, part);
+      else if (fromUrl) size = await this.download(pbxName, part);
+      else {
+        const data = fromFile ? this.readLocal(pbxName.slice('file:'.length)) : await this.pbx.fetchRecording(pbxName, rec.format);
+        if (data) writeFileSync(part, data);
+        size = data ? data.length : null;
+      }
+      if (size === null) {
         this.logger.warn('recording not there yet', { pbxName });
         return false;
       }
       // WAV says how long it is; for other formats (a cloud PBX's MP3) the talk time stands in.
-      const info = rec.format === 'wav' ? readWavInfo(data) : { durationSec: this.calls.get(rec.callId)?.talkSec ?? 0 };
-      const day = this.clock.now().toISOString().slice(0, 10).split('-');
-      const folder = path.join(this.dir, ...day);
-      mkdirSync(folder, { recursive: true });
-      const file = path.join(folder, `${rec.callId}.${rec.format}`);
-      writeFileSync(file + '.part', data);
-      renameSync(file + '.part', file);
-      this.calls.recordingStored(pbxName, { filePath: file, sizeBytes: data.length, durationSec: Math.round(info.durationSec * 100) / 100, at: this.clock.now().toISOString() });
+      const info = rec.format === 'wav' ? readWavInfo(readFileSync(part)) : { durationSec: this.calls.get(rec.callId)?.talkSec ?? 0 };
+      renameSync(part, file);
+      this.calls.recordingStored(pbxName, { filePath: file, sizeBytes: size, durationSec: Math.round(info.durationSec * 100) / 100, at: this.clock.now().toISOString() });
       this.events.emit('recording.ready', { callId: rec.callId, durationSec: info.durationSec, at: this.clock.now().toISOString() });
       this.logger.info('recording stored', { callId: rec.callId, file, durationSec: info.durationSec });
       // Pult now owns the file; free the PBX's spool.
@@ -134,9 +146,11 @@ export class RecordingService {
       if (!fromUrl && !fromFile && !source) await this.pbx.deleteRecording(pbxName).catch((err: unknown) => this.logger.warn('could not delete recording on PBX', { pbxName, err }));
       return true;
     } catch (err) {
-      if (err instanceof RecordingRefused) {
+      rmSync(part, { force: true });
+      if (err instanceof RecordingRefused || err instanceof FetchRefused) {
         this.calls.recordingFailed(pbxName, err.message);
-        this.logger.warn('local recording refused', { callId: rec.callId, pbxName, reason: err.message });
+        if (this.calls.recordingByName(pbxName)) this.events.emit('recording.failed', { callId: rec.callId, error: err.message, at: this.clock.now().toISOString() });
+        this.logger.warn('recording refused', { callId: rec.callId, pbxName, reason: err.message });
         return true;
       }
       this.logger.warn('recording fetch failed', { pbxName, err });

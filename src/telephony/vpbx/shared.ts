@@ -88,3 +88,15 @@ export const intLike = z.union([z.number().int(), z.string().trim().regex(/^-?\d
 
 /** An id or number sent as a string or a JSON number. */
 export const textLike = z.union([z.string(), z.number()]).transform((v) => String(v));
+
+/**
+ * True when a delivery's own time `atMs` is within `maxAgeSec` of `nowMs`
+ * (either side: clocks drift), or up to `maxAgeSec + latePastSec` in the past
+ * for events sent long after the time they carry (a call's end carries its
+ * start). maxAgeSec 0 = no check.
+ */
+export function isFresh(atMs: number, nowMs: number, maxAgeSec: number, latePastSec = 0): boolean {
+  if (maxAgeSec === 0) return true;
+  if (!Number.isFinite(atMs)) return false;
+  return atMs - nowMs <= maxAgeSec * 1000 && nowMs - atMs <= (maxAgeSec + latePastSec) * 1000;
+}

@@ -2,6 +2,7 @@
 // vpbx_api_salt), over the json text exactly as received: verify before
 // parsing, never over re-serialised JSON.
 import { safeEqual, sha256Hex } from '../shared.js';
+import type { MangoWebhook } from './schema.js';
 
 export const mangoSign = (apiKey: string, json: string, apiSalt: string): string => sha256Hex(apiKey + json + apiSalt);
 
@@ -14,4 +15,20 @@ export function verifyMangoSign(
   const keyOk = safeEqual(form.vpbx_api_key, creds.apiKey);
   const signOk = safeEqual(form.sign.toLowerCase(), mangoSign(creds.apiKey, form.json, creds.apiSalt));
   return keyOk && signOk;
+}
+
+/**
+ * The signed time a Mango delivery carries (unix seconds), for the freshness
+ * window: the event's timestamp; a summary's end_time. null = none sent.
+ */
+export function mangoDeliveryTime(msg: MangoWebhook): number | null {
+  switch (msg.endpoint) {
+    case 'call':
+      return msg.data.timestamp;
+    case 'summary':
+      return msg.data.end_time;
+    case 'recording':
+    case 'record/added':
+      return msg.data.timestamp ?? null;
+  }
 }

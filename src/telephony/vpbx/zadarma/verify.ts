@@ -7,7 +7,8 @@
 //   NOTIFY_OUT_START, NOTIFY_OUT_END:          internal + destination + call_start
 //   NOTIFY_RECORD:                             pbx_call_id + call_id_with_rec
 // Other events (NOTIFY_IVR, SMS, …) are not handled here and never verify.
-import { hmacSha1Hex, safeEqual } from '../shared.js';
+import { hmacSha1Hex, safeEqual, zonedLocalToIso } from '../shared.js';
+import type { ZadarmaWebhook } from './schema.js';
 
 const s = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -50,4 +51,22 @@ export function verifyZadarmaSignature(form: Record<string, unknown> | null | un
 export function zadarmaEcho(query: Record<string, unknown> | null | undefined): string | null {
   const v = query?.zd_echo;
   return typeof v === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(v) ? v : null;
+}
+
+/** Longest a call may last: a later event (answer, end) carries its call's start, up to this long ago. */
+export const ZADARMA_MAX_CALL_SEC = 24 * 3600;
+
+/**
+ * The signed time a Zadarma notification carries, for the freshness window:
+ * `call_start` (signed for every call event, in the account's time zone);
+ * all but the start notifications may come up to ZADARMA_MAX_CALL_SEC after it. NOTIFY_RECORD
+ * carries no time (null).
+ */
+export function zadarmaDeliveryTime(msg: ZadarmaWebhook, timeZone: string): { atMs: number; latePastSec: number } | null {
+  if (msg.event === 'NOTIFY_RECORD') return null;
+  const atMs = Date.parse(zonedLocalToIso(msg.call_start, timeZone));
+  // Only the start notifications are sent at call_start; the others (answer after
+  // a long wait in the queue, internal leg, end) come later in the call.
+  const late = msg.event !== 'NOTIFY_START' && msg.event !== 'NOTIFY_OUT_START';
+  return { atMs, latePastSec: late ? ZADARMA_MAX_CALL_SEC : 0 };
 }

@@ -104,6 +104,13 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, transfe
     let dest: { userId: number; extension: string } | { number: string };
     if (op) {
       if (op.userId === user.id) throw new ApiError(400, 'invalid_input', 'cannot transfer to yourself', [{ field: 'target', problem: 'your own extension' }]);
+      // Only to an operator of the call's company who also shares one of the user's companies.
+      const callTenant = call.lineId !== null ? (lines.get(call.lineId)?.tenantId ?? null) : null;
+      const servesCall = callTenant === null || op.tenantIds.includes(callTenant);
+      const sharesUser = user.tenantIds === null || op.tenantIds.some((t) => user.tenantIds!.includes(t));
+      if (!servesCall || !sharesUser) {
+        throw new ApiError(400, 'invalid_input', `extension ${digits} is not an operator of the call's company`, [{ field: 'target', problem: "not an operator of the call's company" }]);
+      }
       dest = { userId: op.userId, extension: op.extension };
     } else {
       const n = normalizePhone(target);

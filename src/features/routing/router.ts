@@ -425,6 +425,9 @@ export class CallRouter {
       return 'the call is not connected to you';
     }
     const line = call.lineId ? this.lines.get(call.lineId) : null;
+    if ('userId' in target && line?.tenantId != null && !this.operators.get(target.userId)?.tenantIds.includes(line.tenantId)) {
+      return "the target operator does not serve the call's company";
+    }
     const at = this.now();
     const operatorLeg = call.answeredChannelId;
     const label = 'userId' in target ? target.extension : target.number;

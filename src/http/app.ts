@@ -9,6 +9,7 @@ export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authe
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Over the limit: 413 (errors.ts maps the parsers' errors to JSON ApiErrors).
   app.use(express.json({ limit: '1mb' }));
   app.use((req, res, next) => {
     res.setHeader('x-content-type-options', 'nosniff');

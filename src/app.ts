@@ -117,6 +117,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     logger,
     publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth), webhookRoutes({ db, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
+    sipWsUrl: config.PULT_SIP_WS_URL,
     authenticate: requireAuth(auth),
     routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, db, logger.child({ part: 'vpbx' }))],
   });

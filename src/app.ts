@@ -35,6 +35,7 @@ import { vpbxAdminRoutes, webhookRoutes } from './features/external-calls/routes
 import { vpbxRecordingSource } from './features/external-calls/recording-source.js';
 import { attachWallboard } from './features/wallboard/index.js';
 import { createAmiObserverMode } from './features/ami-observer/index.js';
+import { RetentionService, startRetentionJobs } from './features/retention/index.js';
 
 export interface Pult {
   config: Config;
@@ -138,11 +139,16 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   logger.info('HTTP listening', { url: `http://${config.PULT_HTTP_HOST}:${port}` });
   if (amiMode) amiMode.start();
   else pbx.start();
+  const retention = startRetentionJobs(
+    new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS }),
+    clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
+  );
 
   return {
     config, db, server, port, router, events, pbx, io, logger,
     async stop() {
       router.stop();
+      await retention.stop();
       wallboard.stop();
       recordings.stop();
       await pbx.stop();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from '../support/browser.js';
 import { testServer } from '../support/test-server.js';
-import type { Server } from './helpers.js';
+import type { Server } from '../support/security-probes.js';
 
 let s: Server;
 let browser: Browser;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/test-server.js';
 import { login } from '../../scripts/lib/pult-process.js';
 import { CsvError, csvLimits, readCsv } from '../../src/features/directory/csv.js';
-import type { Server } from './helpers.js';
+import type { Server } from '../support/security-probes.js';
 
 let s: Server;
 let admin = '';

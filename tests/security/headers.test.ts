@@ -2,7 +2,7 @@
 // frame-ancestors, no framing, no sniffing, and HSTS only behind TLS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/test-server.js';
-import type { Server } from './helpers.js';
+import type { Server } from '../support/security-probes.js';
 
 let s: Server;
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/test-server.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
-import type { Server } from './helpers.js';
+import type { Server } from '../support/security-probes.js';
 
 let s: Server;
 let admin = '';

@@ -8,7 +8,7 @@ import { api, login } from '../../scripts/lib/pult-process.js';
 import { silentLogger } from '../../src/log.js';
 import { RetentionService } from '../../src/features/retention/index.js';
 import { CallRepository } from '../../src/features/calls/repository.js';
-import { storeCall, type Server } from './helpers.js';
+import { extraUser, storeCall, type Server } from '../support/security-probes.js';
 
 let s: Server;
 let admin = '';
@@ -98,7 +98,6 @@ describe('GET /api/callbacks pages', () => {
   });
 
   it('a supervisor of one company pages through their company only', async () => {
-    const { extraUser } = await import('./helpers.js');
     const sup = await extraUser(s, 'sup-retention', 'supervisor', [2]);
     const r = await api<{ items: { lineId: number }[] }>(s.url, 'GET', '/api/callbacks?limit=500', undefined, sup.token);
     expect(r.body.items.length).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/test-server.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
-import { extraUser, socketFor, storeCall, until, type Client, type Server } from './helpers.js';
+import { extraUser, socketFor, storeCall, until, type Client, type Server } from '../support/security-probes.js';
 
 let s: Server;
 const sockets: Client[] = [];

@@ -4,7 +4,7 @@ import { systemClock } from '../../src/clock.js';
 import { AuthService, type Role } from '../../src/features/auth/service.js';
 import { CallRepository } from '../../src/features/calls/repository.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/contract.js';
-import type { testServer } from '../support/test-server.js';
+import type { testServer } from './test-server.js';
 import { login } from '../../scripts/lib/pult-process.js';
 
 export type Server = Awaited<ReturnType<typeof testServer>>;

@@ -56,7 +56,13 @@ try {
     const after = procStats(pult.proc.pid!);
     const list = await api<{ items: { outcome: string | null }[] }>(pult.url, 'GET', `/api/calls?limit=1000`, undefined, admin);
     const ended = list.body.items.filter((c) => c.outcome !== null).length;
-    const cb = await api<{ items: unknown[] }>(pult.url, 'GET', '/api/callbacks', undefined, admin);
+    // GET /api/callbacks is paged: walk every page.
+    const cb = { body: { items: [] as unknown[] } };
+    for (let before: number | null = null, first = true; first || before !== null; first = false) {
+      const page: { body: { items: unknown[]; next: number | null } } = await api(pult.url, 'GET', `/api/callbacks?limit=500${before !== null ? `&before=${before}` : ''}`, undefined, admin);
+      cb.body.items.push(...page.body.items);
+      before = page.body.next;
+    }
     const answered = list.body.items.filter((c) => c.outcome === 'answered' || c.outcome === 'overflowed-answered').length;
     const lost = placedTotal - (answered + cb.body.items.length);
     console.log(

@@ -37,6 +37,7 @@ import { WebhookLog } from './features/external-calls/webhook-log.js';
 import { WebhookGuard } from './features/external-calls/webhook-guard.js';
 import { attachWallboard } from './features/wallboard/index.js';
 import { createAmiObserverMode } from './features/ami-observer/index.js';
+import { RetentionService, startRetentionJobs } from './features/retention/index.js';
 
 export interface Pult {
   config: Config;
@@ -122,6 +123,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     logger,
     publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth), webhookRoutes({ log: webhookLog, guard: new WebhookGuard({ perAccountPerSec: config.PULT_WEBHOOK_RATE_PER_ACCOUNT, perIpPerSec: config.PULT_WEBHOOK_RATE_PER_IP, failedPerIpPerMin: config.PULT_WEBHOOK_FAILED_PER_IP }), maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
+    sipWsUrl: config.PULT_SIP_WS_URL,
     authenticate: requireAuth(auth),
     routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
@@ -142,11 +144,16 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   logger.info('HTTP listening', { url: `http://${config.PULT_HTTP_HOST}:${port}` });
   if (amiMode) amiMode.start();
   else pbx.start();
+  const retention = startRetentionJobs(
+    new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS }),
+    clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
+  );
 
   return {
     config, db, server, port, router, events, pbx, io, logger,
     async stop() {
       router.stop();
+      await retention.stop();
       wallboard.stop();
       recordings.stop();
       await pbx.stop();

@@ -44,6 +44,9 @@ export const configSchema = z.object({
   PULT_WEBHOOK_RATE_PER_IP: z.coerce.number().int().positive().default(2000),
   PULT_WEBHOOK_FAILED_PER_IP: z.coerce.number().int().positive().default(20),
   PULT_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  // Retention (daily at 03:30 PULT_TIMEZONE): raw webhooks and applied-event keys older than N days are deleted.
+  PULT_WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  PULT_EXTERNAL_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   PULT_DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   PULT_DEMO_PASSWORD: z.string().min(4).default('demo'),
   PULT_DEMO_DID: z.string().regex(/^\d{3,15}$/).default('74950000001'),

@@ -4,17 +4,15 @@ import express, { type Router } from 'express';
 import type { Logger } from '../log.js';
 import { errorHandler, unknownRoute } from './errors.js';
 import { uiRoutes } from './ui.js';
+import { securityHeaders } from './security-headers.js';
 
-export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authenticate: express.RequestHandler; routes: Router[]; uiDir?: string }): express.Express {
+export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authenticate: express.RequestHandler; routes: Router[]; uiDir?: string; sipWsUrl?: string }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders({ sipWsUrl: o.sipWsUrl }));
+  // Over the limit: 413 (errors.ts maps the parsers' errors to JSON ApiErrors).
   app.use(express.json({ limit: '1mb' }));
-  app.use((req, res, next) => {
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'no-referrer');
-    next();
-  });
   for (const r of o.publicRoutes) app.use(r);
   app.use('/api', o.authenticate);
   for (const r of o.routes) app.use(r);

@@ -35,7 +35,46 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(400).json({ error: { code: 'invalid_json', message: 'request body is not valid JSON' } });
       return;
     }
+    const known = bodyParserError(err) ?? constraintError(err);
+    if (known) {
+      logger.warn('request refused', { method: req.method, path: req.path, status: known.status, code: known.code });
+      res.status(known.status).json({ error: { code: known.code, message: known.message } });
+      return;
+    }
     logger.error('request failed', { method: req.method, path: req.path, err, stack: (err as Error).stack });
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
   };
+}
+
+/** The body parsers' own errors (express.json / urlencoded): a client's mistake, never a 500. */
+function bodyParserError(err: unknown): ApiError | null {
+  if (typeof err !== 'object' || err === null || typeof (err as { type?: unknown }).type !== 'string') return null;
+  const e = err as { type: string; status?: number; limit?: number };
+  switch (e.type) {
+    case 'entity.too.large':
+      return new ApiError(413, 'too_large', `request body is larger than ${e.limit ?? 'the limit'} bytes`);
+    case 'parameters.too.many':
+      return new ApiError(413, 'too_many_fields', 'the form has too many fields');
+    case 'entity.parse.failed':
+      return new ApiError(400, 'invalid_body', 'request body cannot be parsed');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'unsupported_encoding', 'unsupported body encoding or charset');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+    case 'stream.not.readable':
+      return new ApiError(400, 'bad_request', 'the request body could not be read');
+    default:
+      return typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? new ApiError(e.status, 'bad_request', 'bad request') : null;
+  }
+}
+
+/** SQLite constraint failures that reached the edge: the input referred to something missing or taken. */
+function constraintError(err: unknown): ApiError | null {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return null;
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return new ApiError(409, 'conflict', 'such a record already exists');
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new ApiError(400, 'invalid_reference', 'the request refers to a record that does not exist');
+  return new ApiError(400, 'invalid_input', 'the request breaks a data rule (a required or checked value)');
 }

@@ -1,5 +1,7 @@
 // socket.io: every socket is authenticated at connect with a login token and
-// joined to its rooms — user:<id>, role:<role>, tenant:<id> per company.
+// joined to its rooms — user:<id>, role:<role>, tenant:<id> per company, and
+// for supervisors supervisors:<id> per company (what only they may see of
+// their companies' operators, e.g. pause reasons).
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from '../log.js';
@@ -13,6 +15,8 @@ export const rooms = {
   user: (id: number) => `user:${id}`,
   role: (role: string) => `role:${role}`,
   tenant: (id: number) => `tenant:${id}`,
+  /** Supervisors of one company (admins are in role:admin). */
+  supervisors: (tenantId: number) => `supervisors:${tenantId}`,
 };
 
 export function createRealtime(server: http.Server, auth: AuthService, logger: Logger, onConnect: (s: RealtimeSocket) => void): RealtimeServer {
@@ -29,7 +33,8 @@ export function createRealtime(server: http.Server, auth: AuthService, logger: L
   });
   io.on('connection', (socket) => {
     const d = socket.data;
-    void socket.join([rooms.user(d.userId), rooms.role(d.role), ...(d.tenantIds ?? []).map(rooms.tenant)]);
+    const supervised = d.role === 'supervisor' ? (d.tenantIds ?? []).map(rooms.supervisors) : [];
+    void socket.join([rooms.user(d.userId), rooms.role(d.role), ...(d.tenantIds ?? []).map(rooms.tenant), ...supervised]);
     onConnect(socket);
   });
   return io;

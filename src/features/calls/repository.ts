@@ -231,6 +231,24 @@ export class CallRepository {
     return stmt(this.db, `UPDATE callback_tasks SET status = 'assigned', assigned_to = ? WHERE id = ? AND status = 'pending'`).run(userId, id).changes === 1;
   }
 
+  /**
+   * One page of callback tasks, newest first (by id), within `lineIds`
+   * (null = all): the tasks with id < `before`, at most `limit`.
+   */
+  callbackPage(q: { status?: 'pending' | 'assigned' | 'done'; lineIds: number[] | null; limit: number; before?: number }): ReturnType<CallRepository['callbacks']> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.status) { where.push('status = ?'); args.push(q.status); }
+    if (q.before !== undefined) { where.push('id < ?'); args.push(q.before); }
+    if (q.lineIds !== null) {
+      where.push(q.lineIds.length ? `line_id IN (${q.lineIds.map(() => '?').join(',')})` : '0');
+      args.push(...q.lineIds);
+    }
+    const sql = `SELECT id, call_id AS callId, caller_number AS callerNumber, line_id AS lineId, reason, created_at AS createdAt, status, assigned_to AS assignedTo
+                 FROM callback_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    return stmt(this.db, sql).all(...args, q.limit) as ReturnType<CallRepository['callbacks']>;
+  }
+
   callbacks(status?: 'pending' | 'assigned' | 'done'): { id: number; callId: string; callerNumber: string; lineId: number | null; reason: string; createdAt: string; status: string; assignedTo: number | null }[] {
     const sql = `SELECT id, call_id AS callId, caller_number AS callerNumber, line_id AS lineId, reason, created_at AS createdAt, status, assigned_to AS assignedTo
                  FROM callback_tasks ${status ? 'WHERE status = ?' : ''} ORDER BY created_at DESC`;

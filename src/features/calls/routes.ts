@@ -29,6 +29,13 @@ export interface TransferPort {
   transfer(callId: string, byUserId: number, target: { userId: number; extension: string } | { number: string }): Promise<string | null>;
 }
 
+const callbacksQuery = z.object({
+  status: z.enum(['pending', 'assigned', 'done']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Cursor: only tasks with a smaller id (the previous page's `next`). */
+  before: z.coerce.number().int().positive().optional(),
+});
+
 const transferBody = z.object({ target: z.string().trim().regex(/^\+?[\d\s()-]{3,20}$/, 'an operator extension or a phone number') });
 
 export function callRoutes(calls: CallRepository, lines: LineRepository, transfers?: TransferPort, operators?: OperatorService): Router {
@@ -104,6 +111,13 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, transfe
     let dest: { userId: number; extension: string } | { number: string };
     if (op) {
       if (op.userId === user.id) throw new ApiError(400, 'invalid_input', 'cannot transfer to yourself', [{ field: 'target', problem: 'your own extension' }]);
+      // Only to an operator of the call's company who also shares one of the user's companies.
+      const callTenant = call.lineId !== null ? (lines.get(call.lineId)?.tenantId ?? null) : null;
+      const servesCall = callTenant === null || op.tenantIds.includes(callTenant);
+      const sharesUser = user.tenantIds === null || op.tenantIds.some((t) => user.tenantIds!.includes(t));
+      if (!servesCall || !sharesUser) {
+        throw new ApiError(400, 'invalid_input', `extension ${digits} is not an operator of the call's company`, [{ field: 'target', problem: "not an operator of the call's company" }]);
+      }
       dest = { userId: op.userId, extension: op.extension };
     } else {
       const n = normalizePhone(target);
@@ -116,11 +130,11 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, transfe
     res.status(202).json({ transferring: true, target: 'userId' in dest ? dest.extension : dest.number });
   });
 
+  // Newest first, a page at a time: pass the response's `next` as `before` for the following page.
   r.get('/api/callbacks', (req, res) => {
-    const q = parse(z.object({ status: z.enum(['pending', 'assigned', 'done']).optional() }), req.query, 'query');
-    const ids = visibleLineIds(currentUser(req), lines);
-    const items = calls.callbacks(q.status).filter((t) => ids === null || (t.lineId !== null && ids.includes(t.lineId)));
-    res.json({ items });
+    const q = parse(callbacksQuery, req.query, 'query');
+    const items = calls.callbackPage({ status: q.status, lineIds: visibleLineIds(currentUser(req), lines), limit: q.limit, before: q.before });
+    res.json({ items, next: items.length === q.limit ? items[items.length - 1]!.id : null });
   });
 
   return r;

@@ -2,7 +2,10 @@
 // fields with "" escapes and line breaks inside, `;`, `,` or tab as the
 // delimiter (detected from the header line), CRLF or LF, UTF-8 with or
 // without BOM, or any encoding TextDecoder knows (windows-1251 for most
-// Russian billing exports). Memory is bounded by the longest record.
+// Russian billing exports). Memory is bounded by the longest record, and
+// that is capped: a header line past `maxHeaderChars` or a record past
+// `maxRecordChars` stops the read at once with a CsvError (nothing more of
+// the stream is read). Every byte is scanned once.
 
 export interface CsvRecord {
   /** 1-based line number of the record's first line in the file. */
@@ -17,7 +20,13 @@ export interface CsvOptions {
   delimiter?: string;
   /** Called with the bytes consumed so far, after each chunk. */
   onBytes?: (bytes: number) => void;
+  /** Longest header line, in characters (default 64 KiB). */
+  maxHeaderChars?: number;
+  /** Longest record (all its fields), in characters (default 1 MiB). */
+  maxRecordChars?: number;
 }
+
+export const csvLimits = { maxHeaderChars: 64 * 1024, maxRecordChars: 1024 * 1024 };
 
 export class CsvError extends Error {
   constructor(message: string, readonly line: number) {
@@ -84,6 +93,17 @@ export async function* readCsv(source: Source, o: CsvOptions = {}): AsyncGenerat
   let quotedField = false;
   let recordLine = 1;
   let recordStarted = false;
+  // Characters of the record so far (fields already split off); capped.
+  let recordChars = 0;
+  const maxHeader = o.maxHeaderChars ?? csvLimits.maxHeaderChars;
+  const maxRecord = o.maxRecordChars ?? csvLimits.maxRecordChars;
+  const checkSize = () => {
+    const header = recordLine === 1;
+    const max = header ? Math.min(maxHeader, maxRecord) : maxRecord;
+    if (recordChars + field.length > max) {
+      throw new CsvError(header ? `строка заголовка длиннее ${Math.round(max / 1024)} КБ: это не заголовок CSV (нет перевода строки?)` : `запись длиннее ${Math.round(max / 1024)} КБ (незакрытая кавычка или нет перевода строки?)`, recordLine);
+    }
+  };
 
   const chunks = decode(source, o);
   let done = false;
@@ -96,10 +116,15 @@ export async function* readCsv(source: Source, o: CsvOptions = {}): AsyncGenerat
     return true;
   };
 
-  // Detect the delimiter from the first line (read until a line break outside quotes).
+  // Detect the delimiter from the first line (read until a line break outside
+  // quotes). The scan resumes where it stopped: each new byte is looked at once.
   if (!delim) {
+    const scan = { at: 0, inQuotes: false };
     for (;;) {
-      const nl = firstLineEnd(buf);
+      const nl = firstLineEnd(buf, scan);
+      if (nl < 0 && buf.length > maxHeader) {
+        throw new CsvError(`строка заголовка длиннее ${Math.round(maxHeader / 1024)} КБ: это не заголовок CSV (нет перевода строки?)`, 1);
+      }
       if (nl >= 0 || !(await more())) {
         delim = detectDelimiter(nl >= 0 ? buf.slice(0, nl) : buf);
         break;
@@ -119,10 +144,12 @@ export async function* readCsv(source: Source, o: CsvOptions = {}): AsyncGenerat
         field += buf.slice(pos);
         line += countNewlines(buf, pos, buf.length);
         pos = buf.length;
+        checkSize();
         continue;
       }
       field += buf.slice(pos, q);
       line += countNewlines(buf, pos, q);
+      checkSize();
       // A quote: either an escaped "" or the end of the quoted part.
       if (q + 1 >= buf.length) {
         pos = q;
@@ -141,7 +168,9 @@ export async function* readCsv(source: Source, o: CsvOptions = {}): AsyncGenerat
       continue;
     }
     if (c === d) {
+      recordChars += field.length + 1;
       fields.push(field); field = ''; quotedField = false; recordStarted = true; pos++;
+      checkSize();
       continue;
     }
     if (c === 10 || c === 13) {
@@ -154,7 +183,7 @@ export async function* readCsv(source: Source, o: CsvOptions = {}): AsyncGenerat
         fields.push(field);
         yield { line: recordLine, fields };
       }
-      fields = []; field = ''; quotedField = false; recordStarted = false;
+      fields = []; field = ''; quotedField = false; recordStarted = false; recordChars = 0;
       line++;
       recordLine = line;
       continue;
@@ -171,6 +200,7 @@ export async function* readCsv(source: Source, o: CsvOptions = {}): AsyncGenerat
     field += buf.slice(pos, end);
     recordStarted = true;
     pos = end;
+    checkSize();
   }
   if (inQuotes) throw new CsvError('кавычка не закрыта до конца файла', recordLine);
   if (recordStarted || field.length > 0) {
@@ -179,13 +209,14 @@ export async function* readCsv(source: Source, o: CsvOptions = {}): AsyncGenerat
   }
 }
 
-function firstLineEnd(s: string): number {
-  let inQuotes = false;
-  for (let i = 0; i < s.length; i++) {
+/** The first line break outside quotes, scanning on from `scan.at` (the state is kept between calls). */
+function firstLineEnd(s: string, scan: { at: number; inQuotes: boolean }): number {
+  for (let i = scan.at; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 34) inQuotes = !inQuotes;
-    else if (!inQuotes && (c === 10 || c === 13)) return i;
+    if (c === 34) scan.inQuotes = !scan.inQuotes;
+    else if (!scan.inQuotes && (c === 10 || c === 13)) return i;
   }
+  scan.at = s.length;
   return -1;
 }
 

@@ -121,6 +121,14 @@ export const importRowSchema = z.object({
   }),
 });
 
+/** The header as echoed back in an error: at most 30 columns of at most 60 characters each. */
+export function echoHeader(header: string[]): string[] {
+  const cut = (h: string) => (h.length > 60 ? `${h.slice(0, 60)}…` : h);
+  const shown = header.slice(0, 30).map(cut);
+  if (header.length > 30) shown.push(`… и ещё ${header.length - 30}`);
+  return shown;
+}
+
 /** Column index of each mapped field; throws ImportMappingError when one is missing. */
 export function resolveColumns(header: string[], o: Pick<ImportOptions, 'mapping' | 'defaultTenant'> = {}): Partial<Record<ImportField, number>> {
   const keys = header.map((h) => textKey(h));
@@ -146,7 +154,8 @@ export function resolveColumns(header: string[], o: Pick<ImportOptions, 'mapping
   }
   if (missing.length > 0) {
     const what = missing.map((m) => (m.column !== null ? `«${m.column}» (поле ${m.field})` : `для поля ${m.field} (ожидается один из: ${aliases[m.field].slice(1, 4).join(', ')})`));
-    throw new ImportMappingError(`в заголовке CSV нет столбца ${what.join('; ')}. Столбцы файла: ${header.join(', ')}`, missing, header);
+    const shown = echoHeader(header);
+    throw new ImportMappingError(`в заголовке CSV нет столбца ${what.join('; ')}. Столбцы файла: ${shown.join(', ')}`, missing, shown);
   }
   return cols;
 }

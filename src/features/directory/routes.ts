@@ -14,7 +14,7 @@ const searchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(searchDefaults.maxLimit).default(searchDefaults.limit),
 });
 
-const mappingSchema = z.partialRecord(z.enum(importFields), z.string().min(1));
+const mappingSchema = z.partialRecord(z.enum(importFields), z.string().min(1).max(200));
 const importQuery = z.object({
   /** JSON object: our field → the CSV header, e.g. {"accountNumber":"ЛС","holderName":"ФИО"}. */
   mapping: z.string().optional().transform((v, ctx) => {

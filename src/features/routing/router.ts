@@ -18,6 +18,7 @@ import type { Line, LineRepository } from '../lines/repository.js';
 import type { Operator, OperatorService } from '../operators/service.js';
 import type { RecordingService } from '../recordings/service.js';
 import type { Db } from '../../store/db.js';
+import { retryBusy } from './busy-retry.js';
 
 export interface ChannelOwner {
   entered(channel: PbxChannel, args: string[]): Promise<void> | void;
@@ -87,12 +88,16 @@ export class CallRouter {
     this.channelOwners.set(kind, owner);
   }
 
-  /** Runs work strictly one after another; a failure is logged, never fatal. */
+  /**
+   * Runs work strictly one after another; a failure is logged, never fatal.
+   * A step that finds the database busy (another process holding the write
+   * lock past busy_timeout) is tried again a few times before giving up.
+   */
   enqueue(what: string, fn: () => Promise<void> | void): Promise<void> {
     const next = this.queue.then(async () => {
       if (this.stopped) return;
       try {
-        await fn();
+        await this.retryBusy(what, fn);
       } catch (err) {
         this.logger.error('routing step failed', { what, err, stack: (err as Error).stack });
       }
@@ -106,12 +111,16 @@ export class CallRouter {
     return new Promise<T>((resolve, reject) => {
       void this.enqueue(what, async () => {
         try {
-          resolve(await fn());
+          resolve(await this.retryBusy(what, fn));
         } catch (err) {
           reject(err as Error);
         }
       });
     });
+  }
+
+  private retryBusy<T>(what: string, fn: () => Promise<T> | T): Promise<T> {
+    return retryBusy(fn, { onRetry: (attempt) => this.logger.warn('database busy: retrying the routing step', { what, attempt }), giveUp: () => this.stopped });
   }
 
   /** Waits for everything queued so far (tests, shutdown). */
@@ -425,6 +434,9 @@ export class CallRouter {
       return 'the call is not connected to you';
     }
     const line = call.lineId ? this.lines.get(call.lineId) : null;
+    if ('userId' in target && line?.tenantId != null && !this.operators.get(target.userId)?.tenantIds.includes(line.tenantId)) {
+      return "the target operator does not serve the call's company";
+    }
     const at = this.now();
     const operatorLeg = call.answeredChannelId;
     const label = 'userId' in target ? target.extension : target.number;

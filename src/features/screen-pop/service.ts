@@ -61,7 +61,8 @@ export class ScreenPop {
     });
     operators.on('changed', (op) => {
       const payload = { userId: op.userId, state: op.state, pauseReason: op.pauseReason, since: op.stateSince, wrapupUntil: op.state === 'wrapup' ? op.wrapupUntil : null };
-      this.io.to(rooms.user(op.userId)).to(rooms.role('supervisor')).to(rooms.role('admin')).emit('operator.state', payload);
+      // The operator, admins, and the supervisors of the operator's companies only.
+      this.io.to([rooms.user(op.userId), rooms.role('admin'), ...op.tenantIds.map(rooms.supervisors)]).emit('operator.state', payload);
     });
   }
 

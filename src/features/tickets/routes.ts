@@ -60,6 +60,7 @@ export function ticketRoutes(tickets: TicketService, lookup: CallerLookup, calls
     } else {
       tenantId = b.tenantId!;
       if (user.tenantIds && !user.tenantIds.includes(tenantId)) throw forbidden();
+      if (!tickets.tenantExists(tenantId)) throw new ApiError(400, 'invalid_input', `unknown company ${tenantId}`, [{ field: 'tenantId', problem: 'no such company' }]);
       address = b.address!;
     }
     let callIds: string[] = [];

@@ -42,6 +42,11 @@ export class TicketService {
     return stmt(this.db, 'SELECT id, code, name, kind, deadline_minutes AS deadlineMinutes, source FROM ticket_categories WHERE active = 1 ORDER BY kind, id').all() as TicketCategory[];
   }
 
+  /** Whether a management company exists (a ticket must belong to one). */
+  tenantExists(id: number): boolean {
+    return stmt(this.db, 'SELECT 1 FROM tenants WHERE id = ?').pluck().get(id) !== undefined;
+  }
+
   category(id: number): TicketCategory | null {
     return (stmt(this.db, 'SELECT id, code, name, kind, deadline_minutes AS deadlineMinutes, source FROM ticket_categories WHERE id = ?').get(id) as TicketCategory | undefined) ?? null;
   }

@@ -79,8 +79,14 @@ export function wallboardRoutes(d: {
     if (b.supervisorEndpoint) {
       const ext = b.supervisorEndpoint.replace(/^PJSIP\//, '');
       // Only a phone Pult provisioned: never an arbitrary number through the trunk.
-      if (!d.operators.list().some((o) => o.extension === ext)) {
+      const phone = d.operators.list().find((o) => o.extension === ext);
+      if (!phone) {
         throw new ApiError(400, 'invalid_input', `extension ${ext} is not provisioned`, [{ field: 'supervisorEndpoint', problem: 'not a provisioned extension' }]);
+      }
+      // The call's audio goes only to a phone of the call's own company (or the supervisor's own phone).
+      const callTenant = call.lineId !== null ? (d.lines.get(call.lineId)?.tenantId ?? null) : null;
+      if (phone.userId !== user.id && callTenant !== null && !phone.tenantIds.includes(callTenant)) {
+        throw new ApiError(400, 'invalid_input', `extension ${ext} does not belong to the call's company`, [{ field: 'supervisorEndpoint', problem: "not a phone of the call's company" }]);
       }
       endpoint = `PJSIP/${ext}`;
     } else {

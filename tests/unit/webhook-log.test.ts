@@ -20,19 +20,4 @@ describe('WebhookLog', () => {
   it('redactSecrets keeps what is not a secret', () => {
     expect(redactSecrets({ sign: 'x', json: '{"a":1}', vpbx_api_key: 'k', caller_id: '1' })).toEqual({ sign: '[redacted]', json: '{"a":1}', vpbx_api_key: '[redacted]', caller_id: '1' });
   });
-
-  it('pruneWebhookLog and pruneExternalEvents delete rows older than the given time only', () => {
-    const db = openDb(':memory:');
-    const log = new WebhookLog(db);
-    log.record(entry(200, '2026-01-01T00:00:00.000Z', {}));
-    log.record(entry(200, '2026-03-01T00:00:00.000Z', {}));
-    const ev = db.prepare('INSERT INTO external_events (event_key, kind, received_at) VALUES (?, ?, ?)');
-    ev.run('old', 'call.incoming', '2026-01-01T00:00:00.000Z');
-    ev.run('new', 'call.incoming', '2026-03-01T00:00:00.000Z');
-    const cut = new Date('2026-02-01T00:00:00.000Z');
-    expect(log.pruneWebhookLog(cut)).toBe(1);
-    expect(log.pruneExternalEvents(cut)).toBe(1);
-    expect(db.prepare('SELECT received_at FROM webhook_log').pluck().all()).toEqual(['2026-03-01T00:00:00.000Z']);
-    expect(db.prepare('SELECT event_key FROM external_events').pluck().all()).toEqual(['new']);
-  });
 });

@@ -39,18 +39,5 @@ export class WebhookLog {
     stmt(this.db, 'INSERT INTO webhook_log (vendor, account_id, account_given, received_at, status, body, size, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(e.vendor, e.accountId, e.accountGiven?.slice(0, 40) ?? null, e.receivedAt, e.status, body, e.size, e.error?.slice(0, 500) ?? null);
   }
-
-  /** Deletes log rows received before `before`; returns how many. */
-  pruneWebhookLog(before: Date): number {
-    return stmt(this.db, 'DELETE FROM webhook_log WHERE received_at < ?').run(before.toISOString()).changes;
-  }
-
-  /**
-   * Deletes idempotency keys of events received before `before` (a vendor's
-   * retry older than that would be applied again: keep this well beyond the
-   * vendors' retry horizon, days not hours); returns how many.
-   */
-  pruneExternalEvents(before: Date): number {
-    return stmt(this.db, 'DELETE FROM external_events WHERE received_at < ?').run(before.toISOString()).changes;
-  }
+  // Pruning: src/features/retention/ (batched, daily).
 }

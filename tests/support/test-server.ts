@@ -14,6 +14,8 @@ export async function testServer(env: Record<string, string> = {}): Promise<Pult
     PULT_HTTP_PORT: '0',
     PULT_ARI_URL: 'http://127.0.0.1:9',
     PULT_ARI_PASSWORD: 'test-password',
+    // The demo logins most tests use; pass PULT_DEMO_DATA: 'off' for a bare database.
+    PULT_DEMO_DATA: 'on',
     ...env,
   });
   const pult = await startPult(config, { logger: silentLogger });

@@ -6,9 +6,10 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realt
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Connects with a login token; resolves once connected, rejects on connect_error. */
-export async function openSocket(url: string, token: string, opened: Client[]): Promise<Client> {
+export async function openSocket(url: string, token: string, opened: Client[], listen?: (c: Client) => void): Promise<Client> {
   const c: Client = connect(url, { auth: { token }, transports: ['websocket'], reconnection: false });
   opened.push(c);
+  listen?.(c); // before connecting: the server pushes right at connect
   await new Promise<void>((resolve, reject) => {
     c.once('connect', () => resolve());
     c.once('connect_error', (e) => reject(e));

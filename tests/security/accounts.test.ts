@@ -25,13 +25,19 @@ function adminCli(stateDir: string, args: string[], stdin?: string): { status: n
     encoding: 'utf8',
     timeout: 30_000,
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.status, stdout: r.stdout, stderr: `${r.signal ?? ''} ${r.error?.message ?? ''} ${r.stderr}` };
+}
+
+/** Runs the CLI and expects its exit code (the message shows its stderr if not). */
+function expectCli(stateDir: string, args: string[], code: number, stdin?: string): void {
+  const r = adminCli(stateDir, args, stdin);
+  expect(r.status, `admin ${args.join(' ')}: ${r.stderr}`).toBe(code);
 }
 
 describe('an empty database without PULT_DEMO_DATA', () => {
   let s: Server;
   beforeAll(async () => {
-    s = await testServer({ PULT_DEMO_DATA: 'off' });
+    s = await testServer({ PULT_DEMO_DATA: undefined }); // not set at all: the default
   });
   afterAll(async () => {
     await s.stop();
@@ -61,17 +67,17 @@ describe('an empty database without PULT_DEMO_DATA', () => {
     expect(pw).toBeTruthy();
     expect((await api(s.url, 'POST', '/api/auth/login', { login: 'deputy', password: pw })).status).toBe(200);
     // A taken login, a short password: refused, nothing changed.
-    expect(adminCli(s.config.PULT_STATE_DIR, ['create', 'chief']).status).toBe(1);
-    expect(adminCli(s.config.PULT_STATE_DIR, ['reset-password', 'chief', '--password-stdin'], 'short\n').status).toBe(2);
+    expectCli(s.config.PULT_STATE_DIR, ['create', 'chief'], 1);
+    expectCli(s.config.PULT_STATE_DIR, ['reset-password', 'chief', '--password-stdin'], 2, 'short\n');
   });
 
   it('`npm run admin -- disable / enable / reset-password` act on the running server at once', async () => {
-    expect(adminCli(s.config.PULT_STATE_DIR, ['reset-password', 'deputy', '--password-stdin'], 'deputy-password-1\n').status).toBe(0);
+    expectCli(s.config.PULT_STATE_DIR, ['reset-password', 'deputy', '--password-stdin'], 0, 'deputy-password-1\n');
     const token = await login(s.url, 'deputy', 'deputy-password-1');
-    expect(adminCli(s.config.PULT_STATE_DIR, ['disable', 'deputy']).status).toBe(0);
+    expectCli(s.config.PULT_STATE_DIR, ['disable', 'deputy'], 0);
     expect((await api(s.url, 'GET', '/api/me', undefined, token)).status).toBe(401);
     expect((await api(s.url, 'POST', '/api/auth/login', { login: 'deputy', password: 'deputy-password-1' })).status).toBe(401);
-    expect(adminCli(s.config.PULT_STATE_DIR, ['enable', 'deputy']).status).toBe(0);
+    expectCli(s.config.PULT_STATE_DIR, ['enable', 'deputy'], 0);
     expect((await api(s.url, 'POST', '/api/auth/login', { login: 'deputy', password: 'deputy-password-1' })).status).toBe(200);
   });
 });

@@ -3,7 +3,13 @@
 // 429 with Retry-After, and the wait grows with each further failure.
 import { afterEach, describe, expect, it } from 'vitest';
 import { testServer } from '../support/test-server.js';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { api } from '../../scripts/lib/pult-process.js';
+import { loadConfig } from '../../src/config/index.js';
+import { startPult } from '../../src/app.js';
+import { createLogger } from '../../src/log.js';
 
 type Server = Awaited<ReturnType<typeof testServer>>;
 let s: Server | null = null;
@@ -75,5 +81,19 @@ describe('login throttling', () => {
     const r = await attempt('admin', 'demo');
     expect(r.status).toBe(429);
     expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('logs each failure with the login and the address, never the password', async () => {
+    const lines: string[] = [];
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pult-test-'));
+    const config = loadConfig({ PULT_STATE_DIR: dir, PULT_HTTP_PORT: '0', PULT_ARI_URL: 'http://127.0.0.1:9', PULT_ARI_PASSWORD: 'test-password', PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '0' });
+    const pult = await startPult(config, { logger: createLogger('warn', {}, (l) => lines.push(l)) });
+    s = Object.assign(pult, { url: `http://127.0.0.1:${pult.port}` });
+    for (let i = 0; i < 6; i++) await attempt('supervisor', `secret-guess-${i}`);
+    const failures = lines.map((l) => JSON.parse(l) as { msg: string; login?: string; address?: string }).filter((l) => l.login === 'supervisor');
+    expect(failures.filter((l) => l.msg === 'login failed')).toHaveLength(5);
+    expect(failures.filter((l) => l.msg.startsWith('login refused'))).toHaveLength(1);
+    for (const l of failures) expect(l.address).toMatch(/127\.0\.0\.1/);
+    expect(lines.join('\n')).not.toContain('secret-guess');
   });
 });

@@ -45,7 +45,7 @@ async function server(): Promise<void> {
   const { hashPassword } = await import('../src/features/auth/passwords.js');
   const { CallRepository } = await import('../src/features/calls/repository.js');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pult-bench-wall-'));
-  const config = loadConfig({ PULT_STATE_DIR: dir, PULT_HTTP_PORT: '0', PULT_ARI_URL: 'http://127.0.0.1:9', PULT_ARI_PASSWORD: 'bench-password', PULT_DEMO_ACCOUNTS: '0', PULT_LOG_LEVEL: 'error' });
+  const config = loadConfig({ PULT_STATE_DIR: dir, PULT_HTTP_PORT: '0', PULT_ARI_URL: 'http://127.0.0.1:9', PULT_ARI_PASSWORD: 'bench-password', PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '0', PULT_LOG_LEVEL: 'error' });
   const pult = await startPult(config, { logger: silentLogger });
   const db = pult.db;
   const calls = new CallRepository(db);

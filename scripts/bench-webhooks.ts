@@ -28,7 +28,7 @@ const opCount = Number(values.operators);
 const token = 'bench-crm-token-000000';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pult-bench-hooks-'));
-const pult = await startPult(loadConfig({ PULT_STATE_DIR: dir, PULT_HTTP_PORT: '0', PULT_ARI_URL: 'http://127.0.0.1:9', PULT_ARI_PASSWORD: 'bench-password', PULT_DEMO_ACCOUNTS: '20000' }), { logger: silentLogger });
+const pult = await startPult(loadConfig({ PULT_STATE_DIR: dir, PULT_HTTP_PORT: '0', PULT_ARI_URL: 'http://127.0.0.1:9', PULT_ARI_PASSWORD: 'bench-password', PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '20000' }), { logger: silentLogger });
 const url = `http://127.0.0.1:${pult.port}`;
 const sockets: Socket<ServerToClientEvents>[] = [];
 try {

@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PULT_STATE_DIR="${PULT_STATE_DIR:-$PWD/var}"
+# The demo logins and lines (loaded into an empty database only).
+export PULT_DEMO_DATA="${PULT_DEMO_DATA:-on}"
 
 bash scripts/ensure-deps.sh
 npm run ui:build --silent

@@ -1,5 +1,6 @@
 // Composition root: builds every part from the configuration and wires them.
 import http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.js';
 import { systemClock, type Clock } from './clock.js';
@@ -10,6 +11,10 @@ import { CallEvents } from './telephony/events.js';
 import { AuthService } from './features/auth/service.js';
 import { requireAuth } from './features/auth/middleware.js';
 import { authRoutes, publicAuthRoutes } from './features/auth/routes.js';
+import { userAdminRoutes } from './features/auth/users-routes.js';
+import { LoginThrottle } from './features/auth/login-throttle.js';
+import { RecordingLinks } from './features/calls/recording-links.js';
+import { recordingRoutes, signedRecordingRoutes } from './features/calls/recording-routes.js';
 import { OperatorService } from './features/operators/service.js';
 import { operatorRoutes } from './features/operators/routes.js';
 import { LineRepository } from './features/lines/repository.js';
@@ -66,7 +71,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const directory = new DirectoryService(db);
   const lookup = new CallerLookup(db, directory);
 
-  if (config.PULT_DEMO_DATA !== 'off' && isEmpty(db)) {
+  if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
       password: config.PULT_DEMO_PASSWORD,
       did: config.PULT_DEMO_DID,
@@ -79,6 +84,18 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     seedDirectoryDemo(db, { accounts: config.PULT_DEMO_ACCOUNTS, seed: 1 });
     logger.info('demo data loaded', { did: config.PULT_DEMO_DID, mobile: config.PULT_DEMO_MOBILE });
   }
+  if (!auth.hasAdmin()) {
+    logger.warn('no admin account yet: create one with `npm run admin -- create <login>` (same PULT_STATE_DIR / PULT_DB), or start with PULT_DEMO_DATA=on on an empty database for the demo logins');
+  }
+
+  const throttle = new LoginThrottle({
+    failuresPerLogin: config.PULT_LOGIN_FAILURES_PER_LOGIN,
+    failuresPerAddress: config.PULT_LOGIN_FAILURES_PER_ADDRESS,
+    windowSec: config.PULT_LOGIN_FAILURE_WINDOW_SEC,
+    maxDelaySec: config.PULT_LOGIN_MAX_DELAY_SEC,
+  });
+  if (!config.PULT_URL_SIGNING_SECRET) logger.info('PULT_URL_SIGNING_SECRET not set: recording links are signed with a random key and stop working after a restart');
+  const recordingLinks = new RecordingLinks(config.PULT_URL_SIGNING_SECRET ? Buffer.from(config.PULT_URL_SIGNING_SECRET) : randomBytes(32), config.PULT_RECORDING_URL_TTL_SEC, clock);
 
   const pbx = new AriPbx({ url: config.PULT_ARI_URL, user: config.PULT_ARI_USER, password: config.PULT_ARI_PASSWORD, app: config.PULT_ARI_APP, logger: logger.child({ part: 'ari' }) }, logger.child({ part: 'ari' }));
   const fetchPolicy = { hosts: config.PULT_RECORDING_HOSTS, allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutMs: config.PULT_FETCH_TIMEOUT_SEC * 1000, maxBytes: Math.round(config.PULT_RECORDING_MAX_MB * 1024 * 1024) };
@@ -121,15 +138,15 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth), webhookRoutes({ log: webhookLog, guard: new WebhookGuard({ perAccountPerSec: config.PULT_WEBHOOK_RATE_PER_ACCOUNT, perIpPerSec: config.PULT_WEBHOOK_RATE_PER_IP, failedPerIpPerMin: config.PULT_WEBHOOK_FAILED_PER_IP }), maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
+    publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), webhookRoutes({ log: webhookLog, guard: new WebhookGuard({ perAccountPerSec: config.PULT_WEBHOOK_RATE_PER_ACCOUNT, perIpPerSec: config.PULT_WEBHOOK_RATE_PER_IP, failedPerIpPerMin: config.PULT_WEBHOOK_FAILED_PER_IP }), maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), callRoutes(calls, lines, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
-  const io = createRealtime(server, auth, logger.child({ part: 'realtime' }), (socket) => {
+  const io = createRealtime(server, auth, clock, logger.child({ part: 'realtime' }), (socket) => {
     screenPop?.onConnect(socket);
     wallboard.onConnect(socket);
   });

@@ -47,7 +47,18 @@ export const configSchema = z.object({
   // Retention (daily at 03:30 PULT_TIMEZONE): raw webhooks and applied-event keys older than N days are deleted.
   PULT_WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   PULT_EXTERNAL_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  PULT_DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
+  // Login throttling: failed logins counted per login and per address within the window;
+  // past the limit each further failure doubles the wait (1 s, 2 s, 4 s… up to the max).
+  PULT_LOGIN_FAILURES_PER_LOGIN: z.coerce.number().int().min(1).default(5),
+  PULT_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  PULT_LOGIN_FAILURE_WINDOW_SEC: z.coerce.number().int().min(1).default(900),
+  PULT_LOGIN_MAX_DELAY_SEC: z.coerce.number().int().min(1).default(900),
+  // Signed recording links (<audio> cannot send headers): HMAC key and lifetime.
+  // Without a key a random one is made per process (links die with a restart).
+  PULT_URL_SIGNING_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  PULT_RECORDING_URL_TTL_SEC: z.coerce.number().int().min(10).max(86_400).default(300),
+  // Demo logins (password PULT_DEMO_PASSWORD) only when asked for; `npm start` sets 'on'.
+  PULT_DEMO_DATA: z.enum(['on', 'off'], { error: "'on' or 'off' ('auto' is gone: demo data loads only with PULT_DEMO_DATA=on)" }).default('off'),
   PULT_DEMO_PASSWORD: z.string().min(4).default('demo'),
   PULT_DEMO_DID: z.string().regex(/^\d{3,15}$/).default('74950000001'),
   PULT_DEMO_MOBILE: z.string().regex(/^\d{5,15}$/).default('79990000001'),

@@ -69,4 +69,7 @@ export interface SocketData {
   userId: number;
   role: string;
   tenantIds: number[] | null;
+  /** The login session the socket belongs to (see AuthService.session). */
+  sessionKey: string;
+  sessionExpiresAt: string;
 }

@@ -55,3 +55,16 @@ export function stmt(db: Db, sql: string): Database.Statement {
   }
   return s;
 }
+
+/**
+ * The column a UNIQUE constraint failure names ("users.login"), or null if
+ * `err` is not one. Lets a caller turn a lost race into a 409 instead of a 500.
+ */
+export function uniqueViolation(err: unknown): string | null {
+  if (!(err instanceof Database.SqliteError) || err.code !== 'SQLITE_CONSTRAINT_UNIQUE') return null;
+  return /UNIQUE constraint failed: ([\w.]+)/.exec(err.message)?.[1] ?? 'unknown';
+}
+
+export function isForeignKeyViolation(err: unknown): boolean {
+  return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}

@@ -7,13 +7,15 @@ import { loadConfig } from '../../src/config/index.js';
 import { startPult, type Pult } from '../../src/app.js';
 import { silentLogger } from '../../src/log.js';
 
-export async function testServer(env: Record<string, string> = {}): Promise<Pult & { url: string }> {
+export async function testServer(env: Record<string, string | undefined> = {}): Promise<Pult & { url: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pult-test-'));
   const config = loadConfig({
     PULT_STATE_DIR: dir,
     PULT_HTTP_PORT: '0',
     PULT_ARI_URL: 'http://127.0.0.1:9',
     PULT_ARI_PASSWORD: 'test-password',
+    // The demo logins most tests use; PULT_DEMO_DATA: undefined for the default (off).
+    PULT_DEMO_DATA: 'on',
     ...env,
   });
   const pult = await startPult(config, { logger: silentLogger });

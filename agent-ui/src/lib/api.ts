@@ -68,12 +68,6 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   return data as T;
 }
 
-/** A recording URL an <audio> element can play (it cannot send headers). */
-export function playableUrl(url: string): string {
-  const token = session.token ?? '';
-  return `${url}${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}`;
-}
-
 export const api = {
   login: (login: string, password: string) => request<LoginResult>('POST', '/api/auth/login', { login, password }, { auth: false }),
   logout: () => request<void>('POST', '/api/auth/logout'),
@@ -86,6 +80,8 @@ export const api = {
   categories: () => request<{ items: TicketCategory[] }>('GET', '/api/ticket-categories'),
   createTicket: (b: NewTicketBody) => request<{ ticket: Ticket }>('POST', '/api/tickets', b),
   ticket: (id: number) => request<{ ticket: Ticket }>('GET', `/api/tickets/${id}`),
+  /** A fresh signed recording link (the call list's links live a few minutes). */
+  recordingUrl: (callId: string) => request<{ url: string; expiresAt: string }>('GET', `/api/calls/${encodeURIComponent(callId)}/recording-url`),
   myCalls: (o: { limit: number; from?: string }) =>
     request<{ items: CallItem[] }>('GET', `/api/calls?mine=true&limit=${o.limit}${o.from ? `&from=${encodeURIComponent(o.from)}` : ''}`),
   call: (id: string) => request<CallItem>('GET', `/api/calls/${encodeURIComponent(id)}`),

@@ -8,7 +8,12 @@ export type PultSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export function connectRealtime(token: string, o: { onUp(): void; onDown(): void; onUnauthorized(): void }): PultSocket {
   const socket: PultSocket = io({ auth: { token }, reconnectionDelay: 500, reconnectionDelayMax: 5000 });
   socket.on('connect', () => o.onUp());
-  socket.on('disconnect', () => o.onDown());
+  socket.on('disconnect', (reason) => {
+    o.onDown();
+    // The server cuts a socket whose session ended (logout elsewhere, expiry,
+    // a disabled user). Try once more: a dead token comes back 'unauthorized'.
+    if (reason === 'io server disconnect') socket.connect();
+  });
   socket.on('connect_error', (err) => {
     if (err.message === 'unauthorized') {
       socket.disconnect();

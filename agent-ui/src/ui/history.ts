@@ -1,6 +1,6 @@
 // "My calls": the operator's own recent calls with outcome and recording
 // playback; refreshed after each call and when a recording becomes ready.
-import { api, playableUrl } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
 import { h, fill } from '../lib/dom.ts';
 import { formatDuration, formatPhone, formatWhen, localMidnightIso, outcomeLabel } from '../lib/format.ts';
 import type { CallItem } from '../lib/types.ts';
@@ -8,7 +8,22 @@ import { t } from '../i18n/index.ts';
 
 export function recordingCell(c: Pick<CallItem, 'recordingUrl' | 'recording' | 'id'>): HTMLElement | null {
   if (c.recordingUrl) {
-    return h('audio', { controls: true, preload: 'none', src: playableUrl(c.recordingUrl), testid: 'history-audio', 'data-call-id': c.id, 'aria-label': t.history.recording });
+    // recordingUrl is a short-lived signed link (<audio> cannot send the token).
+    // Once it has expired, playing fails: fetch a fresh link once and play it.
+    const audio = h('audio', { controls: true, preload: 'none', src: c.recordingUrl, testid: 'history-audio', 'data-call-id': c.id, 'aria-label': t.history.recording }) as HTMLAudioElement;
+    let refreshed = false;
+    audio.addEventListener('error', () => {
+      if (refreshed) return;
+      refreshed = true;
+      api
+        .recordingUrl(c.id)
+        .then((r) => {
+          audio.src = r.url;
+          return audio.play();
+        })
+        .catch(() => undefined);
+    });
+    return audio;
   }
   if (c.recording?.state === 'failed') return h('span', { class: 'muted small' }, t.history.recordingFailed);
   if (c.recording) return h('span', { class: 'muted small' }, t.history.recordingPending);

@@ -133,7 +133,12 @@ function start(user: Me): void {
   const t = token.get() ?? '';
   socket = io({ auth: { token: t }, reconnectionDelay: 500, reconnectionDelayMax: 5000 });
   socket.on('connect', () => ((connected = true), render()));
-  socket.on('disconnect', () => ((connected = false), render()));
+  socket.on('disconnect', (reason) => {
+    connected = false;
+    render();
+    // Cut by the server when the session ended: reconnecting shows the login if the token is dead.
+    if (reason === 'io server disconnect') socket?.connect();
+  });
   socket.on('connect_error', (err) => {
     connected = false;
     if (err.message === 'unauthorized') {

@@ -10,16 +10,20 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/**
+ * The bearer token from the Authorization header. Never from the query
+ * string: a token in a URL ends up in logs, history and Referer headers.
+ * Media elements, which cannot send headers, get signed recording links.
+ */
 export function bearerToken(req: Request): string | null {
   const h = req.header('authorization');
   if (h?.startsWith('Bearer ')) return h.slice(7).trim();
-  // Media elements cannot send headers: recordings accept ?access_token=.
-  const q = req.query.access_token;
-  return typeof q === 'string' ? q : null;
+  return null;
 }
 
 export function requireAuth(auth: AuthService): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
+    if (req.query.access_token !== undefined) return next(new ApiError(401, 'unauthenticated', 'a token in the query string is not accepted: send Authorization: Bearer <token>'));
     const token = bearerToken(req);
     const user = token ? auth.authenticate(token) : null;
     if (!user || !token) return next(new ApiError(401, 'unauthenticated', 'log in first: POST /api/auth/login, then send Authorization: Bearer <token>'));

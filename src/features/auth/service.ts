@@ -1,10 +1,14 @@
 // Users and bearer-token sessions. Tokens are random 32 bytes; only their
 // sha256 is stored, so a leaked database does not leak live sessions.
+// Whenever sessions end (logout, password change, a user disabled), the
+// 'sessionsEnded' event names them, after the transaction has committed, so
+// the realtime server can disconnect their sockets at once.
 import { stmt } from '../../store/db.js';
+import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../store/db.js';
 import type { Clock } from '../../clock.js';
-import { dummyHash, hashPassword, verifyPasswordAsync } from './passwords.js';
+import { dummyHash, hashPassword, hashPasswordAsync, verifyPasswordAsync } from './passwords.js';
 
 export const roles = ['admin', 'supervisor', 'operator', 'overflow'] as const;
 export type Role = (typeof roles)[number];
@@ -19,12 +23,29 @@ export interface User {
   tenantIds: number[] | null;
 }
 
-interface UserRow { id: number; login: string; role: Role; full_name: string; mobile_number: string | null; password_hash: string }
+/** A user as an admin sees them in the user list. */
+export interface UserAccount extends User {
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+/** A live session: `key` names it (a room, a log line) without revealing the token. */
+export interface Session {
+  user: User;
+  key: string;
+  expiresAt: string;
+}
+
+interface UserRow { id: number; login: string; role: Role; full_name: string; mobile_number: string | null; password_hash: string; created_at: string; disabled_at: string | null }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** The public name of a session: a prefix of its token's hash. */
+export const sessionKey = (tokenHash: string) => tokenHash.slice(0, 24);
 
-export class AuthService {
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly ttlHours: number) {}
+export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
+  constructor(private readonly db: Db, private readonly clock: Clock, private readonly ttlHours: number) {
+    super();
+  }
 
   createUser(input: { login: string; password: string; passwordHash?: string; role: Role; fullName: string; mobileNumber?: string | null; tenantIds?: number[] }): User {
     const id = this.db.transaction(() => {
@@ -50,11 +71,11 @@ export class AuthService {
     return row ? this.toUser(row) : null;
   }
 
-  /** Returns a fresh token, or null when the login or password is wrong. */
+  /** Returns a fresh token, or null when the login or password is wrong or the user is disabled. */
   async login(login: string, password: string): Promise<{ token: string; user: User; expiresAt: string } | null> {
     const row = stmt(this.db, 'SELECT * FROM users WHERE login = ?').get(login) as UserRow | undefined;
     const ok = await verifyPasswordAsync(password, row?.password_hash ?? dummyHash);
-    if (!row || !ok) return null;
+    if (!row || !ok || row.disabled_at !== null) return null;
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.ttlHours * 3600_000).toISOString();
@@ -63,13 +84,82 @@ export class AuthService {
   }
 
   authenticate(token: string): User | null {
-    const row = stmt(this.db, 'SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?')
-      .get(sha256(token), this.clock.now().toISOString()) as UserRow | undefined;
-    return row ? this.toUser(row) : null;
+    return this.session(token)?.user ?? null;
+  }
+
+  /** The live session of a token (not expired, user not disabled), or null. */
+  session(token: string): Session | null {
+    const hash = sha256(token);
+    const row = stmt(this.db, 'SELECT u.*, s.expires_at AS session_expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL')
+      .get(hash, this.clock.now().toISOString()) as (UserRow & { session_expires_at: string }) | undefined;
+    return row ? { user: this.toUser(row), key: sessionKey(hash), expiresAt: row.session_expires_at } : null;
   }
 
   logout(token: string): void {
-    stmt(this.db, 'DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
+    const hash = sha256(token);
+    const n = stmt(this.db, 'DELETE FROM sessions WHERE token_hash = ?').run(hash).changes;
+    if (n > 0) this.emit('sessionsEnded', [sessionKey(hash)]);
+  }
+
+  /** Checks the current password, sets the new one and ends the user's other sessions. */
+  async changePassword(userId: number, currentToken: string, currentPassword: string, newPassword: string): Promise<boolean> {
+    const row = stmt(this.db, 'SELECT * FROM users WHERE id = ?').get(userId) as UserRow | undefined;
+    if (!row || !(await verifyPasswordAsync(currentPassword, row.password_hash))) return false;
+    const hash = await hashPasswordAsync(newPassword);
+    this.setPasswordAndEndSessions(userId, hash, sha256(currentToken));
+    return true;
+  }
+
+  /** An admin sets a new password: every session of that user ends. */
+  async resetPassword(userId: number, newPassword: string): Promise<boolean> {
+    if (!this.getUser(userId)) return false;
+    this.setPasswordAndEndSessions(userId, await hashPasswordAsync(newPassword), null);
+    return true;
+  }
+
+  /** Disables a user: no more logins, every session ends now. */
+  disable(userId: number): boolean {
+    const ended = this.db.transaction(() => {
+      const n = stmt(this.db, 'UPDATE users SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?').run(this.clock.now().toISOString(), userId).changes;
+      return n > 0 ? this.deleteSessions(userId, null) : null;
+    })();
+    if (ended === null) return false;
+    if (ended.length > 0) this.emit('sessionsEnded', ended);
+    return true;
+  }
+
+  enable(userId: number): boolean {
+    return stmt(this.db, 'UPDATE users SET disabled_at = NULL WHERE id = ?').run(userId).changes > 0;
+  }
+
+  isDisabled(userId: number): boolean {
+    return (stmt(this.db, 'SELECT disabled_at FROM users WHERE id = ?').pluck().get(userId) ?? null) !== null;
+  }
+
+  /** Whether any enabled admin exists (else the first one is made with `npm run admin -- create`). */
+  hasAdmin(): boolean {
+    return stmt(this.db, "SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1").get() !== undefined;
+  }
+
+  listUsers(o: { limit: number; offset: number }): { items: UserAccount[]; total: number } {
+    const rows = stmt(this.db, 'SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?').all(o.limit, o.offset) as UserRow[];
+    const total = stmt(this.db, 'SELECT count(*) FROM users').pluck().get() as number;
+    return { items: rows.map((r) => ({ ...this.toUser(r), createdAt: r.created_at, disabledAt: r.disabled_at })), total };
+  }
+
+  private setPasswordAndEndSessions(userId: number, passwordHash: string, keepTokenHash: string | null): void {
+    const ended = this.db.transaction(() => {
+      stmt(this.db, 'UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+      return this.deleteSessions(userId, keepTokenHash);
+    })();
+    if (ended.length > 0) this.emit('sessionsEnded', ended);
+  }
+
+  /** Deletes a user's sessions (but one), returning their keys. Call inside a transaction. */
+  private deleteSessions(userId: number, keepTokenHash: string | null): string[] {
+    const hashes = stmt(this.db, 'SELECT token_hash FROM sessions WHERE user_id = ? AND token_hash IS NOT ?').pluck().all(userId, keepTokenHash) as string[];
+    stmt(this.db, 'DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?').run(userId, keepTokenHash);
+    return hashes.map(sessionKey);
   }
 
   private toUser(row: UserRow): User {

@@ -1,7 +1,5 @@
-// The call log, recordings download (with HTTP Range) and callback tasks.
+// The call log, transfers and callback tasks. Recordings: recording-routes.ts.
 import { Router } from 'express';
-import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { ApiError, notFound, parse } from '../../http/errors.js';
 import { normalizePhone } from '../../domain/phone.js';
@@ -10,6 +8,7 @@ import type { User } from '../auth/service.js';
 import { currentUser } from '../auth/middleware.js';
 import type { LineRepository } from '../lines/repository.js';
 import type { CallRecord, CallRepository } from './repository.js';
+import type { RecordingLinks } from './recording-links.js';
 
 const listQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
@@ -38,13 +37,16 @@ const callbacksQuery = z.object({
 
 const transferBody = z.object({ target: z.string().trim().regex(/^\+?[\d\s()-]{3,20}$/, 'an operator extension or a phone number') });
 
-export function callRoutes(calls: CallRepository, lines: LineRepository, transfers?: TransferPort, operators?: OperatorService): Router {
+/** Whether a user may see a call (and hear its recording). */
+export function canSeeCall(user: User, call: CallRecord, lines: LineRepository): boolean {
+  const ids = visibleLineIds(user, lines);
+  return ids === null || (call.lineId !== null && ids.includes(call.lineId));
+}
+
+export function callRoutes(calls: CallRepository, lines: LineRepository, links: RecordingLinks, transfers?: TransferPort, operators?: OperatorService): Router {
   const r = Router();
   const lineNames = () => new Map(lines.list().map((l) => [l.id, l.name]));
-  const canSee = (user: User, call: CallRecord) => {
-    const ids = visibleLineIds(user, lines);
-    return ids === null || (call.lineId !== null && ids.includes(call.lineId));
-  };
+  const canSee = (user: User, call: CallRecord) => canSeeCall(user, call, lines);
 
   const present = (c: CallRecord, names: Map<number, string>) => {
     const rec = calls.recordingForCall(c.id);
@@ -69,7 +71,8 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, transfe
       transferTarget: c.transferTarget,
       waitSec: c.waitSec,
       talkSec: c.talkSec,
-      recordingUrl: rec?.state === 'stored' ? `/api/calls/${c.id}/recording` : null,
+      // A short-lived signed link an <audio> element can play without headers.
+      recordingUrl: rec?.state === 'stored' ? links.sign(c.id).url : null,
       recording: rec ? { state: rec.state, durationSec: rec.durationSec, sizeBytes: rec.sizeBytes, error: rec.error } : null,
     };
   };
@@ -88,16 +91,6 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, transfe
     const call = calls.get(req.params.id);
     if (!call || !canSee(currentUser(req), call)) throw notFound('call');
     res.json({ ...present(call, lineNames()), offers: calls.offers(call.id) });
-  });
-
-  r.get('/api/calls/:id/recording', (req, res, next) => {
-    const call = calls.get(req.params.id);
-    if (!call || !canSee(currentUser(req), call)) throw notFound('call');
-    const rec = calls.recordingForCall(call.id);
-    if (!rec || rec.state !== 'stored' || !rec.filePath || !existsSync(rec.filePath)) throw notFound('recording');
-    res.sendFile(path.resolve(rec.filePath), { acceptRanges: true, headers: { 'content-type': rec.format === 'wav' ? 'audio/wav' : 'audio/mpeg' } }, (err) => {
-      if (err && !res.headersSent) next(err);
-    });
   });
 
   // Blind transfer of the caller to another operator (by extension) or a number.

@@ -8,6 +8,7 @@ import type { AuthService } from '../auth/service.js';
 import { hashPasswordAsync } from '../auth/passwords.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import type { OperatorService } from './service.js';
+import { isForeignKeyViolation, uniqueViolation } from '../../store/db.js';
 
 const createBody = z.object({
   login: z.string().min(2).max(64).regex(/^[A-Za-z0-9._-]+$/, 'latin letters, digits, . _ -'),
@@ -36,12 +37,26 @@ export function operatorRoutes(auth: AuthService, operators: OperatorService, pb
 
   r.post('/api/operators', requireRole('admin'), async (req, res) => {
     const b = parse(createBody, req.body);
-    if (auth.findByLogin(b.login)) throw new ApiError(409, 'conflict', `login ${b.login} is taken`);
-    if (operators.list().some((o) => o.extension === b.extension)) throw new ApiError(409, 'conflict', `extension ${b.extension} is taken`);
+    if (auth.findByLogin(b.login)) throw new ApiError(409, 'conflict', `login ${b.login} is taken`, [{ field: 'login', problem: 'taken' }]);
+    if (operators.list().some((o) => o.extension === b.extension)) throw new ApiError(409, 'conflict', `extension ${b.extension} is taken`, [{ field: 'extension', problem: 'taken' }]);
     const passwordHash = await hashPasswordAsync(b.password);
-    const user = auth.createUser({ login: b.login, password: b.password, passwordHash, role: 'operator', fullName: b.fullName, tenantIds: b.tenantIds });
-    const op = operators.create(user.id, { extension: b.extension, deviceKind: b.deviceKind, staticContact: b.staticContact ?? null });
-    // Asterisk learns of the operator at once; if it is not connected, the next resync pushes it.
+    // The checks above are only a fast path: parallel requests pass them together,
+    // so the constraints decide, inside one transaction (no user without an operator row).
+    let op;
+    try {
+      op = operators.createWithUser(
+        () => auth.createUser({ login: b.login, password: b.password, passwordHash, role: 'operator', fullName: b.fullName, tenantIds: b.tenantIds }),
+        { extension: b.extension, deviceKind: b.deviceKind, staticContact: b.staticContact ?? null },
+      );
+    } catch (err) {
+      const column = uniqueViolation(err);
+      if (column === 'users.login') throw new ApiError(409, 'conflict', `login ${b.login} is taken`, [{ field: 'login', problem: 'taken' }]);
+      if (column === 'operators.extension') throw new ApiError(409, 'conflict', `extension ${b.extension} is taken`, [{ field: 'extension', problem: 'taken' }]);
+      if (column) throw new ApiError(409, 'conflict', `${column} is taken`);
+      if (isForeignKeyViolation(err)) throw new ApiError(400, 'invalid_input', 'invalid body: tenantIds: no such company', [{ field: 'tenantIds', problem: 'no such company' }]);
+      throw err;
+    }
+    // After the commit: Asterisk learns of the operator at once; if it is not connected, the next resync pushes it.
     let provisioned = false;
     if (pbx.connected) {
       const spec = operators.endpointSpecs().find((s) => s.id === op.extension);

@@ -47,6 +47,15 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
     return this.mustGet(userId);
   }
 
+  /**
+   * Creates the user (through `createUser`) and their operator row in one
+   * transaction: if either insert fails (a taken login or extension), neither
+   * stays. The caller maps constraint errors (uniqueViolation) to a 409.
+   */
+  createWithUser(createUser: () => { id: number }, input: { extension: string; deviceKind: 'webrtc' | 'sip'; staticContact?: string | null; sipPassword?: string }): Operator {
+    return this.db.transaction(() => this.create(createUser().id, input))();
+  }
+
   list(): Operator[] {
     return (stmt(this.db, `${select} ORDER BY o.extension`).all() as Row[]).map((r) => this.toOperator(r));
   }

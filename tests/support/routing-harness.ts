@@ -13,6 +13,8 @@ import { RecordingService } from '../../src/features/recordings/service.js';
 import { CallRouter } from '../../src/features/routing/router.js';
 import { Resync } from '../../src/features/routing/resync.js';
 import { CallEvents } from '../../src/telephony/events.js';
+import { ExternalCallService } from '../../src/features/external-calls/service.js';
+import type { VpbxAccount } from '../../src/features/external-calls/accounts.js';
 import { FakePbx } from './fake-pbx.js';
 
 export function routingHarness(lineOverrides: Partial<NewLine> = {}, groupMode: 'sequential' | 'simultaneous' = 'sequential') {
@@ -44,10 +46,19 @@ export function routingHarness(lineOverrides: Partial<NewLine> = {}, groupMode: 
     return u.id;
   };
 
+  // A cloud PBX's webhooks, as the webhook routes apply them (no ARI involved).
+  const externalCalls = new ExternalCallService(db, calls, lines, recordings, events, systemClock, silentLogger);
+  const vpbxAccount: VpbxAccount = { id: 1, vendor: 'itoolabs', name: 'ВАТС', tenantId: tenant, account: 'vats.test', secrets: {}, lineId: line.id, timeZone: 'Europe/Moscow' };
+  /** A cloud-PBX call rings in (itoolabs INCOMING): an open call Pult only observes. */
+  const webhookCall = (externalId: string, caller = '79165550000') => {
+    externalCalls.apply(vpbxAccount, [{ kind: 'call.incoming', source: 'itoolabs:vats.test', externalId, caller, did: '74950000001', at: new Date().toISOString() }]);
+    return calls.byCallerChannel(`ext:itoolabs:vats.test:${externalId}`)!;
+  };
+
   /** Lets queued routing work finish (several rounds: handlers enqueue more). */
   const settle = async () => {
     for (let i = 0; i < 5; i++) await router.idle();
   };
 
-  return { db, pbx, auth, operators, lines, calls, events, seen, router, resync, recordings, line, group, tenant, mobileUser, addOperator, settle };
+  return { db, pbx, auth, operators, lines, calls, events, seen, router, resync, recordings, line, group, tenant, mobileUser, addOperator, settle, webhookCall };
 }

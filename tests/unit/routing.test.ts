@@ -373,3 +373,48 @@ describe('resync after a restart or reconnect', () => {
     expect(call.arrivedAt).toBe('2026-11-23T08:59:50.000Z');
   });
 });
+
+describe('every call has an owner (issue 15, item 8)', () => {
+  it('an ARI resync leaves a cloud-PBX call alone: not ended, no callback task', async () => {
+    const h = routingHarness();
+    const call = h.webhookCall('itl-1');
+    expect(call).toMatchObject({ controller: 'vpbx', state: 'waiting' });
+    // Asterisk restarted: it lists no channels at all (the call was never on it).
+    let report: Awaited<ReturnType<typeof h.resync.run>> | undefined;
+    await h.router.enqueue('resync', async () => {
+      report = await h.resync.run();
+    });
+    await h.settle();
+    expect(report).toMatchObject({ endedWhileAway: 0, readopted: 0 });
+    expect(h.calls.get(call.id)).toMatchObject({ state: 'waiting', outcome: null });
+    expect(h.calls.callbacks()).toHaveLength(0);
+    expect(h.pbx.ops('hangup')).toHaveLength(0);
+  });
+
+  it('an operator freeing up gets no ARI offer for a waiting cloud-PBX call', async () => {
+    const h = routingHarness();
+    const a = h.addOperator('a', '1001', false);
+    const call = h.webhookCall('itl-2');
+    h.operators.setPresence(a, 'available');
+    await h.settle();
+    expect(h.pbx.ops('originate')).toHaveLength(0);
+    expect(h.calls.offers(call.id)).toHaveLength(0);
+    expect(h.operators.get(a)!.state).toBe('available');
+    // An ARI call arriving next is still offered to that operator.
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    expect(h.pbx.ops('originate').map((c) => (c.args[0] as { endpoint: string }).endpoint)).toEqual(['PJSIP/1001']);
+    expect(h.calls.byCallerChannel('c1')!.controller).toBe('ari');
+  });
+
+  it('the ARI router refuses to transfer a cloud-PBX call', async () => {
+    const h = routingHarness();
+    const a = h.addOperator('a', '1001');
+    const call = h.webhookCall('itl-3');
+    // The cloud PBX connected it to the operator (as its webhooks would say).
+    h.calls.connect(call.id, { bridgeId: '', answeredAt: new Date().toISOString(), answeredBy: a, answeredVia: 'console', answeredChannelId: `${call.callerChannelId}:a`, answeredNumber: '1001' });
+    expect(await h.router.run('t', () => h.router.transfer(call.id, a, { number: '79035550000' }))).toBe('the call is not connected to you');
+    expect(h.pbx.commands).toHaveLength(0);
+  });
+});
+

@@ -91,6 +91,7 @@ export class ExternalCallService {
     const line = (account.lineId ? this.lines.get(account.lineId) : null) ?? (did ? this.lines.findByDid(did) : null);
     const call = this.calls.create({
       id: crypto.randomUUID(),
+      controller: 'vpbx',
       lineId: line?.id ?? null,
       did: did ?? 'unknown',
       callerNumber: e.kind === 'call.incoming' ? (e.caller ?? 'anonymous') : 'unknown',

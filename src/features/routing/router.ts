@@ -184,6 +184,7 @@ export class CallRouter {
     const callId = randomUUID();
     const call = this.calls.create({
       id: callId,
+      controller: 'ari',
       lineId: line?.id ?? null,
       did: did || 'unknown',
       callerNumber: channel.callerNumber || 'anonymous',
@@ -252,7 +253,7 @@ export class CallRouter {
 
   /** Puts waiting calls (oldest first) through to available operators (longest idle first). */
   async dispatch(): Promise<void> {
-    const waiting = this.calls.open().filter((c) => c.state === 'waiting');
+    const waiting = this.calls.open('ari').filter((c) => c.state === 'waiting');
     if (waiting.length === 0) return;
     const nowMs = this.clock.now().getTime();
     let nextRetry = Infinity;
@@ -381,7 +382,7 @@ export class CallRouter {
   private async onOfferAnswered(channel: PbxChannel, callId: string): Promise<void> {
     const offer = this.calls.offerByChannel(channel.id);
     const call = this.calls.get(callId);
-    if (!offer || !call || offer.callId !== callId) {
+    if (!offer || !call || offer.callId !== callId || call.controller !== 'ari') {
       this.logger.warn('answered leg belongs to no call we know; hanging up', { channelId: channel.id, callId });
       return this.pbx.hangup(channel.id);
     }
@@ -421,7 +422,7 @@ export class CallRouter {
    */
   async transfer(callId: string, byUserId: number, target: { userId: number; extension: string } | { number: string }): Promise<string | null> {
     const call = this.calls.get(callId);
-    if (!call || call.state !== 'connected' || call.answeredBy !== byUserId || call.answeredVia !== 'console' || !call.answeredChannelId) {
+    if (!call || call.controller !== 'ari' || call.state !== 'connected' || call.answeredBy !== byUserId || call.answeredVia !== 'console' || !call.answeredChannelId) {
       return 'the call is not connected to you';
     }
     const line = call.lineId ? this.lines.get(call.lineId) : null;
@@ -471,10 +472,11 @@ export class CallRouter {
 
   private async onChannelGone(channelId: string, cause: number): Promise<void> {
     const asCaller = this.calls.byCallerChannel(channelId);
-    if (asCaller) return this.onCallerGone(asCaller);
+    if (asCaller) return asCaller.controller === 'ari' ? this.onCallerGone(asCaller) : undefined;
     const offer = this.calls.offerByChannel(channelId);
     if (!offer) return;
     const call = this.calls.get(offer.callId);
+    if (call?.controller !== 'ari') return;
     if (call && call.state === 'connected' && call.answeredChannelId === channelId) {
       return this.finishConnected(call, offer.targetKind === 'operator' ? 'operator hung up' : 'mobile hung up');
     }

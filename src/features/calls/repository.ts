@@ -145,6 +145,11 @@ export class CallRepository {
     return stmt(this.db, 'UPDATE call_offers SET ended_at = ?, result = ? WHERE channel_id = ? AND ended_at IS NULL').run(at, result, channelId).changes === 1;
   }
 
+  /** Is this mobile number talking on one of our calls now (an overflow mobile takes one call at a time)? */
+  mobileInUse(number: string): boolean {
+    return stmt(this.db, `SELECT 1 FROM calls WHERE state = 'connected' AND answered_via = 'mobile' AND answered_number = ? LIMIT 1`).get(number) !== undefined;
+  }
+
   markOverflow(callId: string, at: string, reason: string): boolean {
     return stmt(this.db, `UPDATE calls SET state = 'overflow', overflow_at = ?, overflow_reason = ? WHERE id = ? AND state = 'waiting'`).run(at, reason, callId).changes === 1;
   }

@@ -83,6 +83,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT,
     timeZone: config.PULT_TIMEZONE,
     wrapupSec: config.PULT_WRAPUP_SEC,
+    autoPauseAfterMissed: config.PULT_AUTO_PAUSE_AFTER_MISSED,
   });
   const resync = new Resync(pbx, router, calls, lines, operators, recordings, clock, logger.child({ part: 'resync' }), {
     app: config.PULT_ARI_APP,

@@ -39,6 +39,8 @@ export const configSchema = z.object({
   PULT_RING_TIMEOUT_SEC: seconds.default(15),
   PULT_OVERFLOW_TIMEOUT_SEC: seconds.default(30),
   PULT_WRAPUP_SEC: seconds.default(10),
+  // Pause an operator («Не отвечает») after this many offers in a row rang out unanswered; 0 = never.
+  PULT_AUTO_PAUSE_AFTER_MISSED: z.coerce.number().int().min(0).max(100).default(2),
   PULT_SHORT_ABANDON_SEC: seconds.default(5),
   PULT_TIMEZONE: z.string().default('Europe/Moscow'),
   PULT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { routingHarness } from '../support/routing-harness.js';
 import { wav } from '../support/fake-pbx.js';
+import { loadConfig } from '../../src/config/index.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
@@ -529,6 +530,85 @@ describe('every call has an owner (issue 15, item 8)', () => {
     h.calls.connect(call.id, { bridgeId: '', answeredAt: new Date().toISOString(), answeredBy: a, answeredVia: 'console', answeredChannelId: `${call.callerChannelId}:a`, answeredNumber: '1001' });
     expect(await h.router.run('t', () => h.router.transfer(call.id, a, { number: '79035550000' }))).toBe('the call is not connected to you');
     expect(h.pbx.commands).toHaveLength(0);
+  });
+});
+
+describe('an operator who lets offers ring out (issue 15, item 6)', () => {
+  it('is paused with the reason «Не отвечает» after 2 in a row, and offered nothing more', async () => {
+    const h = routingHarness({ overflowAfterSec: 120 }, 'sequential', { autoPauseAfterMissed: 2 });
+    const a = h.addOperator('a', '1001');
+    await h.settle();
+    const states: { state: string; reason: string | null }[] = [];
+    h.operators.on('changed', (op) => {
+      if (op.userId === a) states.push({ state: op.state, reason: op.pauseReason });
+    });
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    h.pbx.destroy(h.pbx.lastOriginate()!.channelId, 19);
+    await h.settle();
+    expect(h.operators.get(a)!.state).toBe('available'); // one miss is not enough
+    await vi.advanceTimersByTimeAsync(1100);
+    await h.settle();
+    expect(h.pbx.ops('originate')).toHaveLength(2);
+    h.pbx.destroy(h.pbx.lastOriginate()!.channelId, 19);
+    await h.settle();
+    expect(h.operators.get(a)).toMatchObject({ state: 'paused', presence: 'paused', pauseReason: 'Не отвечает' });
+    // What the wallboard is told: straight from ringing to paused with the reason.
+    expect(states.at(-1)).toEqual({ state: 'paused', reason: 'Не отвечает' });
+    await vi.advanceTimersByTimeAsync(5000);
+    await h.settle();
+    expect(h.pbx.ops('originate')).toHaveLength(2);
+    expect(h.calls.byCallerChannel('c1')!.state).toBe('waiting');
+  });
+
+  it('answering resets the count; a decline is not a ring-out', async () => {
+    const h = routingHarness({ overflowAfterSec: 120 }, 'sequential', { autoPauseAfterMissed: 2 });
+    const a = h.addOperator('a', '1001');
+    await h.settle();
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    h.pbx.destroy(h.pbx.lastOriginate()!.channelId, 19); // miss 1
+    await h.settle();
+    await vi.advanceTimersByTimeAsync(1100);
+    await h.settle();
+    h.pbx.answerLeg(h.pbx.lastOriginate()!.channelId); // answered: count back to 0
+    await h.settle();
+    h.pbx.destroy('c1');
+    await h.settle();
+    await vi.advanceTimersByTimeAsync(5000); // wrap-up
+    await h.settle();
+    h.pbx.inbound('c2', '74950000001');
+    await h.settle();
+    h.pbx.destroy(h.pbx.lastOriginate()!.channelId, 19); // miss 1 again
+    await h.settle();
+    await vi.advanceTimersByTimeAsync(1100);
+    await h.settle();
+    h.pbx.destroy(h.pbx.lastOriginate()!.channelId, 21); // declined
+    await h.settle();
+    expect(h.operators.get(a)!.state).toBe('available');
+    await vi.advanceTimersByTimeAsync(1100);
+    await h.settle();
+    h.pbx.destroy(h.pbx.lastOriginate()!.channelId, 19); // miss 2 in a row (the decline did not break the run)
+    await h.settle();
+    expect(h.operators.get(a)).toMatchObject({ state: 'paused', pauseReason: 'Не отвечает' });
+  });
+
+  it('is on by default at 2 (PULT_AUTO_PAUSE_AFTER_MISSED); 0 turns it off', async () => {
+    expect(loadConfig({ PULT_ARI_PASSWORD: 'test-password', PULT_STATE_DIR: '/nonexistent' }).PULT_AUTO_PAUSE_AFTER_MISSED).toBe(2);
+    expect(loadConfig({ PULT_ARI_PASSWORD: 'test-password', PULT_STATE_DIR: '/nonexistent', PULT_AUTO_PAUSE_AFTER_MISSED: '0' }).PULT_AUTO_PAUSE_AFTER_MISSED).toBe(0);
+    const h = routingHarness({ overflowAfterSec: 120 }, 'sequential', { autoPauseAfterMissed: 0 });
+    const a = h.addOperator('a', '1001');
+    await h.settle();
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    for (let i = 0; i < 3; i++) {
+      h.pbx.destroy(h.pbx.lastOriginate()!.channelId, 19);
+      await h.settle();
+      await vi.advanceTimersByTimeAsync(1100);
+      await h.settle();
+    }
+    expect(h.operators.get(a)!.state).toBe('ringing');
+    expect(h.pbx.ops('originate')).toHaveLength(4);
   });
 });
 

@@ -23,6 +23,7 @@ import type { RecordingService } from '../recordings/service.js';
 import type { Db } from '../../store/db.js';
 import { CallTimers } from './timers.js';
 import { MobileOverflow } from './overflow.js';
+import { MissedOffers } from './missed-offers.js';
 
 export interface ChannelOwner {
   entered(channel: PbxChannel, args: string[]): Promise<void> | void;
@@ -38,6 +39,8 @@ export interface RouterOptions {
   /** The prompt a caller hears before we hang up on a call nobody could take. */
   unansweredPrompt?: string[];
   promptLang?: string;
+  /** Pause an operator (reason «Не отвечает») after this many offers in a row rang out; 0 or unset = never. */
+  autoPauseAfterMissed?: number;
 }
 
 const recordingName = (callId: string) => `pult-${callId}`;
@@ -55,6 +58,7 @@ export class CallRouter {
   private queue: Promise<void> = Promise.resolve();
   private readonly timers: CallTimers;
   private readonly overflow: MobileOverflow;
+  private readonly missed: MissedOffers;
   private cooldown = new Map<string, Map<number, number>>();
   private dispatchTimer: NodeJS.Timeout | null = null;
   private wrapupTimers = new Map<number, NodeJS.Timeout>();
@@ -80,6 +84,7 @@ export class CallRouter {
       ring: (callId, channelId, req, who) => this.originate(callId, channelId, req, who),
       callerIdOf,
     });
+    this.missed = new MissedOffers(operators, opts.autoPauseAfterMissed ?? 0, logger);
     pbx.onEvent((e) => {
       const receivedAt = Date.now();
       void this.enqueue(`pbx:${e.type}`, () => this.handle(e, receivedAt));
@@ -364,7 +369,10 @@ export class CallRouter {
     const bridgeId = bridgeName(callId);
     const ok = this.db.transaction(() => {
       if (!this.calls.connect(callId, { bridgeId, answeredAt: at, answeredBy: offer.userId, answeredVia: via, answeredChannelId: channel.id, answeredNumber: offer.target })) return false;
-      if (offer.targetKind === 'operator' && offer.userId !== null) this.operators.setActivity(offer.userId, 'oncall', callId);
+      if (offer.targetKind === 'operator' && offer.userId !== null) {
+        this.operators.setActivity(offer.userId, 'oncall', callId);
+        this.missed.answered(offer.userId);
+      }
       this.calls.startRecording(callId, recordingName(callId), 'wav', at);
       return true;
     })();
@@ -542,6 +550,8 @@ export class CallRouter {
       const cool = this.cooldown.get(offer.callId) ?? new Map<number, number>();
       cool.set(offer.userId, this.clock.now().getTime() + (this.opts.retryCooldownMs ?? 2000));
       this.cooldown.set(offer.callId, cool);
+      // Paused before the release, so the operator goes straight to "paused", never "available".
+      if (result === 'noanswer') this.missed.rangOut(offer.userId);
       this.releaseOperator(offer.userId, offer.callId, false);
       await this.dispatch();
       return;

@@ -612,3 +612,31 @@ describe('an operator who lets offers ring out (issue 15, item 6)', () => {
   });
 });
 
+describe('line priority (issue 15, item 3)', () => {
+  it('an operator freeing up gets the caller of the higher-priority line, though the other waited longer', async () => {
+    const h = routingHarness({ overflowAfterSec: 120, priority: 0 });
+    const emergency = h.lines.create({ name: 'Аварийная 2', tenantId: h.tenant, dids: ['74950000009'], ringTimeoutSec: 15, overflowAfterSec: 120, overflowGroupId: null, maxWaitSec: 300, priority: 10, slThresholdSec: 20, waitTreatment: 'ringback', workingHours: null, isDefault: false });
+    expect(emergency.priority).toBe(10);
+    const a = h.addOperator('a', '1001');
+    await h.settle();
+    h.pbx.inbound('c0', '74950000001');
+    await h.settle();
+    h.pbx.answerLeg(h.pbx.lastOriginate()!.channelId);
+    await h.settle();
+    h.pbx.inbound('planned', '74950000001');
+    await h.settle();
+    vi.advanceTimersByTime(5000);
+    h.pbx.inbound('urgent', '74950000009');
+    await h.settle();
+    expect(h.pbx.ops('originate')).toHaveLength(1);
+    h.pbx.destroy('c0');
+    await h.settle();
+    await vi.advanceTimersByTimeAsync(5000); // wrap-up
+    await h.settle();
+    const urgent = h.calls.byCallerChannel('urgent')!;
+    expect(h.pbx.ops('originate')).toHaveLength(2);
+    expect(h.pbx.lastOriginate()!.appArgs).toEqual(['offer', urgent.id]);
+    expect(h.operators.get(a)).toMatchObject({ state: 'ringing', activityCallId: urgent.id });
+  });
+});
+

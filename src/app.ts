@@ -63,7 +63,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const directory = new DirectoryService(db);
   const lookup = new CallerLookup(db, directory);
 
-  if (config.PULT_DEMO_DATA === 'auto' && isEmpty(db)) {
+  if (config.PULT_DEMO_DATA !== 'off' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
       password: config.PULT_DEMO_PASSWORD,
       did: config.PULT_DEMO_DID,

@@ -30,7 +30,7 @@ export const configSchema = z.object({
     }
   }),
   PULT_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
-  PULT_DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  PULT_DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   PULT_DEMO_PASSWORD: z.string().min(4).default('demo'),
   PULT_DEMO_DID: z.string().regex(/^\d{3,15}$/).default('74950000001'),
   PULT_DEMO_MOBILE: z.string().regex(/^\d{5,15}$/).default('79990000001'),

@@ -476,6 +476,29 @@ describe('resync after a restart or reconnect', () => {
     router2.stop();
   });
 
+  it('an overflowed call whose last mobile leg vanished while away stays in the queue: the mobiles are tried again, no goodbye', async () => {
+    const h = routingHarness({ mobileRetrySec: 10 });
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    h.pbx.destroy(h.pbx.lastOriginate()!.channelId, 19); // mobile 1 missed it; mobile 2 rings
+    await h.settle();
+    const m2 = h.pbx.lastOriginate()!;
+    h.pbx.channels.delete(m2.channelId); // gone while Pult was away
+    await h.router.enqueue('resync', async () => {
+      await h.resync.run();
+    });
+    await h.settle();
+    const call = h.calls.byCallerChannel('c1')!;
+    expect(call.state).toBe('overflow');
+    expect(h.calls.offerByChannel(m2.channelId)!.result).toBe('lost');
+    expect(h.pbx.ops('play')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await h.settle();
+    expect(h.pbx.ops('originate')).toHaveLength(3);
+    expect(h.pbx.lastOriginate()!.endpoint).toBe('PJSIP/79990000001@carrier');
+    expect(h.calls.callbacks()).toHaveLength(0);
+  });
+
   it('adopts a call that entered the app while Pult was down', async () => {
     const h = routingHarness();
     h.pbx.channels.set('late', { id: 'late', name: 'PJSIP/carrier-1', state: 'Ring', callerNumber: '79160000000', callerName: '', creationTime: '2026-11-23T08:59:50.000+0000', dialplanApp: 'Stasis', dialplanAppData: 'pult,inbound,74950000001' });

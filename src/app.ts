@@ -79,6 +79,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       overflowAfterSec: config.PULT_OVERFLOW_AFTER_SEC,
       ringTimeoutSec: config.PULT_RING_TIMEOUT_SEC,
       overflowTimeoutSec: config.PULT_OVERFLOW_TIMEOUT_SEC,
+      maxWaitSec: config.PULT_MAX_WAIT_SEC,
+      mobileRetrySec: config.PULT_MOBILE_RETRY_SEC,
     });
     // After seedDemo: the directory reuses its two companies by name.
     seedDirectoryDemo(db, { accounts: config.PULT_DEMO_ACCOUNTS, seed: 1 });
@@ -104,6 +106,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT,
     timeZone: config.PULT_TIMEZONE,
     wrapupSec: config.PULT_WRAPUP_SEC,
+    autoPauseAfterMissed: config.PULT_AUTO_PAUSE_AFTER_MISSED,
   });
   const resync = new Resync(pbx, router, calls, lines, operators, recordings, clock, logger.child({ part: 'resync' }), {
     app: config.PULT_ARI_APP,

@@ -66,7 +66,12 @@ export const configSchema = z.object({
   PULT_OVERFLOW_AFTER_SEC: seconds.default(20),
   PULT_RING_TIMEOUT_SEC: seconds.default(15),
   PULT_OVERFLOW_TIMEOUT_SEC: seconds.default(30),
+  // Demo lines: goodbye + callback task after N s unanswered (the 5-minute rule); a missed mobile is rung again after N s.
+  PULT_MAX_WAIT_SEC: seconds.default(300),
+  PULT_MOBILE_RETRY_SEC: seconds.default(15),
   PULT_WRAPUP_SEC: seconds.default(10),
+  // Pause an operator («Не отвечает») after this many offers in a row rang out unanswered; 0 = never.
+  PULT_AUTO_PAUSE_AFTER_MISSED: z.coerce.number().int().min(0).max(100).default(2),
   PULT_SHORT_ABANDON_SEC: seconds.default(5),
   PULT_TIMEZONE: z.string().default('Europe/Moscow'),
   PULT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

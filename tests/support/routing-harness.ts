@@ -10,12 +10,14 @@ import { OperatorService } from '../../src/features/operators/service.js';
 import { LineRepository, type NewLine } from '../../src/features/lines/repository.js';
 import { CallRepository } from '../../src/features/calls/repository.js';
 import { RecordingService } from '../../src/features/recordings/service.js';
-import { CallRouter } from '../../src/features/routing/router.js';
+import { CallRouter, type RouterOptions } from '../../src/features/routing/router.js';
 import { Resync } from '../../src/features/routing/resync.js';
 import { CallEvents } from '../../src/telephony/events.js';
+import { ExternalCallService } from '../../src/features/external-calls/service.js';
+import type { VpbxAccount } from '../../src/features/external-calls/accounts.js';
 import { FakePbx } from './fake-pbx.js';
 
-export function routingHarness(lineOverrides: Partial<NewLine> = {}, groupMode: 'sequential' | 'simultaneous' = 'sequential') {
+export function routingHarness(lineOverrides: Partial<NewLine> = {}, groupMode: 'sequential' | 'simultaneous' = 'sequential', routerOverrides: Partial<RouterOptions> = {}) {
   const db = openDb(':memory:');
   const pbx = new FakePbx();
   const auth = new AuthService(db, systemClock, 12);
@@ -29,7 +31,7 @@ export function routingHarness(lineOverrides: Partial<NewLine> = {}, groupMode: 
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pult-rec-'));
   const recordings = new RecordingService(pbx, calls, dir, events, systemClock, silentLogger, [10, 10]);
-  const router = new CallRouter(db, pbx, calls, lines, operators, recordings, events, systemClock, silentLogger, { trunkEndpoint: 'carrier', timeZone: 'Europe/Moscow', wrapupSec: 5, retryCooldownMs: 1000 });
+  const router = new CallRouter(db, pbx, calls, lines, operators, recordings, events, systemClock, silentLogger, { trunkEndpoint: 'carrier', timeZone: 'Europe/Moscow', wrapupSec: 5, retryCooldownMs: 1000, ...routerOverrides });
   const resync = new Resync(pbx, router, calls, lines, operators, recordings, systemClock, silentLogger, { app: 'pult', trunkEndpoint: 'carrier', fallbackTimeoutSec: 30 });
 
   const tenant = Number(db.prepare("INSERT INTO tenants (name) VALUES ('УК Тест')").run().lastInsertRowid);
@@ -44,10 +46,19 @@ export function routingHarness(lineOverrides: Partial<NewLine> = {}, groupMode: 
     return u.id;
   };
 
+  // A cloud PBX's webhooks, as the webhook routes apply them (no ARI involved).
+  const externalCalls = new ExternalCallService(db, calls, lines, recordings, events, systemClock, silentLogger);
+  const vpbxAccount: VpbxAccount = { id: 1, vendor: 'itoolabs', name: 'ВАТС', tenantId: tenant, account: 'vats.test', secrets: {}, lineId: line.id, timeZone: 'Europe/Moscow' };
+  /** A cloud-PBX call rings in (itoolabs INCOMING): an open call Pult only observes. */
+  const webhookCall = (externalId: string, caller = '79165550000') => {
+    externalCalls.apply(vpbxAccount, [{ kind: 'call.incoming', source: 'itoolabs:vats.test', externalId, caller, did: '74950000001', at: new Date().toISOString() }]);
+    return calls.byCallerChannel(`ext:itoolabs:vats.test:${externalId}`)!;
+  };
+
   /** Lets queued routing work finish (several rounds: handlers enqueue more). */
   const settle = async () => {
     for (let i = 0; i < 5; i++) await router.idle();
   };
 
-  return { db, pbx, auth, operators, lines, calls, events, seen, router, resync, recordings, line, group, tenant, mobileUser, addOperator, settle };
+  return { db, pbx, auth, operators, lines, calls, events, seen, router, resync, recordings, line, group, tenant, mobileUser, addOperator, settle, webhookCall };
 }

@@ -161,7 +161,7 @@ describe('AMI observer on constructed sequences', () => {
     const op = t.addOperator('op1', '1001');
     t.observer.handle(join('100.1', '79160000001'));
     const call = t.call('100.1')!;
-    expect(call).toMatchObject({ state: 'waiting', did: '74950000001', lineId: t.line.id });
+    expect(call).toMatchObject({ state: 'waiting', controller: 'ami', did: '74950000001', lineId: t.line.id });
     t.observer.handle(agent('AgentCalled', '100.1', '100.2', 'PJSIP/1001'));
     expect(t.operators.get(op)!.activity).toBe('ringing');
     t.observer.handle(agent('AgentConnect', '100.1', '100.2', 'PJSIP/1001', { HoldTime: '2', RingTime: '2', Timestamp: String(Date.now() / 1000) }));

@@ -107,9 +107,10 @@ describe('call routing', () => {
     expect(h.pbx.ops('hangup').map((c) => c.args[0])).toContain('c1');
   });
 
-  it('overflows after the line timeout when operators do not answer', async () => {
+  it('after the line timeout the mobiles ring too, while the operator keeps ringing; the operator answering first wins', async () => {
+    // Issue 15: overflow adds destinations; it never takes the caller out of the queue.
     const h = routingHarness({ overflowAfterSec: 10 });
-    h.addOperator('a', '1001');
+    const a = h.addOperator('a', '1001');
     await h.settle();
     h.pbx.inbound('c1', '74950000001');
     await h.settle();
@@ -119,25 +120,69 @@ describe('call routing', () => {
     const call = h.calls.byCallerChannel('c1')!;
     expect(call.state).toBe('overflow');
     expect(call.overflowReason).toBe('timeout');
-    expect(h.pbx.ops('hangup').map((c) => c.args[0])).toContain(opLeg.channelId);
-    expect(h.calls.offerByChannel(opLeg.channelId)!.result).toBe('cancelled');
-    expect(h.pbx.lastOriginate()!.endpoint).toBe('PJSIP/79990000001@carrier');
-    expect(h.operators.list()[0]!.state).toBe('available');
+    const mobileLeg = h.pbx.lastOriginate()!;
+    expect(mobileLeg.endpoint).toBe('PJSIP/79990000001@carrier');
+    expect(h.pbx.ops('hangup').map((c) => c.args[0])).not.toContain(opLeg.channelId);
+    expect(h.calls.openOffers(call.id).map((o) => o.channelId)).toEqual([opLeg.channelId, mobileLeg.channelId]);
+    expect(h.operators.get(a)!.state).toBe('ringing');
+    h.pbx.answerLeg(opLeg.channelId);
+    await h.settle();
+    expect(h.calls.get(call.id)).toMatchObject({ state: 'connected', answeredBy: a, answeredVia: 'console' });
+    expect(h.calls.offerByChannel(mobileLeg.channelId)!.result).toBe('cancelled');
+    expect(h.pbx.ops('hangup').map((c) => c.args[0])).toContain(mobileLeg.channelId);
   });
 
-  it('dials mobiles one after another (sequential) and, when nobody answers, ends politely with a callback task', async () => {
-    const h = routingHarness();
+  it('a mobile answering first wins over a ringing operator, whose leg is cancelled and who is free again', async () => {
+    const h = routingHarness({ overflowAfterSec: 10 });
+    const a = h.addOperator('a', '1001');
+    await h.settle();
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    const opLeg = h.pbx.lastOriginate()!;
+    await vi.advanceTimersByTimeAsync(10_000);
+    await h.settle();
+    const mobileLeg = h.pbx.lastOriginate()!;
+    // Both legs ring at the same time now.
+    expect(h.operators.get(a)!.state).toBe('ringing');
+    expect(h.calls.offerByChannel(opLeg.channelId)!.endedAt).toBeNull();
+    h.pbx.answerLeg(mobileLeg.channelId);
+    await h.settle();
+    const call = h.calls.byCallerChannel('c1')!;
+    expect(call).toMatchObject({ state: 'connected', answeredVia: 'mobile', answeredNumber: '79990000001' });
+    expect(h.calls.offerByChannel(opLeg.channelId)!.result).toBe('cancelled');
+    expect(h.pbx.ops('hangup').map((c) => c.args[0])).toContain(opLeg.channelId);
+    expect(h.operators.get(a)!.state).toBe('available');
+  });
+
+  it('mobiles that do not answer are rung again after the retry pause; only the maximum wait ends the call, politely, with a callback task', async () => {
+    const h = routingHarness({ maxWaitSec: 60, mobileRetrySec: 10 });
     h.pbx.inbound('c1', '74950000001');
     await h.settle();
     const m1 = h.pbx.lastOriginate()!;
+    expect(m1.endpoint).toBe('PJSIP/79990000001@carrier');
     h.pbx.destroy(m1.channelId, 19);
     await h.settle();
     const m2 = h.pbx.lastOriginate()!;
     expect(m2.endpoint).toBe('PJSIP/79990000002@carrier');
-    h.pbx.destroy(m2.channelId, 19);
+    h.pbx.destroy(m2.channelId, 17); // busy
     await h.settle();
     const call = h.calls.byCallerChannel('c1')!;
-    expect(call.outcome).toBe('unanswered');
+    // Everybody missed it once: the caller still waits (no goodbye yet).
+    expect(call.state).toBe('overflow');
+    expect(h.pbx.ops('play')).toHaveLength(0);
+    expect(h.pbx.ops('originate')).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await h.settle();
+    const again = h.pbx.lastOriginate()!;
+    expect(h.pbx.ops('originate')).toHaveLength(3);
+    expect(again.endpoint).toBe('PJSIP/79990000001@carrier');
+    expect(again.channelId).not.toBe(m1.channelId);
+    // The maximum wait (60 s from arrival) is the end: goodbye, callback task, ringing leg hung up.
+    await vi.advanceTimersByTimeAsync(50_000);
+    await h.settle();
+    const ended = h.calls.get(call.id)!;
+    expect(ended).toMatchObject({ outcome: 'unanswered', endReason: 'nobody answered within the maximum wait', waitSec: 60 });
+    expect(h.pbx.ops('hangup').map((c) => c.args[0])).toContain(again.channelId);
     expect(h.pbx.ops('answer').map((c) => c.args[0])).toContain('c1');
     expect(h.pbx.ops('play')).toHaveLength(1);
     const tasks = h.calls.callbacks('pending');
@@ -147,6 +192,72 @@ describe('call routing', () => {
     h.pbx.destroy('c1');
     await h.settle();
     expect(h.calls.callbacks()).toHaveLength(1);
+  });
+
+  it('the waiting caller reaches an operator who frees up while the only mobile is busy, not the goodbye', async () => {
+    // The report: once the one mobile was busy, each waiting call was ended as unanswered.
+    const h = routingHarness({ overflowAfterSec: 5, mobileRetrySec: 10 });
+    const a = h.addOperator('a', '1001');
+    await h.settle();
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    const legA = h.pbx.lastOriginate()!;
+    h.pbx.answerLeg(legA.channelId);
+    await h.settle();
+    h.pbx.inbound('c2', '74950000001');
+    await h.settle();
+    const c2 = h.calls.byCallerChannel('c2')!;
+    await vi.advanceTimersByTimeAsync(5000);
+    await h.settle();
+    for (const expected of ['PJSIP/79990000001@carrier', 'PJSIP/79990000002@carrier']) {
+      const leg = h.pbx.lastOriginate()!;
+      expect(leg.endpoint).toBe(expected);
+      h.pbx.destroy(leg.channelId, 17); // busy
+      await h.settle();
+    }
+    expect(h.calls.get(c2.id)!.state).toBe('overflow');
+    // The operator finishes the first call (5 s wrap-up) and gets the waiting caller.
+    h.pbx.destroy('c1');
+    await h.settle();
+    await vi.advanceTimersByTimeAsync(5000);
+    await h.settle();
+    const offer = h.pbx.ops('originate').map((c) => c.args[0] as { endpoint: string; channelId: string }).find((r) => r.endpoint === 'PJSIP/1001' && r.channelId.startsWith(c2.id))!;
+    expect(offer).toBeDefined();
+    h.pbx.answerLeg(offer.channelId);
+    await h.settle();
+    expect(h.calls.get(c2.id)).toMatchObject({ state: 'connected', answeredBy: a, answeredVia: 'console' });
+    expect(h.pbx.ops('play')).toHaveLength(0);
+    expect(h.calls.callbacks()).toHaveLength(0);
+  });
+
+  it('simultaneous mobiles: each one that misses is rung again after the pause, until one answers', async () => {
+    const h = routingHarness({ mobileRetrySec: 15 }, 'simultaneous');
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    const [l1, l2] = h.pbx.ops('originate').map((c) => (c.args[0] as { channelId: string }).channelId);
+    h.pbx.destroy(l1!, 21); // declined
+    await h.settle();
+    expect(h.pbx.ops('originate')).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(15_000);
+    await h.settle();
+    const retry = h.pbx.lastOriginate()!;
+    expect(h.pbx.ops('originate')).toHaveLength(3);
+    expect(retry.endpoint).toBe('PJSIP/79990000001@carrier');
+    h.pbx.answerLeg(retry.channelId);
+    await h.settle();
+    expect(h.calls.byCallerChannel('c1')).toMatchObject({ state: 'connected', answeredNumber: '79990000001' });
+    expect(h.calls.offerByChannel(l2!)!.result).toBe('cancelled');
+  });
+
+  it('a mobile talking on another call is not rung; the next member is', async () => {
+    const h = routingHarness({ mobileRetrySec: 10 });
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    h.pbx.answerLeg(h.pbx.lastOriginate()!.channelId); // mobile 1 takes the first caller
+    await h.settle();
+    h.pbx.inbound('c2', '74950000001');
+    await h.settle();
+    expect(h.pbx.ops('originate').map((c) => (c.args[0] as { endpoint: string }).endpoint)).toEqual(['PJSIP/79990000001@carrier', 'PJSIP/79990000002@carrier']);
   });
 
   it('dials all mobiles at once (simultaneous); the first to answer wins, the others are cancelled', async () => {
@@ -221,7 +332,10 @@ describe('call routing', () => {
     await vi.advanceTimersByTimeAsync(5000);
     await h.settle();
     expect(h.calls.get(call.id)!.state).toBe('overflow');
-    expect(h.pbx.lastOriginate()!.endpoint).toBe('PJSIP/79990000001@carrier');
+    const endpoints = h.pbx.ops('originate').map((c) => (c.args[0] as { endpoint: string }).endpoint);
+    expect(endpoints).toContain('PJSIP/79990000001@carrier');
+    // The operator is still tried as well (overflow does not take the caller out of the queue).
+    expect(endpoints.filter((e) => e === 'PJSIP/1001').length).toBeGreaterThan(1);
   });
 
   it("never offers a call to an operator of another management company", async () => {
@@ -359,6 +473,29 @@ describe('resync after a restart or reconnect', () => {
     expect(report).toMatchObject({ endedWhileAway: 0 });
     expect(h.calls.callbacks()).toHaveLength(1);
     router2.stop();
+  });
+
+  it('an overflowed call whose last mobile leg vanished while away stays in the queue: the mobiles are tried again, no goodbye', async () => {
+    const h = routingHarness({ mobileRetrySec: 10 });
+    h.pbx.inbound('c1', '74950000001');
+    await h.settle();
+    h.pbx.destroy(h.pbx.lastOriginate()!.channelId, 19); // mobile 1 missed it; mobile 2 rings
+    await h.settle();
+    const m2 = h.pbx.lastOriginate()!;
+    h.pbx.channels.delete(m2.channelId); // gone while Pult was away
+    await h.router.enqueue('resync', async () => {
+      await h.resync.run();
+    });
+    await h.settle();
+    const call = h.calls.byCallerChannel('c1')!;
+    expect(call.state).toBe('overflow');
+    expect(h.calls.offerByChannel(m2.channelId)!.result).toBe('lost');
+    expect(h.pbx.ops('play')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await h.settle();
+    expect(h.pbx.ops('originate')).toHaveLength(3);
+    expect(h.pbx.lastOriginate()!.endpoint).toBe('PJSIP/79990000001@carrier');
+    expect(h.calls.callbacks()).toHaveLength(0);
   });
 
   it('adopts a call that entered the app while Pult was down', async () => {

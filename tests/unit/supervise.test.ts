@@ -28,6 +28,16 @@ const enter = (h: ReturnType<typeof routingHarness>, id: string, args: string[])
 };
 
 describe('supervision', () => {
+  it('refuses a call Pult only observes (cloud PBX): 409, nothing sent to Asterisk', async () => {
+    const h = routingHarness();
+    const sup = new Supervision(h.pbx, h.calls, silentLogger);
+    sup.attach(h.router, h.events);
+    const call = h.webhookCall('itl-sv');
+    h.calls.connect(call.id, { bridgeId: '', answeredAt: new Date().toISOString(), answeredBy: null, answeredVia: 'console', answeredChannelId: `${call.callerChannelId}:a`, answeredNumber: '101' });
+    await expect(sup.start({ callId: call.id, mode: 'listen', supervisorId: 99, endpoint: 'PJSIP/1201' })).rejects.toMatchObject({ status: 409, code: 'not_controlled' });
+    expect(h.pbx.commands).toHaveLength(0);
+  });
+
   it('listen: snoops both directions of the operator leg, rings the supervisor, bridges the two', async () => {
     const { h, sup, call, opLeg } = await connectedCall();
     const { sessionId } = await sup.start({ callId: call.id, mode: 'listen', supervisorId: 99, endpoint: 'PJSIP/1201' });

@@ -215,8 +215,8 @@ export class AmiObserver {
         const arrived = new Date(this.clock.now().getTime() - waitSec * 1000).toISOString();
         this.ensureCall(uid, e.get('Queue') ?? '', e.get('CallerIDNum'), null, arrived, toEmit);
       }
-      for (const call of this.calls.open()) {
-        if (!call.callerChannelId.startsWith('ami:') || waiting.has(call.callerChannelId)) continue;
+      for (const call of this.calls.open('ami')) {
+        if (waiting.has(call.callerChannelId)) continue;
         if (call.state === 'connected') {
           const ext = call.answeredNumber ?? '';
           if (inCall.has(ext)) continue; // still talking
@@ -252,7 +252,7 @@ export class AmiObserver {
     const lineId = this.opts.queueLines[queue];
     const line = (lineId !== undefined ? this.lines.get(lineId) : null) ?? this.lines.findByDid(did);
     const number = caller && caller !== '<unknown>' ? caller : 'anonymous';
-    const call = this.calls.create({ id: crypto.randomUUID(), lineId: line?.id ?? null, did, callerNumber: number, callerName: null, callerChannelId: channel, arrivedAt: at });
+    const call = this.calls.create({ id: crypto.randomUUID(), controller: 'ami', lineId: line?.id ?? null, did, callerNumber: number, callerName: null, callerChannelId: channel, arrivedAt: at });
     toEmit.push(() => this.events.emit('call.arrived', { callId: call.id, lineId: call.lineId, did: call.did, caller: call.callerNumber, at: call.arrivedAt }));
     this.logger.info('AMI call arrived', { callId: call.id, uniqueid: uid, queue, caller: number });
     return call;

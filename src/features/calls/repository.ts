@@ -7,9 +7,16 @@ import { secondsBetween } from '../../clock.js';
 
 export type CallState = 'waiting' | 'overflow' | 'connected' | 'ended';
 export type CallOutcome = 'answered' | 'overflowed-answered' | 'abandoned' | 'unanswered';
+/**
+ * Who controls the call: Pult over ARI, or only observed (an Asterisk with
+ * app_queue over AMI, a cloud PBX through its webhooks). Only the ARI router
+ * and its resync act on 'ari' calls.
+ */
+export type CallController = 'ari' | 'ami' | 'vpbx';
 
 export interface CallRecord {
   id: string;
+  controller: CallController;
   lineId: number | null;
   did: string;
   callerNumber: string;
@@ -59,7 +66,7 @@ export interface Recording {
   error: string | null;
 }
 
-const callCols = `id, line_id AS lineId, did, caller_number AS callerNumber, caller_name AS callerName, caller_channel_id AS callerChannelId,
+const callCols = `id, controller, line_id AS lineId, did, caller_number AS callerNumber, caller_name AS callerName, caller_channel_id AS callerChannelId,
   bridge_id AS bridgeId, state, arrived_at AS arrivedAt, overflow_at AS overflowAt, overflow_reason AS overflowReason, answered_at AS answeredAt,
   ended_at AS endedAt, outcome, end_reason AS endReason, answered_by AS answeredBy, answered_via AS answeredVia,
   answered_channel_id AS answeredChannelId, answered_number AS answeredNumber, wait_sec AS waitSec, talk_sec AS talkSec,
@@ -71,9 +78,10 @@ const recCols = (t = '') =>
 export class CallRepository {
   constructor(private readonly db: Db) {}
 
-  create(c: { id: string; lineId: number | null; did: string; callerNumber: string; callerName: string | null; callerChannelId: string; arrivedAt: string }): CallRecord {
-    stmt(this.db, `INSERT INTO calls (id, line_id, did, caller_number, caller_name, caller_channel_id, state, arrived_at) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?)`)
-      .run(c.id, c.lineId, c.did, c.callerNumber, c.callerName, c.callerChannelId, c.arrivedAt);
+  /** A new waiting call; `controller` defaults to 'ari' (observers must say 'ami' / 'vpbx'). */
+  create(c: { id: string; controller?: CallController; lineId: number | null; did: string; callerNumber: string; callerName: string | null; callerChannelId: string; arrivedAt: string }): CallRecord {
+    stmt(this.db, `INSERT INTO calls (id, controller, line_id, did, caller_number, caller_name, caller_channel_id, state, arrived_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?)`)
+      .run(c.id, c.controller ?? 'ari', c.lineId, c.did, c.callerNumber, c.callerName, c.callerChannelId, c.arrivedAt);
     return this.get(c.id)!;
   }
 
@@ -85,7 +93,9 @@ export class CallRepository {
     return (stmt(this.db, `SELECT ${callCols} FROM calls WHERE caller_channel_id = ?`).get(channelId) as CallRecord | undefined) ?? null;
   }
 
-  open(): CallRecord[] {
+  /** Calls not yet ended, oldest first; with a controller, only the calls it controls. */
+  open(controller?: CallController): CallRecord[] {
+    if (controller) return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' AND controller = ? ORDER BY arrived_at`).all(controller) as CallRecord[];
     return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' ORDER BY arrived_at`).all() as CallRecord[];
   }
 
@@ -133,6 +143,11 @@ export class CallRepository {
   /** Closes an offer once; false when it was already closed. */
   endOffer(channelId: string, result: string, at: string): boolean {
     return stmt(this.db, 'UPDATE call_offers SET ended_at = ?, result = ? WHERE channel_id = ? AND ended_at IS NULL').run(at, result, channelId).changes === 1;
+  }
+
+  /** Is this mobile number talking on one of our calls now (an overflow mobile takes one call at a time)? */
+  mobileInUse(number: string): boolean {
+    return stmt(this.db, `SELECT 1 FROM calls WHERE state = 'connected' AND answered_via = 'mobile' AND answered_number = ? LIMIT 1`).get(number) !== undefined;
   }
 
   markOverflow(callId: string, at: string, reason: string): boolean {

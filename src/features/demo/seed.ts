@@ -14,6 +14,10 @@ export interface DemoOptions {
   overflowAfterSec: number;
   ringTimeoutSec: number;
   overflowTimeoutSec: number;
+  /** Both lines: goodbye and a callback task after this long unanswered (default 300). */
+  maxWaitSec?: number;
+  /** Both lines: ring a mobile that did not take the call again after this long (default 15). */
+  mobileRetrySec?: number;
 }
 
 export function isEmpty(db: Db): boolean {
@@ -39,7 +43,9 @@ export function seedDemo(db: Db, auth: AuthService, lines: LineRepository, opera
       ringTimeoutSec: o.ringTimeoutSec,
       overflowAfterSec: o.overflowAfterSec,
       overflowGroupId: group.id,
-      maxWaitSec: 300,
+      maxWaitSec: o.maxWaitSec ?? 300,
+      mobileRetrySec: o.mobileRetrySec ?? 15,
+      priority: 10, // emergencies before planned work
       slThresholdSec: 20,
       waitTreatment: 'ringback',
       workingHours: null,
@@ -52,7 +58,8 @@ export function seedDemo(db: Db, auth: AuthService, lines: LineRepository, opera
       ringTimeoutSec: o.ringTimeoutSec,
       overflowAfterSec: o.overflowAfterSec * 2,
       overflowGroupId: group.id,
-      maxWaitSec: 300,
+      maxWaitSec: o.maxWaitSec ?? 300,
+      mobileRetrySec: o.mobileRetrySec ?? 15,
       slThresholdSec: 60,
       waitTreatment: 'moh',
       workingHours: { mon: ['08:00', '20:00'], tue: ['08:00', '20:00'], wed: ['08:00', '20:00'], thu: ['08:00', '20:00'], fri: ['08:00', '20:00'], sat: null, sun: null },

@@ -96,6 +96,7 @@ export class ExternalCallService {
     const line = own(account.lineId ? this.lines.get(account.lineId) : null) ?? own(did ? this.lines.findByDid(did) : null);
     const call = this.calls.create({
       id: crypto.randomUUID(),
+      controller: 'vpbx',
       lineId: line?.id ?? null,
       did: did ?? 'unknown',
       callerNumber: e.kind === 'call.incoming' ? (e.caller ?? 'anonymous') : 'unknown',

@@ -20,7 +20,12 @@ export interface Line {
   ringTimeoutSec: number;
   overflowAfterSec: number;
   overflowGroupId: number | null;
+  /** Nobody took the call within this long: goodbye and a callback task (default 300, the 5-minute rule). */
   maxWaitSec: number;
+  /** Higher is served first (emergency before planned); default 0. */
+  priority: number;
+  /** A mobile that did not take the call is rung again after this long while the caller waits; default 15. */
+  mobileRetrySec: number;
   slThresholdSec: number;
   waitTreatment: 'ringback' | 'moh';
   workingHours: WorkingHours | null;
@@ -29,10 +34,10 @@ export interface Line {
 
 interface LineRow {
   id: number; name: string; tenant_id: number | null; ring_timeout_sec: number; overflow_after_sec: number; overflow_group_id: number | null;
-  max_wait_sec: number; sl_threshold_sec: number; wait_treatment: 'ringback' | 'moh'; working_hours: string | null; is_default: number;
+  max_wait_sec: number; priority: number; mobile_retry_sec: number; sl_threshold_sec: number; wait_treatment: 'ringback' | 'moh'; working_hours: string | null; is_default: number;
 }
 
-export type NewLine = Omit<Line, 'id'>;
+export type NewLine = Omit<Line, 'id' | 'priority' | 'mobileRetrySec'> & Partial<Pick<Line, 'priority' | 'mobileRetrySec'>>;
 
 export class LineRepository {
   /** Lines change rarely and only through this class: read them once. */
@@ -43,10 +48,10 @@ export class LineRepository {
   create(l: NewLine): Line {
     const id = this.db.transaction(() => {
       const info = stmt(this.db, 
-          `INSERT INTO lines (name, tenant_id, ring_timeout_sec, overflow_after_sec, overflow_group_id, max_wait_sec, sl_threshold_sec, wait_treatment, working_hours, is_default)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO lines (name, tenant_id, ring_timeout_sec, overflow_after_sec, overflow_group_id, max_wait_sec, priority, mobile_retry_sec, sl_threshold_sec, wait_treatment, working_hours, is_default)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(l.name, l.tenantId, l.ringTimeoutSec, l.overflowAfterSec, l.overflowGroupId, l.maxWaitSec, l.slThresholdSec, l.waitTreatment, l.workingHours ? JSON.stringify(l.workingHours) : null, l.isDefault ? 1 : 0);
+        .run(l.name, l.tenantId, l.ringTimeoutSec, l.overflowAfterSec, l.overflowGroupId, l.maxWaitSec, l.priority ?? 0, l.mobileRetrySec ?? 15, l.slThresholdSec, l.waitTreatment, l.workingHours ? JSON.stringify(l.workingHours) : null, l.isDefault ? 1 : 0);
       const lineId = Number(info.lastInsertRowid);
       const did = stmt(this.db, 'INSERT INTO line_dids (did, line_id) VALUES (?, ?)');
       for (const d of l.dids) did.run(d, lineId);
@@ -114,6 +119,8 @@ export class LineRepository {
       overflowAfterSec: r.overflow_after_sec,
       overflowGroupId: r.overflow_group_id,
       maxWaitSec: r.max_wait_sec,
+      priority: r.priority,
+      mobileRetrySec: r.mobile_retry_sec,
       slThresholdSec: r.sl_threshold_sec,
       waitTreatment: r.wait_treatment,
       workingHours: r.working_hours ? workingHoursSchema.parse(JSON.parse(r.working_hours)) : null,

@@ -53,7 +53,9 @@ export class Resync {
     const bridges = await this.pbx.listBridges();
     const alive = new Map(channels.map((c) => [c.id, c]));
 
-    for (const call of this.calls.open()) {
+    // Only the calls Pult controls over ARI: an observed call (AMI, a cloud
+    // PBX's webhooks) was never on this Asterisk and is none of our business.
+    for (const call of this.calls.open('ari')) {
       // Offers whose leg vanished while we were away.
       for (const o of this.calls.openOffers(call.id)) {
         if (!alive.has(o.channelId)) await this.router.offerLost(o.channelId);

@@ -1,7 +1,10 @@
-// Call routing: takes every inbound call, offers it to the longest-idle
-// available operator (ring timeout, then the next), overflows it to the
-// line's mobile group (after N seconds, with nobody logged in, or out of
-// hours), and turns a call nobody reached into a callback task.
+// Call routing: takes every inbound call and keeps it in the queue until
+// someone answers: offered to the longest-idle available operator (ring
+// timeout, then the next; the queue policy in domain/queue-policy.ts decides
+// who gets which caller), with the line's mobile group rung as well after N
+// seconds, with nobody logged in, or out of hours (overflow.ts). Only the
+// line's maximum wait turns a call nobody reached into a goodbye and a
+// callback task. It acts only on the calls it controls (controller 'ari').
 //
 // Asterisk holds the live call; the database holds what we know of it.
 // Every PBX event and timer runs through one serial queue, and every state
@@ -10,15 +13,18 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import { isOpen } from '../../domain/working-hours.js';
-import { pickLongestIdle } from '../../domain/operator-state.js';
+import { assignOperators, type QueuedCall } from '../../domain/queue-policy.js';
 import type { OriginateRequest, PbxChannel, PbxEvent, PbxPort } from '../../telephony/ports.js';
 import type { CallEvents } from '../../telephony/events.js';
 import type { CallOutcome, CallRecord, CallRepository, Offer } from '../calls/repository.js';
 import type { Line, LineRepository } from '../lines/repository.js';
-import type { Operator, OperatorService } from '../operators/service.js';
+import type { OperatorService } from '../operators/service.js';
 import type { RecordingService } from '../recordings/service.js';
 import type { Db } from '../../store/db.js';
 import { retryBusy } from './busy-retry.js';
+import { CallTimers } from './timers.js';
+import { MobileOverflow } from './overflow.js';
+import { MissedOffers } from './missed-offers.js';
 
 export interface ChannelOwner {
   entered(channel: PbxChannel, args: string[]): Promise<void> | void;
@@ -34,6 +40,8 @@ export interface RouterOptions {
   /** The prompt a caller hears before we hang up on a call nobody could take. */
   unansweredPrompt?: string[];
   promptLang?: string;
+  /** Pause an operator (reason «Не отвечает») after this many offers in a row rang out; 0 or unset = never. */
+  autoPauseAfterMissed?: number;
 }
 
 const recordingName = (callId: string) => `pult-${callId}`;
@@ -49,7 +57,9 @@ function offerResult(cause: number): string {
 
 export class CallRouter {
   private queue: Promise<void> = Promise.resolve();
-  private timers = new Map<string, NodeJS.Timeout[]>();
+  private readonly timers: CallTimers;
+  private readonly overflow: MobileOverflow;
+  private readonly missed: MissedOffers;
   private cooldown = new Map<string, Map<number, number>>();
   private dispatchTimer: NodeJS.Timeout | null = null;
   private wrapupTimers = new Map<number, NodeJS.Timeout>();
@@ -69,6 +79,13 @@ export class CallRouter {
     private readonly logger: Logger,
     private readonly opts: RouterOptions,
   ) {
+    this.timers = new CallTimers((what, fn) => this.enqueue(what, fn));
+    this.overflow = new MobileOverflow({
+      calls, lines, events, clock, logger, timers: this.timers, trunkEndpoint: opts.trunkEndpoint,
+      ring: (callId, channelId, req, who) => this.originate(callId, channelId, req, who),
+      callerIdOf,
+    });
+    this.missed = new MissedOffers(operators, opts.autoPauseAfterMissed ?? 0, logger);
     pbx.onEvent((e) => {
       const receivedAt = Date.now();
       void this.enqueue(`pbx:${e.type}`, () => this.handle(e, receivedAt));
@@ -130,7 +147,6 @@ export class CallRouter {
 
   stop(): void {
     this.stopped = true;
-    for (const ts of this.timers.values()) ts.forEach(clearTimeout);
     this.timers.clear();
     for (const t of this.wrapupTimers.values()) clearTimeout(t);
     if (this.dispatchTimer) clearTimeout(this.dispatchTimer);
@@ -193,6 +209,7 @@ export class CallRouter {
     const callId = randomUUID();
     const call = this.calls.create({
       id: callId,
+      controller: 'ari',
       lineId: line?.id ?? null,
       did: did || 'unknown',
       callerNumber: channel.callerNumber || 'anonymous',
@@ -231,66 +248,68 @@ export class CallRouter {
     p.catch((err: unknown) => this.logger.warn(`PBX command failed: ${what}`, { callId, err }));
   }
 
-  /** Arms the overflow and max-wait timers and decides the first step. */
+  /**
+   * Arms the max-wait (and overflow) timers from the call's arrival and
+   * decides the first step; also re-adopts a queued call after a restart.
+   */
   private async routeWaiting(call: CallRecord, line: Line | null): Promise<void> {
     const at = this.clock.now();
-    if (line && !isOpen(line.workingHours, at, this.opts.timeZone)) return this.startOverflow(call.id, 'after-hours');
-    if (this.operators.loggedInCount(line?.tenantId ?? null) === 0) return this.startOverflow(call.id, 'no-operators');
     const elapsed = (at.getTime() - new Date(call.arrivedAt).getTime()) / 1000;
-    const overflowAfter = line?.overflowAfterSec ?? 20;
-    const maxWait = line?.maxWaitSec ?? 300;
-    this.arm(call.id, Math.max(0, overflowAfter - elapsed), 'overflow-timer', () => this.startOverflow(call.id, 'timeout'));
-    this.arm(call.id, Math.max(0, maxWait - elapsed), 'max-wait', () => this.onMaxWait(call.id));
+    this.timers.arm(call.id, Math.max(0, (line?.maxWaitSec ?? 300) - elapsed), 'max-wait', () => this.onMaxWait(call.id));
+    if (call.state === 'overflow') this.overflow.resume(call);
+    else if (line && !isOpen(line.workingHours, at, this.opts.timeZone)) this.startOverflow(call.id, 'after-hours');
+    else if (this.operators.loggedInCount(line?.tenantId ?? null) === 0) this.startOverflow(call.id, 'no-operators');
+    else this.timers.arm(call.id, Math.max(0, (line?.overflowAfterSec ?? 20) - elapsed), 'overflow-timer', () => this.startOverflow(call.id, 'timeout'));
     await this.dispatch();
   }
 
-  private arm(callId: string, delaySec: number, what: string, fn: () => Promise<void>): void {
-    const t = setTimeout(() => void this.enqueue(what, fn), delaySec * 1000);
-    const list = this.timers.get(callId) ?? [];
-    list.push(t);
-    this.timers.set(callId, list);
+  private disarm(callId: string): void {
+    this.timers.disarm(callId);
+    this.cooldown.delete(callId);
   }
 
-  private disarm(callId: string): void {
-    this.timers.get(callId)?.forEach(clearTimeout);
-    this.timers.delete(callId);
-    this.cooldown.delete(callId);
+  /** Rings the line's mobiles as well; the caller stays in the queue whatever happens. */
+  private startOverflow(callId: string, reason: string): void {
+    if (this.overflow.start(callId, reason) || reason === 'timeout') return;
+    this.logger.warn('no overflow mobiles for this line; the call waits for an operator until the maximum wait', { callId, reason });
   }
 
   // ---- offering to operators ---------------------------------------------
 
-  /** Puts waiting calls (oldest first) through to available operators (longest idle first). */
+  /**
+   * Puts queued calls (waiting or overflowed: mobiles ringing does not take
+   * a caller out of the queue) through to free operators, as the queue
+   * policy decides: highest-priority line first, oldest caller first,
+   * longest-idle operator first.
+   */
   async dispatch(): Promise<void> {
-    const waiting = this.calls.open().filter((c) => c.state === 'waiting');
-    if (waiting.length === 0) return;
+    const queued = this.calls.open('ari').filter((c) => c.state === 'waiting' || c.state === 'overflow');
+    if (queued.length === 0) return;
     const nowMs = this.clock.now().getTime();
     let nextRetry = Infinity;
-    // Read once per round: who is free, how many are logged in per company.
-    let free: Operator[] | null = null;
     const loggedIn = new Map<number | null, number>();
-    for (const call of waiting) {
-      if (this.calls.openOffers(call.id).length > 0) continue; // already ringing someone
-      const tenantId = call.lineId ? (this.lines.get(call.lineId)?.tenantId ?? null) : null;
+    const input: QueuedCall[] = [];
+    for (const call of queued) {
+      const line = call.lineId ? this.lines.get(call.lineId) : null;
+      const tenantId = line?.tenantId ?? null;
       let count = loggedIn.get(tenantId);
       if (count === undefined) loggedIn.set(tenantId, (count = this.operators.loggedInCount(tenantId)));
       if (count === 0) {
-        await this.startOverflow(call.id, 'no-operators');
+        if (call.state === 'waiting') this.startOverflow(call.id, 'no-operators');
         continue;
       }
-      const cool = this.cooldown.get(call.id) ?? new Map<number, number>();
       const excluded = new Set<number>();
-      for (const [userId, until] of cool) {
+      for (const [userId, until] of this.cooldown.get(call.id) ?? []) {
         if (until <= nowMs) continue;
         excluded.add(userId);
         nextRetry = Math.min(nextRetry, until);
       }
-      free ??= this.operators.takingCalls();
-      // Only operators who work for the line's management company.
-      const serving = free.filter((o) => tenantId === null || o.tenantIds.includes(tenantId));
-      const pick = pickLongestIdle(serving.map((o) => ({ userId: o.userId, idleSince: o.idleSince })), excluded);
-      if (!pick) continue;
-      free = free.filter((o) => o.userId !== pick.userId);
-      await this.offerToOperator(call, pick.userId);
+      const operatorRinging = this.calls.openOffers(call.id).some((o) => o.targetKind === 'operator');
+      input.push({ callId: call.id, priority: line?.priority ?? 0, arrivedAt: call.arrivedAt, tenantId, operatorRinging, excluded });
+    }
+    if (input.some((c) => !c.operatorRinging)) {
+      const byId = new Map(queued.map((c) => [c.id, c]));
+      for (const d of assignOperators(input, this.operators.takingCalls())) await this.offerToOperator(byId.get(d.callId)!, d.userId);
     }
     if (nextRetry !== Infinity) this.scheduleDispatch(nextRetry - nowMs);
   }
@@ -325,50 +344,6 @@ export class CallRouter {
     }, `operator ${op.login}`);
   }
 
-  // ---- overflow to mobiles ----------------------------------------------
-
-  private async startOverflow(callId: string, reason: string): Promise<void> {
-    const call = this.calls.get(callId);
-    if (!call || call.state !== 'waiting') return;
-    const line = call.lineId ? this.lines.get(call.lineId) : null;
-    const group = line?.overflowGroupId ? this.lines.overflowGroup(line.overflowGroupId) : null;
-    if (!group || group.members.length === 0) {
-      if (reason === 'timeout') return; // no mobiles: keep ringing operators until max wait
-      this.logger.warn('no overflow group for this line; the call waits for an operator', { callId, reason });
-      if (reason === 'no-operators' || reason === 'after-hours') {
-        // Nobody can take it now: it still waits until max wait, then becomes a callback task.
-        const maxWait = line?.maxWaitSec ?? 300;
-        const elapsed = (this.clock.now().getTime() - new Date(call.arrivedAt).getTime()) / 1000;
-        this.arm(callId, Math.max(0, maxWait - elapsed), 'max-wait', () => this.onMaxWait(callId));
-      }
-      return;
-    }
-    const at = this.now();
-    if (!this.calls.markOverflow(callId, at, reason)) return;
-    this.logger.info('overflowing call to mobiles', { callId, reason, group: group.name, mode: group.mode });
-    this.events.emit('call.overflowed', { callId, reason, at });
-    for (const o of this.calls.openOffers(callId)) await this.cancelOffer(o);
-    const count = group.mode === 'simultaneous' ? group.members.length : 1;
-    for (let i = 0; i < count; i++) await this.offerToMobile(callId, i);
-  }
-
-  /** Rings the group's member at `index`; false when there is no such member. */
-  private async offerToMobile(callId: string, index: number): Promise<boolean> {
-    const call = this.calls.get(callId);
-    if (!call || call.state !== 'overflow') return false;
-    const line = call.lineId ? this.lines.get(call.lineId) : null;
-    const group = line?.overflowGroupId ? this.lines.overflowGroup(line.overflowGroupId) : null;
-    const member = group?.members[index];
-    if (!group || !member) return false;
-    const channelId = `${callId}-m${index + 1}`;
-    const endpoint = `PJSIP/${member.number}@${this.opts.trunkEndpoint}`;
-    const at = this.now();
-    this.calls.addOffer({ callId, channelId, targetKind: 'mobile', userId: member.userId, target: member.number, offeredAt: at });
-    this.events.emit('call.offered', { callId, kind: 'mobile', userId: member.userId, target: member.number, at });
-    this.originate(callId, channelId, { channelId, endpoint, callerId: callerIdOf(call), timeoutSec: group.timeoutSec, appArgs: ['offer', callId], variables: { PULT_CALL_ID: callId } }, `mobile ${member.number}`);
-    return true;
-  }
-
   /** Rings a leg without holding the queue; a refused originate closes the offer as failed. */
   private originate(callId: string, channelId: string, req: OriginateRequest, who: string): void {
     this.pbx.originate(req).catch((err: unknown) => {
@@ -377,11 +352,10 @@ export class CallRouter {
     });
   }
 
+  /** The line's maximum wait: the only moment the router gives up on a caller. */
   private async onMaxWait(callId: string): Promise<void> {
     const call = this.calls.get(callId);
-    if (!call || call.state !== 'waiting') return;
-    const line = call.lineId ? this.lines.get(call.lineId) : null;
-    if (line?.overflowGroupId) return this.startOverflow(callId, 'max-wait');
+    if (!call || (call.state !== 'waiting' && call.state !== 'overflow')) return;
     return this.endUnanswered(callId, 'nobody answered within the maximum wait');
   }
 
@@ -390,7 +364,7 @@ export class CallRouter {
   private async onOfferAnswered(channel: PbxChannel, callId: string): Promise<void> {
     const offer = this.calls.offerByChannel(channel.id);
     const call = this.calls.get(callId);
-    if (!offer || !call || offer.callId !== callId) {
+    if (!offer || !call || offer.callId !== callId || call.controller !== 'ari') {
       this.logger.warn('answered leg belongs to no call we know; hanging up', { channelId: channel.id, callId });
       return this.pbx.hangup(channel.id);
     }
@@ -404,7 +378,10 @@ export class CallRouter {
     const bridgeId = bridgeName(callId);
     const ok = this.db.transaction(() => {
       if (!this.calls.connect(callId, { bridgeId, answeredAt: at, answeredBy: offer.userId, answeredVia: via, answeredChannelId: channel.id, answeredNumber: offer.target })) return false;
-      if (offer.targetKind === 'operator' && offer.userId !== null) this.operators.setActivity(offer.userId, 'oncall', callId);
+      if (offer.targetKind === 'operator' && offer.userId !== null) {
+        this.operators.setActivity(offer.userId, 'oncall', callId);
+        this.missed.answered(offer.userId);
+      }
       this.calls.startRecording(callId, recordingName(callId), 'wav', at);
       return true;
     })();
@@ -430,7 +407,7 @@ export class CallRouter {
    */
   async transfer(callId: string, byUserId: number, target: { userId: number; extension: string } | { number: string }): Promise<string | null> {
     const call = this.calls.get(callId);
-    if (!call || call.state !== 'connected' || call.answeredBy !== byUserId || call.answeredVia !== 'console' || !call.answeredChannelId) {
+    if (!call || call.controller !== 'ari' || call.state !== 'connected' || call.answeredBy !== byUserId || call.answeredVia !== 'console' || !call.answeredChannelId) {
       return 'the call is not connected to you';
     }
     const line = call.lineId ? this.lines.get(call.lineId) : null;
@@ -483,10 +460,11 @@ export class CallRouter {
 
   private async onChannelGone(channelId: string, cause: number): Promise<void> {
     const asCaller = this.calls.byCallerChannel(channelId);
-    if (asCaller) return this.onCallerGone(asCaller);
+    if (asCaller) return asCaller.controller === 'ari' ? this.onCallerGone(asCaller) : undefined;
     const offer = this.calls.offerByChannel(channelId);
     if (!offer) return;
     const call = this.calls.get(offer.callId);
+    if (call?.controller !== 'ari') return;
     if (call && call.state === 'connected' && call.answeredChannelId === channelId) {
       return this.finishConnected(call, offer.targetKind === 'operator' ? 'operator hung up' : 'mobile hung up');
     }
@@ -584,17 +562,14 @@ export class CallRouter {
       const cool = this.cooldown.get(offer.callId) ?? new Map<number, number>();
       cool.set(offer.userId, this.clock.now().getTime() + (this.opts.retryCooldownMs ?? 2000));
       this.cooldown.set(offer.callId, cool);
+      // Paused before the release, so the operator goes straight to "paused", never "available".
+      if (result === 'noanswer') this.missed.rangOut(offer.userId);
       this.releaseOperator(offer.userId, offer.callId, false);
       await this.dispatch();
       return;
     }
-    if (call?.state === 'overflow' && this.calls.openOffers(call.id).length === 0) {
-      const line = call.lineId ? this.lines.get(call.lineId) : null;
-      const group = line?.overflowGroupId ? this.lines.overflowGroup(line.overflowGroupId) : null;
-      const tried = this.calls.offers(call.id).filter((o) => o.targetKind === 'mobile').length;
-      if (group?.mode === 'sequential' && (await this.offerToMobile(call.id, tried))) return;
-      await this.endUnanswered(call.id, 'nobody answered on the overflow mobiles');
-    }
+    // A mobile that did not take it: rung again later; the caller stays in the queue.
+    this.overflow.legEnded(offer);
   }
 
   /** Back to idle, or wrap-up first after a call they talked on. */
@@ -630,15 +605,6 @@ export class CallRouter {
   /** Re-adopts a waiting call after a restart: timers from its arrival time, then routing. */
   async readoptWaiting(call: CallRecord): Promise<void> {
     const line = call.lineId ? this.lines.get(call.lineId) : null;
-    if (call.state === 'overflow') {
-      if (this.calls.openOffers(call.id).length === 0) {
-        const group = line?.overflowGroupId ? this.lines.overflowGroup(line.overflowGroupId) : null;
-        const tried = this.calls.offers(call.id).filter((o) => o.targetKind === 'mobile').length;
-        if (group?.mode === 'sequential' && (await this.offerToMobile(call.id, tried))) return;
-        await this.endUnanswered(call.id, 'nobody answered on the overflow mobiles');
-      }
-      return;
-    }
     this.disarm(call.id);
     await this.routeWaiting(call, line);
   }

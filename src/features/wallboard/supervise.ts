@@ -65,6 +65,7 @@ export class Supervision {
   async start(o: { callId: string; mode: SuperviseMode; supervisorId: number; endpoint: string }): Promise<{ sessionId: string }> {
     const call = this.calls.get(o.callId);
     if (!call) throw new SuperviseError(404, 'not_found', 'call not found');
+    if (call.controller !== 'ari') throw new SuperviseError(409, 'not_controlled', 'the call is routed by another PBX (observed only): Pult cannot listen to it');
     if (call.state !== 'connected' || !call.answeredChannelId) throw new SuperviseError(409, 'not_connected', 'the call is not answered (nothing to listen to yet)');
     if (o.mode === 'barge' && !call.bridgeId) throw new SuperviseError(409, 'not_connected', 'the call has no bridge yet');
     for (const s of this.sessions.values()) {

@@ -1,0 +1,63 @@
+// Who gets which caller now: the queue policy as a pure function (state in,
+// decisions out), so the router only gathers the state and carries out the
+// decisions, and the rules are tested as a table.
+//
+// Rules:
+// - Callers are served by line priority (higher first: emergency before
+//   planned), then by arrival (oldest first).
+// - A caller already ringing an operator is not offered to a second one;
+//   ringing mobiles (overflow) do not count: overflow adds destinations, it
+//   never takes the caller out of the queue.
+// - Each caller goes to the longest-idle free operator who works for the
+//   line's management company and is not cooling down for that caller.
+// - One operator gets at most one caller per round.
+import { pickLongestIdle } from './operator-state.js';
+
+export interface QueuedCall {
+  callId: string;
+  /** The line's priority: higher is served first. */
+  priority: number;
+  /** ISO time the caller arrived. */
+  arrivedAt: string;
+  /** The line's management company (null: any operator may take it). */
+  tenantId: number | null;
+  /** An operator's phone is ringing with this call now. */
+  operatorRinging: boolean;
+  /** Operators not to offer this call to now (they just let it ring out or failed). */
+  excluded: ReadonlySet<number>;
+}
+
+export interface FreeOperator {
+  userId: number;
+  /** ISO time the operator became idle (longest idle first). */
+  idleSince: string;
+  tenantIds: readonly number[];
+}
+
+export interface OfferDecision {
+  callId: string;
+  userId: number;
+}
+
+/** Queue order: higher priority first, then oldest first; ties by id so the order is stable. */
+export function compareQueued(a: QueuedCall, b: QueuedCall): number {
+  if (a.priority !== b.priority) return b.priority - a.priority;
+  if (a.arrivedAt !== b.arrivedAt) return a.arrivedAt < b.arrivedAt ? -1 : 1;
+  return a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0;
+}
+
+/** The offers to make now: which caller rings which free operator. */
+export function assignOperators(calls: readonly QueuedCall[], free: readonly FreeOperator[]): OfferDecision[] {
+  const decisions: OfferDecision[] = [];
+  const taken = new Set<number>();
+  for (const call of [...calls].sort(compareQueued)) {
+    if (call.operatorRinging) continue;
+    if (taken.size === free.length) break;
+    const serving = free.filter((o) => !taken.has(o.userId) && (call.tenantId === null || o.tenantIds.includes(call.tenantId)));
+    const pick = pickLongestIdle(serving, call.excluded);
+    if (!pick) continue;
+    taken.add(pick.userId);
+    decisions.push({ callId: call.callId, userId: pick.userId });
+  }
+  return decisions;
+}

@@ -1,0 +1,31 @@
+// The queue policy as a table: who gets which caller now.
+import { describe, expect, it } from 'vitest';
+import { assignOperators, type FreeOperator, type QueuedCall } from '../../src/domain/queue-policy.js';
+
+const call = (callId: string, o: Partial<QueuedCall> = {}): QueuedCall => ({
+  callId, priority: 0, arrivedAt: '2026-11-23T09:00:00.000Z', tenantId: 1, operatorRinging: false, excluded: new Set(), ...o,
+});
+const op = (userId: number, idleSince: string, tenantIds: number[] = [1]): FreeOperator => ({ userId, idleSince, tenantIds });
+const t = (sec: number) => new Date(Date.UTC(2026, 10, 23, 9, 0, sec)).toISOString();
+
+describe('queue policy: assignOperators', () => {
+  const cases: { name: string; calls: QueuedCall[]; free: FreeOperator[]; expected: [string, number][] }[] = [
+    { name: 'nobody waiting', calls: [], free: [op(1, t(0))], expected: [] },
+    { name: 'nobody free', calls: [call('a')], free: [], expected: [] },
+    { name: 'the oldest caller gets the longest-idle operator', calls: [call('new', { arrivedAt: t(20) }), call('old', { arrivedAt: t(10) })], free: [op(1, t(5)), op(2, t(1))], expected: [['old', 2], ['new', 1]] },
+    { name: 'one operator, two callers: the oldest', calls: [call('new', { arrivedAt: t(20) }), call('old', { arrivedAt: t(10) })], free: [op(1, t(0))], expected: [['old', 1]] },
+    { name: 'the highest-priority line first, even if its caller came later', calls: [call('planned', { arrivedAt: t(1), priority: 0 }), call('emergency', { arrivedAt: t(30), priority: 10 })], free: [op(1, t(0))], expected: [['emergency', 1]] },
+    { name: 'negative priority waits behind the default', calls: [call('low', { arrivedAt: t(1), priority: -1 }), call('normal', { arrivedAt: t(9) })], free: [op(1, t(0))], expected: [['normal', 1]] },
+    { name: 'a caller already ringing an operator is skipped', calls: [call('ringing', { arrivedAt: t(1), operatorRinging: true }), call('next', { arrivedAt: t(2) })], free: [op(1, t(0))], expected: [['next', 1]] },
+    { name: 'an operator cooling down for a caller is not offered it, but takes the next', calls: [call('a', { arrivedAt: t(1), excluded: new Set([1]) }), call('b', { arrivedAt: t(2) })], free: [op(1, t(0)), op(2, t(3))], expected: [['a', 2], ['b', 1]] },
+    { name: 'only operators of the line\'s company', calls: [call('a', { tenantId: 2 })], free: [op(1, t(0), [1]), op(2, t(5), [1, 2])], expected: [['a', 2]] },
+    { name: 'nobody of that company: the caller waits, the next one is served', calls: [call('a', { tenantId: 3, arrivedAt: t(1) }), call('b', { arrivedAt: t(2) })], free: [op(1, t(0))], expected: [['b', 1]] },
+    { name: 'a line with no company goes to anyone', calls: [call('a', { tenantId: null })], free: [op(7, t(0), [])], expected: [['a', 7]] },
+    { name: 'idle ties broken by user id', calls: [call('a')], free: [op(9, t(0)), op(4, t(0))], expected: [['a', 4]] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(assignOperators(c.calls, c.free).map((d) => [d.callId, d.userId])).toEqual(c.expected);
+    });
+  }
+});

@@ -222,12 +222,17 @@ export class RequestRepository {
       where.push(f.tenantIds.length ? `t.tenant_id IN (${ph(f.tenantIds)})` : '0');
       args.push(...f.tenantIds);
     }
-    if (f.kind) (where.push('t.kind = ?'), args.push(f.kind));
-    if (f.categoryId) (where.push('t.category_id = ?'), args.push(f.categoryId));
-    if (f.assigneeId) (where.push('t.assignee_id = ?'), args.push(f.assigneeId));
-    if (f.buildingId) (where.push('t.building_id = ?'), args.push(f.buildingId));
-    if (f.from) (where.push('t.created_at >= ?'), args.push(f.from));
-    if (f.to) (where.push('t.created_at < ?'), args.push(f.to));
+    const add = (sql: string, v: unknown) => {
+      if (v === undefined) return;
+      where.push(sql);
+      args.push(v);
+    };
+    add('t.kind = ?', f.kind);
+    add('t.category_id = ?', f.categoryId);
+    add('t.assignee_id = ?', f.assigneeId);
+    add('t.building_id = ?', f.buildingId);
+    add('t.created_at >= ?', f.from);
+    add('t.created_at < ?', f.to);
     const w = where.join(' AND ');
     const totals = stmt(this.db, `SELECT count(*) AS open, coalesce(sum(t.due_at < ?), 0) AS late, coalesce(sum(t.due_at >= ? AND t.due_at < ?), 0) AS dueSoon, coalesce(sum(t.assignee_id IS NULL), 0) AS unassigned
       FROM tickets t INDEXED BY tickets_open_monitor WHERE ${w}`).get(nowIso, nowIso, soonIso, ...args) as { open: number; late: number; dueSoon: number; unassigned: number };

@@ -255,7 +255,7 @@ export class RequestRepository {
   /** Stage counts for the monitor (per-stage «в работе», «отложена»…). */
   stageCounts(f: MonitorFilter): { stage: string; count: number }[] {
     const scope = f.tenantIds ? (f.tenantIds.length ? `AND tenant_id IN (${ph(f.tenantIds)})` : 'AND 0') : '';
-    return stmt(this.db, `SELECT stage_code AS stage, count(*) AS count FROM tickets INDEXED BY tickets_tenant_stage WHERE status = 'open' ${scope} GROUP BY stage_code`).all(...(f.tenantIds ?? [])) as { stage: string; count: number }[];
+    return stmt(this.db, `SELECT stage_code AS stage, count(*) AS count FROM tickets INDEXED BY tickets_open_stage WHERE status = 'open' ${scope} GROUP BY stage_code`).all(...(f.tenantIds ?? [])) as { stage: string; count: number }[];
   }
 
   categoryDeadline(categoryId: number): { rule: string | null; minutes: number | null } | null {

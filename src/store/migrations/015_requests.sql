@@ -106,6 +106,7 @@ CREATE INDEX tickets_assignee ON tickets(assignee_id, status, created_at);
 CREATE INDEX tickets_tenant_channel ON tickets(tenant_id, channel, created_at);
 CREATE INDEX tickets_open_due ON tickets(tenant_id, due_at) WHERE status = 'open';
 CREATE INDEX tickets_open_monitor ON tickets(tenant_id, kind, category_id, assignee_id, building_id, due_at, created_at) WHERE status = 'open';
+CREATE INDEX tickets_open_stage ON tickets(tenant_id, stage_code) WHERE status = 'open';
 CREATE INDEX tickets_remind ON tickets(next_remind_at) WHERE status = 'open' AND next_remind_at IS NOT NULL;
 
 -- Full text: description and address (unicode61 folds case; ё is folded to е here and in the query).

@@ -47,6 +47,11 @@ export class RequestRepository {
     })();
   }
 
+  /** Stages outside `codes` where open requests of this company and kind sit. */
+  openStagesOutside(tenantId: number, kind: RequestKind, codes: string[]): string[] {
+    return stmt(this.db, `SELECT DISTINCT stage_code FROM tickets WHERE tenant_id = ? AND kind = ? AND status = 'open' AND stage_code NOT IN (${ph(codes)})`).pluck().all(tenantId, kind, ...codes) as string[];
+  }
+
   // ── one request ────────────────────────────────────────────────────────
   state(id: number): RequestState | null {
     return (stmt(this.db, `SELECT ${stateCols} FROM tickets WHERE id = ?`).get(id) as RequestState | undefined) ?? null;
@@ -104,6 +109,10 @@ export class RequestRepository {
     }
     if (sets.length === 0) return;
     stmt(this.db, `UPDATE tickets SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...args, at, id);
+  }
+
+  createdAt(id: number): string {
+    return stmt(this.db, 'SELECT created_at FROM tickets WHERE id = ?').pluck().get(id) as string;
   }
 
   setAssignee(id: number, userId: number): void {

@@ -165,14 +165,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     const b = parse(editBody, req.body);
     if (b.categoryId !== undefined && !tickets.category(b.categoryId)) throw new ApiError(400, 'invalid_input', 'unknown categoryId', [{ field: 'categoryId', problem: 'no such category' }]);
     if (b.assigneeId != null && !repo.userInTenant(b.assigneeId, s.tenantId)) throw new ApiError(400, 'invalid_input', 'assignee does not work for this company', [{ field: 'assigneeId', problem: 'no such user in this company' }]);
-    const { kind: newKind, ...fields } = b;
-    const patch: Parameters<RequestRepository['edit']>[1] = { ...fields };
-    if (b.callerPhone) patch.callerPhone = normalizePhone(b.callerPhone) ?? b.callerPhone;
-    if (b.categoryId !== undefined && b.categoryId !== s.categoryId) patch.dueAt = requests.dueFor(b.categoryId, new Date(tickets.get(s.id)!.createdAt));
-    const at = requests.now().toISOString();
-    repo.edit(s.id, patch, at);
-    repo.addComment(s.id, { at, by: user.id, kind: 'edit', text: `изменено: ${Object.keys(b).join(', ')}`, callId: null });
-    if (newKind) requests.changeKind(s.id, newKind, user.id);
+    requests.edit(s.id, { ...b, ...(b.callerPhone ? { callerPhone: normalizePhone(b.callerPhone) ?? b.callerPhone } : {}) }, user.id);
     res.json({ request: detail(user, s.id) });
   });
 
@@ -188,7 +181,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     const user = currentUser(req);
     const s = scoped(user, req.params.id);
     const b = parse(textBody, req.body);
-    repo.addComment(s.id, { at: requests.now().toISOString(), by: user.id, kind: 'comment', text: b.text, callId: null });
+    requests.comment(s.id, 'comment', b.text, user.id);
     res.status(201).json({ request: detail(user, s.id) });
   });
 
@@ -197,13 +190,12 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     const user = currentUser(req);
     const s = scoped(user, req.params.id);
     const b = parse(appendBody, req.body);
-    if (s.status !== 'open') throw new ApiError(409, 'request_closed', 'the request is closed: register a new one');
     if (b.callId) {
       const call = calls.get(b.callId);
       const lineIds = visibleLineIds(user, d.lines);
       if (!call || (lineIds !== null && (call.lineId === null || !lineIds.includes(call.lineId)))) throw new ApiError(400, 'invalid_input', 'call not found', [{ field: 'callId', problem: 'no such call' }]);
     }
-    repo.addComment(s.id, { at: requests.now().toISOString(), by: user.id, kind: 'append', text: b.text, callId: b.callId ?? null });
+    requests.comment(s.id, 'append', b.text, user.id, b.callId ?? null);
     res.status(201).json({ request: detail(user, s.id) });
   });
 

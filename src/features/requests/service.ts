@@ -47,6 +47,8 @@ export class RequestService {
       ...(codes.size !== p.stages.length ? [{ field: 'stages', problem: 'stage codes must be unique' }] : []),
     ];
     if (problems.length) throw new ApiError(400, 'invalid_input', problems.map((x) => x.problem).join('; '), problems);
+    const stranded = this.repo.openStagesOutside(tenantId, kind, [...codes]);
+    if (stranded.length) throw new ApiError(409, 'stage_in_use', `open requests are at stages ${stranded.join(', ')}: move them first`, stranded.map((c) => ({ field: 'stages', problem: `stage ${c} has open requests` })));
     this.repo.savePipeline(tenantId, kind, p);
     return this.repo.pipeline(tenantId, kind);
   }
@@ -85,6 +87,28 @@ export class RequestService {
     });
     this.notifier.changed({ requestId: id, tenantId: s.tenantId, stage: to, status: target.closes ? 'closed' : 'open', at: now.toISOString() });
     this.runRules(id, target.rules, to);
+  }
+
+  /** Edits a request's fields (validated by the route); a kind change moves it to the other pipeline. */
+  edit(id: number, patch: Parameters<RequestRepository['edit']>[1] & { kind?: RequestKind }, by: number): void {
+    const s = this.mustState(id);
+    const { kind, ...fields } = patch;
+    const at = this.clock.now().toISOString();
+    if (fields.categoryId !== undefined && fields.categoryId !== s.categoryId) fields.dueAt = this.dueFor(fields.categoryId, new Date(this.repo.createdAt(id)));
+    this.repo.edit(id, fields, at);
+    this.repo.addComment(id, { at, by, kind: 'edit', text: `изменено: ${Object.keys(patch).join(', ')}`, callId: null });
+    if (kind) this.changeKind(id, kind, by);
+    const after = this.mustState(id);
+    this.notifier.changed({ requestId: id, tenantId: after.tenantId, stage: after.stage, status: after.status, at });
+  }
+
+  /** A comment, or «Дополнить» (kind append): what a caller adds during a call, with the call linked. */
+  comment(id: number, kind: 'comment' | 'append', text: string, by: number, callId: string | null = null): void {
+    const s = this.mustState(id);
+    if (kind === 'append' && s.status !== 'open') throw new ApiError(409, 'request_closed', 'the request is closed: register a new one');
+    const at = this.clock.now().toISOString();
+    this.repo.addComment(id, { at, by, kind, text, callId });
+    this.notifier.changed({ requestId: id, tenantId: s.tenantId, stage: s.stage, status: s.status, at });
   }
 
   /** Closes from any stage (the older POST /api/tickets/:id/close); written to history. */

@@ -147,6 +147,41 @@ describe('scope: another company\'s request is not there', () => {
   });
 });
 
+describe('company data: default executor, pipeline, deadline rule', () => {
+  it('a building\'s default executor is assigned by the «Новая» stage rule; only admins change pipelines', async () => {
+    const acc = await call<{ buildingId: number }>('GET', '/api/accounts/1000001');
+    const op2 = (await call<{ user: { id: number } }>('GET', '/api/me', undefined, 'operator2')).body.user.id;
+    expect((await call('PUT', `/api/buildings/${acc.body.buildingId}/default-executor`, { userId: op2 })).status).toBe(403);
+    expect((await call('PUT', `/api/buildings/${acc.body.buildingId}/default-executor`, { userId: op2 }, 'supervisor')).status).toBe(200);
+    const r = await make({ accountNumber: '1000001' });
+    expect((r as unknown as { assignee: { id: number } | null }).assignee?.id).toBe(op2);
+    expect(r.ruleErrors).toEqual([]);
+    await call('PUT', `/api/buildings/${acc.body.buildingId}/default-executor`, { userId: null }, 'supervisor');
+    const p = (await call<{ pipeline: { stages: { code: string }[]; transitions: [string, string][] } }>('GET', '/api/pipelines/1/emergency')).body.pipeline;
+    expect(p.stages.map((x) => x.code)).toEqual(['new', 'assigned', 'in_work', 'done', 'closed', 'postponed', 'impossible', 'cancelled']);
+    expect((await call('PUT', '/api/pipelines/1/emergency', p)).status).toBe(403);
+    const broken = { ...p, stages: p.stages.map((x) => (x.code === 'done' ? { ...x, rules: [{ type: 'require', fields: ['colour'] }] } : x)) };
+    expect((await call('PUT', '/api/pipelines/1/emergency', broken, 'admin')).status).toBe(400);
+    const withoutNew = { ...p, stages: p.stages.filter((x) => x.code !== 'new') };
+    expect((await call('PUT', '/api/pipelines/1/emergency', withoutNew, 'admin')).status).toBe(400);
+    await call('POST', `/api/requests/${r.id}/transition`, { to: 'in_work' });
+    const withoutInWork = { stages: p.stages.filter((x) => x.code !== 'in_work'), transitions: p.transitions.filter(([f, t]) => f !== 'in_work' && t !== 'in_work') };
+    const refused = await call<{ error: { code: string } }>('PUT', '/api/pipelines/1/emergency', withoutInWork, 'admin');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('stage_in_use');
+  });
+
+  it('a category\'s deadline rule is validated data', async () => {
+    expect((await call('PUT', `/api/ticket-categories/${leak}/deadline-rule`, { rule: { minutes: 60, window: { from: '23:00', to: '08:00' } } }, 'admin')).status).toBe(400);
+    expect((await call('PUT', `/api/ticket-categories/${leak}/deadline-rule`, { rule: { minutes: 45 } }, 'admin')).status).toBe(200);
+    const r = await make({ accountNumber: '1000001' });
+    const left = new Date(r.dueAt!).getTime() - Date.now();
+    expect(left).toBeGreaterThan(40 * 60_000);
+    expect(left).toBeLessThanOrEqual(45 * 60_000);
+    await call('PUT', `/api/ticket-categories/${leak}/deadline-rule`, { rule: null }, 'admin');
+  });
+});
+
 describe('monitor', () => {
   it('counts open, late and per executor for supervisors only, and pushes updates to supervisors:<tenant>', async () => {
     expect((await call('GET', '/api/requests/monitor')).status).toBe(403);

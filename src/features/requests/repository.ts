@@ -181,7 +181,13 @@ export class RequestRepository {
   }
 
   // ── list and monitor ───────────────────────────────────────────────────
-  /** Ids of a page of the list, newest first; keyset on (created_at, id). */
+  /**
+   * Ids of a page of the list, newest first; keyset on (created_at, id).
+   * A text or address search is driven by the FTS index in id order (ids
+   * grow with registration), so a common word never sorts its every match.
+   * Without a selective key, a query over several companies walks the
+   * created_at index newest first instead of sorting every match.
+   */
   listIds(f: ListFilter, nowIso: string): number[] {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -189,13 +195,13 @@ export class RequestRepository {
       where.push(sql);
       args.push(...a);
     };
-    if (f.tenantIds) add(f.tenantIds.length ? `t.tenant_id IN (${ph(f.tenantIds)})` : '0', ...f.tenantIds);
-    if (f.number) add(`t.number >= ? AND t.number < ?`, f.number, f.number + '\uffff');
-    if (f.phone) add('t.caller_phone = ?', f.phone);
     const fts: string[] = [];
     if (f.text) fts.push(`description : (${f.text})`);
     if (f.address) fts.push(`address : (${f.address})`);
-    if (fts.length) add('t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)', fts.join(' AND '));
+    if (fts.length) add('tickets_fts MATCH ?', fts.join(' AND '));
+    if (f.tenantIds) add(f.tenantIds.length ? `t.tenant_id IN (${ph(f.tenantIds)})` : '0', ...f.tenantIds);
+    if (f.number) add(`t.number >= ? AND t.number < ?`, f.number, f.number + '\uffff');
+    if (f.phone) add('t.caller_phone = ?', f.phone);
     if (f.stage?.length) add(`t.stage_code IN (${ph(f.stage)})`, ...f.stage);
     if (f.status) add('t.status = ?', f.status);
     if (f.kind) add('t.kind = ?', f.kind);
@@ -207,9 +213,15 @@ export class RequestRepository {
     if (f.late) add(`t.status = 'open' AND t.due_at < ?`, nowIso);
     if (f.from) add('t.created_at >= ?', f.from);
     if (f.to) add('t.created_at < ?', f.to);
+    const cond = () => (where.length ? 'WHERE ' + where.join(' AND ') : '');
+    if (fts.length) {
+      if (f.before) add('f.rowid < ?', f.before.id);
+      return stmt(this.db, `SELECT t.id FROM tickets_fts f CROSS JOIN tickets t ON t.id = f.rowid ${cond()} ORDER BY f.rowid DESC LIMIT ?`).pluck().all(...args, f.limit) as number[];
+    }
     if (f.before) add('(t.created_at < ? OR (t.created_at = ? AND t.id < ?))', f.before.createdAt, f.before.createdAt, f.before.id);
-    const sql = `SELECT t.id FROM tickets t ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.created_at DESC, t.id DESC LIMIT ?`;
-    return stmt(this.db, sql).pluck().all(...args, f.limit) as number[];
+    const selective = f.number || f.phone || f.assigneeId || f.buildingId || f.accountId || f.from || f.to || f.status === 'open' || f.late;
+    const walk = !selective && (f.tenantIds === null || f.tenantIds.length > 1) ? 'INDEXED BY tickets_created' : '';
+    return stmt(this.db, `SELECT t.id FROM tickets t ${walk} ${cond()} ORDER BY t.created_at DESC, t.id DESC LIMIT ?`).pluck().all(...args, f.limit) as number[];
   }
 
   /** List rows for ids (one query), in the given order. */

@@ -25,7 +25,13 @@ const file = path.resolve(import.meta.dirname, '..', 'var', 'bench', `requests-$
 const NOW = new Date('2026-12-01T12:00:00Z');
 
 let seed = 42;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+// mulberry32: successive draws are independent (an LCG's low bits tie the company to the text).
+const rnd = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 const streets = ['ул. Ленина', 'пр-т Победы', 'ул. Гагарина', 'ул. Мира', 'ул. Садовая', 'ул. Советская', 'ул. Школьная', 'ул. Новая', 'пер. Почтовый', 'ул. Лесная', 'ул. Пушкина', 'ул. Чехова'];
 const texts = ['Течёт стояк в ванной', 'Засор канализации на кухне', 'Нет света в подъезде', 'Разбито стекло на лестнице', 'Протечка кровли над квартирой', 'Не работает домофон', 'Засор мусоропровода', 'Не закрывается входная дверь', 'Холодные батареи', 'Запах газа в подъезде', 'Сорвало кран', 'Течь из потолка', 'Искрит розетка в щитке', 'Нет горячей воды'];

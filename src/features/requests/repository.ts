@@ -198,7 +198,13 @@ export class RequestRepository {
     const fts: string[] = [];
     if (f.text) fts.push(`description : (${f.text})`);
     if (f.address) fts.push(`address : (${f.address})`);
-    if (fts.length) add('tickets_fts MATCH ?', fts.join(' AND '));
+    if (fts.length) {
+      // Scope and status as FTS tags too: posting lists intersect before any row is read.
+      if (f.tenantIds?.length) fts.push(`tags : (${f.tenantIds.map((t) => `tn${t}`).join(' OR ')})`);
+      if (f.status === 'open' || f.late) fts.push('tags : sopen');
+      else if (f.status === 'closed') fts.push('tags : sclosed');
+      add('tickets_fts MATCH ?', fts.join(' AND '));
+    }
     if (f.tenantIds) add(f.tenantIds.length ? `t.tenant_id IN (${ph(f.tenantIds)})` : '0', ...f.tenantIds);
     if (f.number) add(`t.number >= ? AND t.number < ?`, f.number, f.number + '\uffff');
     if (f.phone) add('t.caller_phone = ?', f.phone);

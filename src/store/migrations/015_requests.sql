@@ -109,15 +109,21 @@ CREATE INDEX tickets_open_monitor ON tickets(tenant_id, kind, category_id, assig
 CREATE INDEX tickets_open_stage ON tickets(tenant_id, stage_code) WHERE status = 'open';
 CREATE INDEX tickets_remind ON tickets(next_remind_at) WHERE status = 'open' AND next_remind_at IS NOT NULL;
 
--- Full text: description and address (unicode61 folds case; ё is folded to е here and in the query).
-CREATE VIRTUAL TABLE tickets_fts USING fts5(description, address, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
-INSERT INTO tickets_fts (rowid, description, address) SELECT id, replace(replace(description, 'ё', 'е'), 'Ё', 'Е'), replace(replace(address || ' ' || coalesce(flat, ''), 'ё', 'е'), 'Ё', 'Е') FROM tickets;
+-- Full text: description, address and scope tags («tn<tenant> s<status>», so
+-- a search within a company or among open requests intersects posting lists
+-- instead of walking every match). unicode61 folds case; ё is folded to е
+-- here and in the query.
+CREATE VIRTUAL TABLE tickets_fts USING fts5(description, address, tags, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+INSERT INTO tickets_fts (rowid, description, address, tags)
+  SELECT id, replace(replace(description, 'ё', 'е'), 'Ё', 'Е'), replace(replace(address || ' ' || coalesce(flat, ''), 'ё', 'е'), 'Ё', 'Е'), 'tn' || tenant_id || ' s' || status FROM tickets;
 CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN
-  INSERT INTO tickets_fts (rowid, description, address) VALUES (new.id, replace(replace(new.description, 'ё', 'е'), 'Ё', 'Е'), replace(replace(new.address || ' ' || coalesce(new.flat, ''), 'ё', 'е'), 'Ё', 'Е'));
+  INSERT INTO tickets_fts (rowid, description, address, tags)
+  VALUES (new.id, replace(replace(new.description, 'ё', 'е'), 'Ё', 'Е'), replace(replace(new.address || ' ' || coalesce(new.flat, ''), 'ё', 'е'), 'Ё', 'Е'), 'tn' || new.tenant_id || ' s' || new.status);
 END;
-CREATE TRIGGER tickets_fts_au AFTER UPDATE OF description, address, flat ON tickets BEGIN
+CREATE TRIGGER tickets_fts_au AFTER UPDATE OF description, address, flat, status, tenant_id ON tickets BEGIN
   DELETE FROM tickets_fts WHERE rowid = old.id;
-  INSERT INTO tickets_fts (rowid, description, address) VALUES (new.id, replace(replace(new.description, 'ё', 'е'), 'Ё', 'Е'), replace(replace(new.address || ' ' || coalesce(new.flat, ''), 'ё', 'е'), 'Ё', 'Е'));
+  INSERT INTO tickets_fts (rowid, description, address, tags)
+  VALUES (new.id, replace(replace(new.description, 'ё', 'е'), 'Ё', 'Е'), replace(replace(new.address || ' ' || coalesce(new.flat, ''), 'ё', 'е'), 'Ё', 'Е'), 'tn' || new.tenant_id || ' s' || new.status);
 END;
 CREATE TRIGGER tickets_fts_ad AFTER DELETE ON tickets BEGIN
   DELETE FROM tickets_fts WHERE rowid = old.id;

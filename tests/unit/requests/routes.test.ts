@@ -55,6 +55,11 @@ describe('register, find, move', () => {
     expect(await find('text=газ&stage=new,assigned&kind=emergency&channel=walk-in')).toEqual([a.id]);
     expect(await find('text=газ&late=1')).toEqual([]);
     expect(await find('text=газ&kind=planned')).toEqual([]);
+    expect(await find('text=газ&status=open&tenantId=2')).toEqual([a.id]);
+    await call('POST', `/api/requests/${a.id}/transition`, { to: 'cancelled', reason: 'ложный вызов' });
+    expect(await find('text=газ&status=open')).toEqual([]);
+    expect(await find('text=газ&status=closed')).toEqual([a.id]);
+    expect(await find('text=газ&tenantId=1')).toEqual([]);
   });
 
   it('pages with a keyset cursor, newest first, without repeats', async () => {

@@ -128,9 +128,10 @@ const kinds: [string, () => ListFilter][] = [
   ['filter: late', () => ({ ...base(), late: true })],
   ['filter: channel letter', () => ({ ...base(), channel: 'letter' })],
   ['filter: date range (1 day)', () => { const t = anyTicket(); return { ...base(), from: t.at, to: new Date(new Date(t.at).getTime() + 86400_000).toISOString() }; }],
-  ['search: number exact', () => { const t = anyTicket(); return { ...base(), number: t.number }; }],
+  // A number or phone searched for is one that exists, in a scope that holds it (or every company).
+  ['search: number exact', () => { const t = anyTicket(); return { tenantIds: rnd() < 0.25 ? null : [t.tenant], number: t.number, limit: 50 }; }],
   ['search: number prefix', () => ({ ...base(), number: `2026-00${Math.floor(rnd() * 90) + 10}` })],
-  ['search: phone', () => { const t = anyTicket(); return { ...base(), phone: t.phone }; }],
+  ['search: phone', () => { const t = anyTicket(); return { tenantIds: rnd() < 0.25 ? null : [t.tenant], phone: t.phone, limit: 50 }; }],
   ['search: address', () => ({ ...base(), address: ftsQuery(`${pick(streets).split(' ')[1]} ${Math.floor(rnd() * 1000) + 1}`, 'address')! })],
   ['search: text', () => ({ ...base(), text: ftsQuery(pick(['стояк', 'засор канализации', 'домофон', 'газ', 'мусоропровод', 'стекло']), 'text')! })],
   ['search: text + open', () => ({ ...base(), status: 'open', text: ftsQuery(pick(['стояк', 'домофон', 'батареи']), 'text')! })],

@@ -43,6 +43,7 @@ import { WebhookGuard } from './features/external-calls/webhook-guard.js';
 import { attachWallboard } from './features/wallboard/index.js';
 import { createAmiObserverMode } from './features/ami-observer/index.js';
 import { RetentionService, startRetentionJobs } from './features/retention/index.js';
+import { attachRequests } from './features/requests/index.js';
 
 export interface Pult {
   config: Config;
@@ -70,6 +71,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const tickets = new TicketService(db, clock);
   const directory = new DirectoryService(db);
   const lookup = new CallerLookup(db, directory);
+  // Requests' life: pipelines, rules, deadlines, reminders, monitor (issue 10).
+  const requests = attachRequests({ db, clock, logger: logger.child({ part: 'requests' }), timeZone: config.PULT_TIMEZONE, deps: { tickets, lookup, calls, lines } });
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -145,7 +148,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines), directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
@@ -156,6 +159,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   screenPop = new ScreenPop(db, io, auth, calls, lines, lookup, tickets, logger.child({ part: 'screen-pop' }));
   screenPop.attach(events, operators);
   wallboard.connect(io);
+  requests.connect(io);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PULT_HTTP_PORT, config.PULT_HTTP_HOST, () => resolve());
@@ -174,6 +178,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     async stop() {
       router.stop();
       await retention.stop();
+      await requests.stop();
       wallboard.stop();
       recordings.stop();
       await pbx.stop();

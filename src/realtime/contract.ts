@@ -58,6 +58,10 @@ export interface ServerToClientEvents {
   'call.recording': (e: { callId: string; recordingUrl: string | null; durationSec: number | null; error: string | null }) => void;
   'operator.state': (e: { userId: number; state: string; pauseReason: string | null; since: string; wrapupUntil: string | null }) => void;
   'wallboard.snapshot': (s: import('../features/wallboard/contract.js').WallboardSnapshot) => void;
+  'request.reminder': (e: import('../features/requests/types.js').ReminderEvent) => void;
+  'request.notify': (e: import('../features/requests/types.js').NotifyEvent) => void;
+  'request.changed': (e: import('../features/requests/types.js').ChangedEvent) => void;
+  'requests.monitor': (e: { tenantId: number; counts: import('../features/requests/types.js').MonitorSnapshot }) => void;
 }
 
 export interface ClientToServerEvents {

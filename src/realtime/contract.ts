@@ -58,11 +58,14 @@ export interface ServerToClientEvents {
   'call.recording': (e: { callId: string; recordingUrl: string | null; durationSec: number | null; error: string | null }) => void;
   'operator.state': (e: { userId: number; state: string; pauseReason: string | null; since: string; wrapupUntil: string | null }) => void;
   'wallboard.snapshot': (s: import('../features/wallboard/contract.js').WallboardSnapshot) => void;
+  'wallboard.patch': (p: import('../features/wallboard/contract.js').WallboardPatch) => void;
 }
 
 export interface ClientToServerEvents {
   /** Ask for the current card again (e.g. after the page was reloaded). */
   'card.resend': () => void;
+  /** The wallboard missed a patch (or has none yet): send the full snapshot again. */
+  'wallboard.resync': () => void;
 }
 
 export interface SocketData {

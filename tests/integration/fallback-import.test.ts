@@ -9,11 +9,14 @@ import { api, login, startPultProcess, type PultProcess } from '../../scripts/li
 import { pbxAriUrl, portOffset, secrets, simAriUrl, stateDir } from './env.js';
 import { readWavInfo } from '../../src/features/recordings/wav.js';
 import { sleep, waitFor } from './helpers.js';
+import { loadConfig } from '../../src/config/index.js';
 
 const DID = '74950000001';
 const MOBILE = '79990000001';
 const HTTP_PORT = String(8295 + portOffset);
 const db = path.join(stateDir, 'pult-fallback-import.sqlite');
+// Where Pult reads the PBX's fallback log by default: the rig's sandbox (scripts/asterisk/instance.sh).
+const fallbackLog = loadConfig({ PULT_STATE_DIR: stateDir, PULT_ARI_PASSWORD: 'unused-here' }).fallbackCdrFile;
 
 interface CallItem {
   id: string; from: string; outcome: string | null; state: string; answeredVia: string | null; talkSec: number | null;
@@ -27,7 +30,8 @@ async function startPult(): Promise<{ url: string; admin: string }> {
   const s = secrets();
   pult = await startPultProcess({
     PULT_HTTP_PORT: HTTP_PORT,
-    PULT_STATE_DIR: stateDir, // the fallback log is read from <state>/asterisk-pbx/log/pult-fallback.log (the default)
+    PULT_STATE_DIR: stateDir,
+    PULT_FALLBACK_CDR_FILE: fallbackLog, // test servers import none unless told (scripts/lib/pult-process.ts)
     PULT_DB: db,
     PULT_RECORDINGS_DIR: path.join(stateDir, 'recordings-fallback-import'),
     PULT_ARI_URL: pbxAriUrl,
@@ -52,6 +56,7 @@ async function tasksFor(url: string, admin: string, caller: string): Promise<{ r
 
 beforeAll(async () => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  rmSync(fallbackLog, { force: true }); // earlier runs' lines (their recordings were moved away)
   sim = new SimController({ url: simAriUrl, user: 'sim', password: secrets().PULT_SIM_ARI_PASSWORD ?? '' });
   await sim.start();
 });
@@ -63,7 +68,7 @@ afterAll(async () => {
 
 describe('fallback calls are imported when Pult is back', () => {
   it('a call the mobile answered and one the caller abandoned appear once each, with the recording and the callback task', async () => {
-    // Unique callers: the PBX's fallback log outlives test runs.
+    // Unique callers: no call of another test or run can pass for one of these.
     const suffix = String(Date.now()).slice(-6);
     const answeredCaller = `7916${suffix}1`.slice(0, 11);
     const abandonedCaller = `7916${suffix}2`.slice(0, 11);

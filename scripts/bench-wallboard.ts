@@ -184,9 +184,10 @@ async function main(): Promise<void> {
   const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
   // Per supervisor socket: when it first saw each scope-local call count.
   const seen: { scope: string; firstSeen: number[] }[] = [];
-  const connectOne = (token: string) => {
+  const connectOne = (token: string, listen?: (s: Socket<ServerToClientEvents, ClientToServerEvents>) => void) => {
     const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(ready.url, { auth: { token }, transports: ['websocket'], reconnection: false });
     sockets.push(s);
+    listen?.(s); // before connecting: the snapshot comes right at connect
     return new Promise<Socket<ServerToClientEvents, ClientToServerEvents>>((resolve, reject) => {
       s.once('connect', () => resolve(s));
       s.once('connect_error', reject);
@@ -207,7 +208,7 @@ async function main(): Promise<void> {
       const at = Date.now();
       for (let i = rec.firstSeen.length; i < b.total.offered; i++) rec.firstSeen[i] = at;
     };
-    const s = await connectOne(sup.token);
+    await connectOne(sup.token, (s) => {
     s.on('wallboard.snapshot', (snap) => {
       snapshots++;
       if (snapshots % 50 === 1) snapshotBytes = JSON.stringify(snap).length; // sample the size
@@ -225,6 +226,7 @@ async function main(): Promise<void> {
       }
       board = next;
       saw(board);
+    });
     });
   }
   await Promise.all(ready.operators.map((t) => connectOne(t)));

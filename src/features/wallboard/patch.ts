@@ -18,14 +18,29 @@ const keyOf: { [L in Lists]: (r: Row<L>) => Key } = {
 const lists = Object.keys(keyOf) as Lists[];
 const scalars: WallboardScalarPart[] = ['dayStart', 'timeZone', 'shortAbandonSec', 'definitions', 'total', 'chart'];
 
+// Parsing ISO times is most of the cost of applying a patch (a board holds
+// hundreds of operators, each re-aged on every patch): the same few strings
+// come back patch after patch, so parse each once.
+const parsed = new Map<string, number>();
+function ms(t: Date | string): number {
+  if (typeof t !== 'string') return t.getTime();
+  let v = parsed.get(t);
+  if (v === undefined) {
+    if (parsed.size >= 10_000) parsed.clear();
+    v = new Date(t).getTime();
+    parsed.set(t, v);
+  }
+  return v;
+}
+
 /** Whole seconds an operator has been in their state at `at` (the server's and the page's one formula). */
 export function stateSinceSec(since: string, at: Date | string): number {
-  return Math.max(0, Math.floor((new Date(at).getTime() - new Date(since).getTime()) / 1000));
+  return Math.max(0, Math.floor((ms(at) - ms(since)) / 1000));
 }
 
 /** Whole seconds a call still waiting has waited at `at`. */
 export function waitingSec(arrivedAt: string, at: Date | string): number {
-  return Math.max(0, Math.floor((new Date(at).getTime() - new Date(arrivedAt).getTime()) / 1000));
+  return Math.max(0, Math.floor((ms(at) - ms(arrivedAt)) / 1000));
 }
 
 /** A row as compared: without the seconds that only tick with the clock. */
@@ -35,10 +50,23 @@ function stable<L extends Lists>(list: L, r: Row<L>): string {
   return JSON.stringify(r);
 }
 
+/** The compared form of each row of a snapshot, kept while the snapshot lives (the next diff's `prev`). */
+const rowsSeen = new WeakMap<object, Map<Key, string>>();
+function stableRows<L extends Lists>(list: L, rows: Row<L>[]): Map<Key, string> {
+  let m = rowsSeen.get(rows);
+  if (!m) {
+    const key = keyOf[list] as (r: Row<L>) => Key;
+    m = new Map(rows.map((r) => [key(r), stable(list, r)]));
+    rowsSeen.set(rows, m);
+  }
+  return m;
+}
+
 function diffList<L extends Lists>(list: L, prev: Row<L>[], next: Row<L>[]): WallboardListPatch<Row<L>, Key> | undefined {
   const key = keyOf[list] as (r: Row<L>) => Key;
-  const before = new Map(prev.map((r) => [key(r), stable(list, r)]));
-  const upsert = next.filter((r) => before.get(key(r)) !== stable(list, r));
+  const before = stableRows(list, prev);
+  const after = stableRows(list, next);
+  const upsert = next.filter((r) => before.get(key(r)) !== after.get(key(r)));
   const nextKeys = next.map(key);
   const present = new Set(nextKeys);
   const remove = prev.map(key).filter((k) => !present.has(k));
@@ -82,7 +110,14 @@ export function applyWallboardPatch(snap: WallboardSnapshot, patch: WallboardPat
   if (snap.version !== patch.from) return null;
   const next: WallboardSnapshot = { ...snap, ...patch.set, at: patch.at, version: patch.version };
   for (const l of lists) (next as unknown as Record<string, unknown>)[l] = applyList(l, snap[l] as Row<typeof l>[], patch[l] as WallboardListPatch<Row<typeof l>, Key> | undefined);
-  next.operators = next.operators.map((o) => ({ ...o, stateSinceSec: stateSinceSec(o.stateSince, patch.at) }));
-  next.waitingCalls = next.waitingCalls.map((c) => ({ ...c, waitSec: waitingSec(c.arrivedAt, patch.at) }));
+  // Re-aged from the patch's time; a row whose seconds did not move stays the same object.
+  next.operators = next.operators.map((o) => {
+    const sec = stateSinceSec(o.stateSince, patch.at);
+    return sec === o.stateSinceSec ? o : { ...o, stateSinceSec: sec };
+  });
+  next.waitingCalls = next.waitingCalls.map((c) => {
+    const sec = waitingSec(c.arrivedAt, patch.at);
+    return sec === c.waitSec ? c : { ...c, waitSec: sec };
+  });
   return next;
 }

@@ -1,8 +1,9 @@
 // Pushes the wallboard to supervisors and admins: the full snapshot right
 // after they connect (and when they ask: `wallboard.resync`), then
-// `wallboard.patch` with only what changed, at most every 250 ms after any
-// call event or operator change, and every second while a call waits (so the
-// waits tick up on screen).
+// `wallboard.patch` with only what changed, at most every 100 ms after any
+// call event or operator change (250 ms when whole snapshots went out; a
+// patch is a few KB), and every second while a call waits (so the waits
+// tick up on screen).
 //
 // Viewers see only their own companies: each socket joins a room per scope
 // (its set of companies). One database read per push; each scope gets its
@@ -74,10 +75,10 @@ export class WallboardPublisher {
     });
   }
 
-  /** Something changed: push soon (coalesced, at most every minIntervalMs). */
+  /** Something changed: push soon (coalesced, at most every minIntervalMs, default 100). */
   poke(): void {
     if (this.stopped || this.timer || this.scopes.size === 0) return;
-    const min = this.opts.minIntervalMs ?? 250;
+    const min = this.opts.minIntervalMs ?? 100;
     const delay = Math.max(this.opts.coalesceMs ?? 20, this.lastPush + min - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;

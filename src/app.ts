@@ -184,6 +184,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       router.stop();
       await retention.stop();
       wallboard.stop();
+      fallbackImport.stop();
       recordings.stop();
       await pbx.stop();
       await amiMode?.stop();

@@ -21,7 +21,12 @@ export interface FallbackImportReport {
   malformed: number;
 }
 
+/** How long after a call's end its MixMonitor file is surely closed. */
+const RECORDING_SETTLE_MS = 3000;
+
 export class FallbackImport {
+  private timers = new Set<NodeJS.Timeout>();
+
   constructor(
     private readonly file: string,
     private readonly repo: FallbackImportRepository,
@@ -59,6 +64,11 @@ export class FallbackImport {
     return report;
   }
 
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
   private importOne(rec: FallbackRecord): boolean {
     if (this.repo.known(rec.uniqueId)) return false;
     const line = this.lines.findByDid(rec.did) ?? this.lines.defaultLine();
@@ -79,7 +89,17 @@ export class FallbackImport {
     if (answeredAt) this.events.emit('call.answered', { callId, userId: done.answeredBy, via: 'mobile', at: answeredAt.toISOString() });
     this.events.emit('call.ended', { callId, outcome, reason: 'fallback', at: endedAt });
     if (done.callback) this.events.emit('callback.created', { callId, caller: rec.callerNumber, reason: outcome, at: endedAt });
-    this.recordings.fetch(rec.recordingName);
+    // MixMonitor closes its file just after the hangup: a call that ended this
+    // very moment has its recording fetched a little later.
+    const sinceEndMs = Date.now() - rec.endedAt.getTime();
+    if (sinceEndMs >= RECORDING_SETTLE_MS) this.recordings.fetch(rec.recordingName);
+    else {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.recordings.fetch(rec.recordingName);
+      }, RECORDING_SETTLE_MS - sinceEndMs);
+      this.timers.add(t);
+    }
     this.logger.info('fallback call imported', { callId, uniqueId: rec.uniqueId, outcome, did: rec.did });
     return true;
   }

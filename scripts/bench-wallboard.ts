@@ -3,10 +3,13 @@
 // supervisor and M operator socket.io clients connected; the child stores
 // call rows and emits call events on the CallEvents bus at R new calls per
 // second (each then answered, abandoned or overflowed to a mobile, then
-// ended) for S seconds. Measured: from a call's arrival event to the first
-// `wallboard.snapshot` on each supervisor socket whose figures include it
-// (p50/p95/p99 over every supervisor socket and call), and the server's
-// memory. Loopback only; stops by itself.
+// ended) for S seconds. Each supervisor socket holds its board as the page
+// does: the `wallboard.snapshot` at connect, then every `wallboard.patch`
+// applied to it (a patch that does not apply is a resync, counted).
+// Measured: from a call's arrival event to the first moment the patched
+// board on each supervisor socket includes it (its `total.offered`),
+// p50/p95/p99 over every supervisor socket and call; the bytes pushed; and
+// the server's memory. Loopback only; stops by itself.
 //
 //   npm run bench:wallboard -- [--supervisors 100] [--operators 400] [--rate 20] [--seconds 30]
 import { fork, type ChildProcess } from 'node:child_process';
@@ -17,7 +20,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import type { ServerToClientEvents } from '../src/realtime/contract.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../src/realtime/contract.js';
+import type { WallboardSnapshot } from '../src/features/wallboard/contract.js';
+import { applyWallboardPatch } from '../src/features/wallboard/patch.js';
 import { percentile } from './lib/bench-rig.js';
 
 const { values } = parseArgs({
@@ -176,29 +181,52 @@ async function main(): Promise<void> {
   child.on('message', (m: Msg) => m.type === 'arrived' && arrivals.push(m));
 
   const ready = await next('ready');
-  const sockets: Socket<ServerToClientEvents>[] = [];
+  const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
   // Per supervisor socket: when it first saw each scope-local call count.
   const seen: { scope: string; firstSeen: number[] }[] = [];
-  const connectOne = (token: string) => {
-    const s: Socket<ServerToClientEvents> = io(ready.url, { auth: { token }, transports: ['websocket'], reconnection: false });
+  const connectOne = (token: string, listen?: (s: Socket<ServerToClientEvents, ClientToServerEvents>) => void) => {
+    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(ready.url, { auth: { token }, transports: ['websocket'], reconnection: false });
     sockets.push(s);
-    return new Promise<Socket<ServerToClientEvents>>((resolve, reject) => {
+    listen?.(s); // before connecting: the snapshot comes right at connect
+    return new Promise<Socket<ServerToClientEvents, ClientToServerEvents>>((resolve, reject) => {
       s.once('connect', () => resolve(s));
       s.once('connect_error', reject);
     });
   };
   let snapshots = 0;
-  let bytes = 0;
+  let patches = 0;
+  let resyncs = 0;
+  let snapshotBytes = 0;
+  let patchBytes = 0;
   const t0 = Date.now();
   for (const sup of ready.supervisors) {
     const rec = { scope: sup.scope, firstSeen: [] as number[] };
     seen.push(rec);
-    const s = await connectOne(sup.token);
-    s.on('wallboard.snapshot', (snap) => {
+    let board: WallboardSnapshot | null = null;
+    // The figure is read from the board as the socket holds it.
+    const saw = (b: WallboardSnapshot) => {
       const at = Date.now();
+      for (let i = rec.firstSeen.length; i < b.total.offered; i++) rec.firstSeen[i] = at;
+    };
+    await connectOne(sup.token, (s) => {
+    s.on('wallboard.snapshot', (snap) => {
       snapshots++;
-      if (snapshots % 50 === 0) bytes = JSON.stringify(snap).length; // sample the size
-      for (let i = rec.firstSeen.length; i < snap.total.offered; i++) rec.firstSeen[i] = at;
+      if (snapshots % 50 === 1) snapshotBytes = JSON.stringify(snap).length; // sample the size
+      board = snap;
+      saw(board);
+    });
+    s.on('wallboard.patch', (p) => {
+      patches++;
+      if (patches % 50 === 0) patchBytes += JSON.stringify(p).length; // sampled below
+      const next = board ? applyWallboardPatch(board, p) : null;
+      if (!next) {
+        resyncs++;
+        s.emit('wallboard.resync');
+        return;
+      }
+      board = next;
+      saw(board);
+    });
     });
   }
   await Promise.all(ready.operators.map((t) => connectOne(t)));
@@ -228,7 +256,8 @@ async function main(): Promise<void> {
     });
   }
   const f = (x: number) => x.toFixed(0);
-  console.log(`calls ${mem.calls}, call events ${mem.events}, snapshots received ${snapshots} (~${(bytes / 1024).toFixed(1)} KB each)`);
+  const sampled = Math.floor(patches / 50);
+  console.log(`calls ${mem.calls}, call events ${mem.events}; received: ${snapshots} snapshots (~${(snapshotBytes / 1024).toFixed(1)} KB each), ${patches} patches (~${sampled ? (patchBytes / sampled / 1024).toFixed(2) : '?'} KB each), ${resyncs} resyncs`);
   console.log(`event → updated figure on a supervisor socket (${delays.length} samples, ${missing} missing): p50 ${f(percentile(delays, 50))} ms, p95 ${f(percentile(delays, 95))} ms, p99 ${f(percentile(delays, 99))} ms, max ${f(Math.max(...delays))} ms`);
   console.log(`server memory: RSS ${mem.rssMb.toFixed(0)} MB (max ${mem.maxRssMb.toFixed(0)} MB), heap ${mem.heapMb.toFixed(0)} MB (max ${mem.maxHeapMb.toFixed(0)} MB)`);
   await new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));

@@ -44,6 +44,8 @@ import { attachWallboard } from './features/wallboard/index.js';
 import { createAmiObserverMode } from './features/ami-observer/index.js';
 import { RetentionService, startRetentionJobs } from './features/retention/index.js';
 import { attachRequests } from './features/requests/index.js';
+import { FallbackImport } from './features/fallback-import/service.js';
+import { FallbackImportRepository } from './features/fallback-import/repository.js';
 
 export interface Pult {
   config: Config;
@@ -131,10 +133,14 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   // Pult watches its AMI instead of running the ARI router (docs/ami-observer.md).
   const amiMode = config.PULT_MODE === 'ami-observer' ? createAmiObserverMode({ config, db, calls, lines, operators, recordings, events, clock, logger: logger.child({ part: 'ami' }) }) : null;
 
+  // Calls the dialplan fallback took while Pult was down: imported at start and on every ARI connect.
+  const fallbackImport = new FallbackImport(config.fallbackCdrFile, new FallbackImportRepository(db, calls), lines, recordings, events, logger.child({ part: 'fallback-import' }));
+
   let pbxSince: string | null = null;
   pbx.onConnectionChange((up) => {
     pbxSince = clock.now().toISOString();
     if (up) {
+      if (!amiMode) fallbackImport.run();
       void router.enqueue('resync', async () => {
         const report = await resync.run();
         logger.info('resync done', { ...report });
@@ -167,7 +173,10 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const port = (server.address() as AddressInfo).port;
   logger.info('HTTP listening', { url: `http://${config.PULT_HTTP_HOST}:${port}` });
   if (amiMode) amiMode.start();
-  else pbx.start();
+  else {
+    fallbackImport.run();
+    pbx.start();
+  }
   const retention = startRetentionJobs(
     new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS }),
     clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
@@ -180,6 +189,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await retention.stop();
       await requests.stop();
       wallboard.stop();
+      fallbackImport.stop();
       recordings.stop();
       await pbx.stop();
       await amiMode?.stop();

@@ -16,10 +16,15 @@ export async function startPultProcess(env: Record<string, string>, logName: str
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${logName}.log`);
   const out = createWriteStream(logFile, { flags: 'a' });
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'src', 'main.ts')], {
+  // PULT_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=artifacts/prof" to profile it in a bench.
+  const nodeArgs = (process.env.PULT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repo, 'src', 'main.ts')], {
     cwd: repo,
-    // Tests and benchmarks log in with the demo logins.
-    env: { ...process.env, PULT_DEMO_DATA: 'on', ...env },
+    // Tests and benchmarks log in with the demo logins. They share one PBX
+    // whose fallback log (calls taken while no Pult was up) collects every
+    // test's fallback calls: a server imports none of them unless its test
+    // names the file (PULT_FALLBACK_CDR_FILE, tests/integration/fallback-import.test.ts).
+    env: { ...process.env, PULT_DEMO_DATA: 'on', PULT_FALLBACK_CDR_FILE: '/dev/null', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout!.pipe(out);

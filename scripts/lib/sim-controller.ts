@@ -24,8 +24,8 @@ export interface SimChannelInfo {
 export class SimController {
   readonly ari: AriClient;
   readonly channels = new Map<string, SimChannelInfo>();
-  private policies = new Map<string, IncomingPolicy>();
-  private defaultPolicy: IncomingPolicy = { action: 'ignore' };
+  private policies = new Map<string, IncomingPolicy | (() => IncomingPolicy)>();
+  private defaultPolicy: IncomingPolicy | (() => IncomingPolicy) = { action: 'ignore' };
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
   private seq = 0;
 
@@ -44,8 +44,8 @@ export class SimController {
     return this.ari.stop();
   }
 
-  /** How calls to this number/extension are treated; `*` sets the default. */
-  on(exten: string, policy: IncomingPolicy): void {
+  /** How calls to this number/extension are treated; `*` sets the default. A function decides per call (random delays, busy). */
+  on(exten: string, policy: IncomingPolicy | (() => IncomingPolicy)): void {
     if (exten === '*') this.defaultPolicy = policy;
     else this.policies.set(exten, policy);
   }
@@ -118,7 +118,8 @@ export class SimController {
       } else if (args[0] === 'incoming') {
         const exten = args[1] ?? '';
         this.channels.set(channel.id, { id: channel.id, role: 'incoming', exten, callerNumber: channel.caller?.number ?? '', createdAt: Date.now(), answeredAt: null, endedAt: null });
-        await this.treat(channel.id, this.policies.get(exten) ?? this.defaultPolicy);
+        const policy = this.policies.get(exten) ?? this.defaultPolicy;
+        await this.treat(channel.id, typeof policy === 'function' ? policy() : policy);
       }
     } else if ((type === 'ChannelDestroyed' || type === 'StasisEnd') && channel) {
       const c = this.channels.get(channel.id);

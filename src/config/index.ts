@@ -18,6 +18,12 @@ export const configSchema = z.object({
   PULT_ARI_PASSWORD: z.string().min(8, 'PULT_ARI_PASSWORD must be set (8+ characters); `npm start` writes one to var/secrets.env'),
   PULT_ARI_APP: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pult'),
   PULT_TRUNK_ENDPOINT: z.string().default('carrier'),
+  // The PBX's log of calls its dialplan fallback took while Pult was down
+  // (dialplan/extensions.conf [pult-fallback-log]); imported at start and on
+  // every ARI connect. Default: the sandbox of scripts/asterisk/instance.sh,
+  // <PULT_STATE_DIR>/asterisk-pbx/log/pult-fallback.log. A remote Asterisk:
+  // share its log folder with this host.
+  PULT_FALLBACK_CDR_FILE: z.string().optional(),
   PULT_SIP_WS_URL: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').default('ws://127.0.0.1:8088/ws'),
   PULT_SIP_DOMAIN: z.string().default('127.0.0.1'),
   PULT_UI_DIR: z.string().default('agent-ui/dist'),
@@ -101,6 +107,8 @@ export type RawConfig = z.infer<typeof configSchema>;
 export interface Config extends RawConfig {
   dbPath: string;
   recordingsDir: string;
+  /** PULT_FALLBACK_CDR_FILE or <PULT_STATE_DIR>/asterisk-pbx/log/pult-fallback.log. */
+  fallbackCdrFile: string;
 }
 
 /** Reads `KEY=value` lines (the secrets file written by the start script). */
@@ -131,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     dbPath: c.PULT_DB ?? path.join(c.PULT_STATE_DIR, 'pult.sqlite'),
     recordingsDir: c.PULT_RECORDINGS_DIR ?? path.join(c.PULT_STATE_DIR, 'recordings'),
+    fallbackCdrFile: c.PULT_FALLBACK_CDR_FILE ?? path.join(c.PULT_STATE_DIR, 'asterisk-pbx', 'log', 'pult-fallback.log'),
   };
 }

@@ -62,11 +62,14 @@ export interface ServerToClientEvents {
   'request.notify': (e: import('../features/requests/types.js').NotifyEvent) => void;
   'request.changed': (e: import('../features/requests/types.js').ChangedEvent) => void;
   'requests.monitor': (e: { tenantId: number; counts: import('../features/requests/types.js').MonitorSnapshot }) => void;
+  'wallboard.patch': (p: import('../features/wallboard/contract.js').WallboardPatch) => void;
 }
 
 export interface ClientToServerEvents {
   /** Ask for the current card again (e.g. after the page was reloaded). */
   'card.resend': () => void;
+  /** The wallboard missed a patch (or has none yet): send the full snapshot again. */
+  'wallboard.resync': () => void;
 }
 
 export interface SocketData {

@@ -27,8 +27,8 @@ describe('logout', () => {
     const tokenB = await login(s.url, 'supervisor', 'demo');
     let gotA = 0;
     let gotB = 0;
-    const a = await openSocket(s.url, tokenA, sockets, (c) => c.on('wallboard.snapshot', () => gotA++));
-    const b = await openSocket(s.url, tokenB, sockets, (c) => c.on('wallboard.snapshot', () => gotB++));
+    const a = await openSocket(s.url, tokenA, sockets, (c) => c.on('wallboard.snapshot', () => gotA++).on('wallboard.patch', () => gotA++));
+    const b = await openSocket(s.url, tokenB, sockets, (c) => c.on('wallboard.snapshot', () => gotB++).on('wallboard.patch', () => gotB++));
     await until('the first snapshots', () => gotA > 0 && gotB > 0);
     // An operator's change is pushed to both supervisors' wallboards…
     const before = { a: gotA, b: gotB };

@@ -12,6 +12,7 @@ import { hashPassword } from '../../src/features/auth/passwords.js';
 import { CallRepository } from '../../src/features/calls/repository.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/contract.js';
 import type { WallboardSnapshot } from '../../src/features/wallboard/contract.js';
+import { applyWallboardPatch } from '../../src/features/wallboard/patch.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Server = Awaited<ReturnType<typeof testServer>>;
@@ -53,7 +54,13 @@ async function socketFor(token: string): Promise<{ c: Client; snaps: WallboardSn
   const c: Client = connect(s.url, { auth: { token }, transports: ['websocket'], reconnection: false });
   sockets.push(c);
   const snaps: WallboardSnapshot[] = [];
+  // Each snapshot, and each state after a patch (applied as the wallboard page does).
   c.on('wallboard.snapshot', (x) => snaps.push(x));
+  c.on('wallboard.patch', (p) => {
+    const next = snaps.length ? applyWallboardPatch(snaps[snaps.length - 1]!, p) : null;
+    if (next) snaps.push(next);
+    else c.emit('wallboard.resync');
+  });
   await new Promise<void>((resolve, reject) => {
     c.once('connect', () => resolve());
     c.once('connect_error', (e) => reject(e));

@@ -2,7 +2,9 @@
 // figures coloured by thresholds) and a desk view (`?view=desk`: who waits,
 // whom to call back, listen / whisper / barge, pause / log out an operator).
 // Everything on screen is the server's snapshot (`GET /api/wallboard`, then
-// `wallboard.snapshot` pushes); the page computes no figure itself.
+// the socket's `wallboard.snapshot` and the `wallboard.patch`es applied to
+// it); the page computes no figure itself (only the seconds in a state / of
+// waiting, from the patch's time, with the server's own formula).
 import '../styles/base.css';
 import './wallboard.css';
 import { io, type Socket } from 'socket.io-client';
@@ -11,6 +13,7 @@ import type { ServerToClientEvents, ClientToServerEvents } from '../../../src/re
 import type { WallboardFigures, WallboardLine, WallboardOperator, WallboardSnapshot } from '../../../src/features/wallboard/contract.ts';
 import { w } from '../i18n/ru-wallboard.ts';
 import { chartSvg } from './chart.ts';
+import { applyWallboardPatch } from '../../../src/features/wallboard/patch.ts';
 
 type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 interface Me { id: number; login: string; role: string; fullName: string }
@@ -148,6 +151,13 @@ function start(user: Me): void {
   });
   socket.on('wallboard.snapshot', (s) => {
     snap = s;
+    render();
+  });
+  socket.on('wallboard.patch', (p) => {
+    const next = snap ? applyWallboardPatch(snap, p) : null;
+    // A patch missed (or only the REST snapshot so far): ask for the whole board again.
+    if (!next) return void socket?.emit('wallboard.resync');
+    snap = next;
     render();
   });
   call<WallboardSnapshot>('GET', '/api/wallboard').then((s) => {

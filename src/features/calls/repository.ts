@@ -140,6 +140,12 @@ export class CallRepository {
     return stmt(this.db, `SELECT ${offerCols} FROM call_offers WHERE call_id = ? AND ended_at IS NULL ORDER BY id`).all(callId) as Offer[];
   }
 
+  /** Open calls with an operator's phone ringing now: one query for the dispatcher instead of one per queued call. */
+  callsWithOperatorRinging(): Set<string> {
+    return new Set(stmt(this.db, `SELECT DISTINCT o.call_id FROM calls c JOIN call_offers o ON o.call_id = c.id
+      WHERE c.state <> 'ended' AND o.ended_at IS NULL AND o.target_kind = 'operator'`).pluck().all() as string[]);
+  }
+
   /** Closes an offer once; false when it was already closed. */
   endOffer(channelId: string, result: string, at: string): boolean {
     return stmt(this.db, 'UPDATE call_offers SET ended_at = ?, result = ? WHERE channel_id = ? AND ended_at IS NULL').run(at, result, channelId).changes === 1;

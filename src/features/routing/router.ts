@@ -288,6 +288,7 @@ export class CallRouter {
     const nowMs = this.clock.now().getTime();
     let nextRetry = Infinity;
     const loggedIn = new Map<number | null, number>();
+    const ringing = this.calls.callsWithOperatorRinging();
     const input: QueuedCall[] = [];
     for (const call of queued) {
       const line = call.lineId ? this.lines.get(call.lineId) : null;
@@ -304,7 +305,7 @@ export class CallRouter {
         excluded.add(userId);
         nextRetry = Math.min(nextRetry, until);
       }
-      const operatorRinging = this.calls.openOffers(call.id).some((o) => o.targetKind === 'operator');
+      const operatorRinging = ringing.has(call.id);
       input.push({ callId: call.id, priority: line?.priority ?? 0, arrivedAt: call.arrivedAt, tenantId, operatorRinging, excluded });
     }
     if (input.some((c) => !c.operatorRinging)) {

@@ -1,6 +1,7 @@
 // The wallboard snapshot: what `GET /api/wallboard` returns and the
-// `wallboard.snapshot` socket event carries. Types only (the browser page
-// imports this file through src/realtime/contract.ts).
+// `wallboard.snapshot` socket event carries, and the `wallboard.patch` that
+// follows it on the socket. Types only (the browser page imports this file
+// through src/realtime/contract.ts).
 import type { Figures } from '../../domain/wallboard-figures.js';
 
 /** The same figures the domain computes (src/domain/wallboard-figures.ts). */
@@ -23,8 +24,10 @@ export interface WallboardOperator {
   name: string;
   extension: string;
   state: 'offline' | 'available' | 'ringing' | 'oncall' | 'wrapup' | 'paused';
-  /** Seconds in the current state. */
+  /** Seconds in the current state (at the snapshot's `at`). */
   stateSinceSec: number;
+  /** When the current state began: a patched board recomputes stateSinceSec from it. */
+  stateSince: string;
   pauseReason: string | null;
   /** Calls this operator answered at the console today. */
   handledToday: number;
@@ -66,6 +69,8 @@ export interface WallboardChartPoint {
 
 export interface WallboardSnapshot {
   at: string;
+  /** Socket snapshots only: the scope's version, the `from` of the next `wallboard.patch`. */
+  version?: number;
   /** Start of the day the figures cover (local midnight, ISO UTC). */
   dayStart: string;
   timeZone: string;
@@ -79,4 +84,33 @@ export interface WallboardSnapshot {
   waitingCalls: WallboardWaitingCall[];
   callbacks: WallboardCallback[];
   chart: WallboardChartPoint[];
+}
+
+/** Changes to one keyed list: rows added or changed (whole), keys gone, and the new order of keys when it changed. */
+export interface WallboardListPatch<T, K extends number | string> {
+  upsert?: T[];
+  remove?: K[];
+  order?: K[];
+}
+
+/** The top-level parts of the snapshot that a patch replaces whole when they change. */
+export type WallboardScalarPart = 'dayStart' | 'timeZone' | 'shortAbandonSec' | 'definitions' | 'total' | 'chart';
+
+/**
+ * What changed on a viewer's board since version `from`. A client holding
+ * version `from` applies it and then holds `version`; any other client asks
+ * for a snapshot (`wallboard.resync`). Seconds that only tick with the clock
+ * (an operator's stateSinceSec, a waiting call's waitSec) are recomputed from
+ * `at` by the client and do not make a row change.
+ */
+export interface WallboardPatch {
+  version: number;
+  from: number;
+  at: string;
+  set?: Partial<Pick<WallboardSnapshot, WallboardScalarPart>>;
+  lines?: WallboardListPatch<WallboardLine, number>;
+  tenants?: WallboardListPatch<WallboardTenant, number>;
+  operators?: WallboardListPatch<WallboardOperator, number>;
+  waitingCalls?: WallboardListPatch<WallboardWaitingCall, string>;
+  callbacks?: WallboardListPatch<WallboardCallback, number>;
 }

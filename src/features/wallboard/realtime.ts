@@ -1,21 +1,36 @@
-// Pushes `wallboard.snapshot` to supervisors and admins: right after they
-// connect, at most every 250 ms after any call event or operator change,
-// and every second while a call waits (so the waits tick up on screen).
+// Pushes the wallboard to supervisors and admins: the full snapshot right
+// after they connect (and when they ask: `wallboard.resync`), then
+// `wallboard.patch` with only what changed, at most every 100 ms after any
+// call event or operator change (250 ms when whole snapshots went out; a
+// patch is a few KB), and every second while a call waits (so the waits
+// tick up on screen).
 //
 // Viewers see only their own companies: each socket joins a room per scope
-// (its set of companies), and each scope gets its own projection of one
-// database read.
+// (its set of companies). One database read per push; each scope gets its
+// own projection, diffed once against that scope's previous one, and the
+// patch goes to the scope's room (not built per socket). Versions come from
+// one counter: a client whose version is not the patch's `from` resyncs.
 import type { Logger } from '../../log.js';
 import type { CallEvents } from '../../telephony/events.js';
 import type { OperatorService } from '../operators/service.js';
 import type { RealtimeServer, RealtimeSocket } from '../../realtime/server.js';
 import type { Scope, WallboardService } from './service.js';
+import type { WallboardSnapshot } from './contract.js';
+import { diffWallboard } from './patch.js';
 
 export const scopeKey = (scope: Scope) => (scope === null ? 'all' : [...scope].sort((a, b) => a - b).join(',') || 'none');
 export const wallboardRoom = (key: string) => `wallboard:${key}`;
 
+interface ScopeEntry {
+  scope: Scope;
+  sockets: number;
+  /** What the scope's sockets hold now (its `version` is the next patch's `from`). */
+  state: WallboardSnapshot;
+}
+
 export class WallboardPublisher {
-  private scopes = new Map<string, { scope: Scope; sockets: number }>();
+  private scopes = new Map<string, ScopeEntry>();
+  private version = 0;
   private timer: NodeJS.Timeout | null = null;
   private tick: NodeJS.Timeout | null = null;
   private lastPush = 0;
@@ -40,21 +55,30 @@ export class WallboardPublisher {
     if (role !== 'supervisor' && role !== 'admin') return;
     const scope: Scope = role === 'admin' ? null : tenantIds;
     const key = scopeKey(scope);
-    const entry = this.scopes.get(key) ?? { scope, sockets: 0 };
-    entry.sockets++;
-    this.scopes.set(key, entry);
-    void socket.join(wallboardRoom(key));
+    this.safely(() => {
+      let entry = this.scopes.get(key);
+      if (!entry) {
+        entry = { scope, sockets: 0, state: { ...this.service.snapshot(scope), version: ++this.version } };
+        this.scopes.set(key, entry);
+      } else this.poke(); // the held state may be up to one push old: a patch follows soon
+      entry.sockets++;
+      void socket.join(wallboardRoom(key));
+      socket.emit('wallboard.snapshot', entry.state);
+    });
+    socket.on('wallboard.resync', () => {
+      const e = this.scopes.get(key);
+      if (e) socket.emit('wallboard.snapshot', e.state);
+    });
     socket.on('disconnect', () => {
       const e = this.scopes.get(key);
       if (e && --e.sockets <= 0) this.scopes.delete(key);
     });
-    this.safely(() => socket.emit('wallboard.snapshot', this.service.snapshot(scope)));
   }
 
-  /** Something changed: push soon (coalesced, at most every minIntervalMs). */
+  /** Something changed: push soon (coalesced, at most every minIntervalMs, default 100). */
   poke(): void {
     if (this.stopped || this.timer || this.scopes.size === 0) return;
-    const min = this.opts.minIntervalMs ?? 250;
+    const min = this.opts.minIntervalMs ?? 100;
     const delay = Math.max(this.opts.coalesceMs ?? 20, this.lastPush + min - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -62,7 +86,7 @@ export class WallboardPublisher {
     }, delay);
   }
 
-  /** Builds once, sends each scope its projection. */
+  /** Reads once, diffs each scope's projection against what its sockets hold, sends the patch to its room. */
   push(): void {
     if (this.stopped) return;
     this.lastPush = Date.now();
@@ -73,7 +97,12 @@ export class WallboardPublisher {
     this.safely(() => {
       const base = this.service.base();
       anyWaiting = base.anyWaiting;
-      for (const [key, { scope }] of this.scopes) this.io.to(wallboardRoom(key)).emit('wallboard.snapshot', this.service.scoped(base, scope));
+      for (const [key, entry] of this.scopes) {
+        const next: WallboardSnapshot = { ...this.service.scoped(base, entry.scope), version: ++this.version };
+        const patch = diffWallboard(entry.state, next, entry.state.version!, next.version!);
+        entry.state = next;
+        this.io.to(wallboardRoom(key)).emit('wallboard.patch', patch);
+      }
     });
     if (anyWaiting) this.tick = setTimeout(() => this.poke(), this.opts.tickMs ?? 1000);
   }

@@ -12,6 +12,7 @@ import {
 import type { Line, LineRepository } from '../lines/repository.js';
 import type { Operator, OperatorService } from '../operators/service.js';
 import type { WallboardCallback, WallboardSnapshot, WallboardWaitingCall } from './contract.js';
+import { stateSinceSec } from './patch.js';
 
 /** The management companies a viewer serves; null = all (admin). */
 export type Scope = number[] | null;
@@ -149,7 +150,8 @@ export class WallboardService {
           name: op.fullName,
           extension: op.extension,
           state: op.state,
-          stateSinceSec: Math.max(0, Math.floor((b.now.getTime() - new Date(op.stateSince).getTime()) / 1000)),
+          stateSinceSec: stateSinceSec(op.stateSince, b.now),
+          stateSince: op.stateSince,
           pauseReason: op.pauseReason,
           handledToday: handled.get(op.userId) ?? 0,
           currentCaller: call?.callerNumber ?? null,

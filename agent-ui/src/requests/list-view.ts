@@ -114,7 +114,10 @@ export class RequestsView {
     this.fillCategories();
     if (!this.loaded) void this.load(false);
     if (openId) void this.page.load(openId);
-    else this.q.address.focus();
+    else {
+      if (this.page.id !== null) void this.page.load(this.page.id, true); // it may have changed meanwhile
+      this.q.address.focus();
+    }
   }
 
   hide(): void {

@@ -52,7 +52,7 @@ export class RequestsView {
       from: h('input', { type: 'date', id: 'rq-from', class: 'input input-compact', testid: 'requests-filter-from' }),
       to: h('input', { type: 'date', id: 'rq-to', class: 'input input-compact', testid: 'requests-filter-to' }),
     };
-    this.page = new RequestPage({ categories: o.categories, onChanged: () => this.reloadSoon() });
+    this.page = new RequestPage({ categories: o.categories, onChanged: () => this.reload() });
 
     const label = (forId: string, text: string, el: HTMLElement) => h('label', { class: 'req-filter', for: forId }, h('span', { class: 'label' }, text), el);
     const searchRow = h(

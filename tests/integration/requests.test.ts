@@ -167,6 +167,7 @@ describe('requests in the console and on the supervisor’s monitor', () => {
     await screenshot(page, 'requests-append');
     await dlg.getByTestId('append-text').press('Control+Enter');
     await row.getByTestId('card-ticket-appended').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'requests-card-appended');
     const appended = await api<{ request: Detail }>(url, 'GET', `/api/requests/${reqId}`, undefined, opToken);
     const call2 = appended.body.request.calls.map((c) => c.id).find((id) => id !== call1);
     expect(call2).toBeTruthy();

@@ -2,7 +2,8 @@
 // period, kind, category, executor and company; due soon, late, not assigned;
 // per executor in work and late; and the reminders escalated to supervisors.
 // Live: `requests.monitor` (scoped by the server to the supervisor's
-// companies) triggers a re-read of GET /api/requests/monitor with the filters.
+// companies) triggers a re-read of GET /api/requests/monitor with the filters;
+// a re-read every 30 s catches deadlines passing with no change.
 import type { Socket } from 'socket.io-client';
 import { h, fill } from '../lib/dom.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../src/realtime/contract.ts';
@@ -56,6 +57,8 @@ export class RequestMonitor {
     });
     void this.loadCategories();
     void this.refresh();
+    // «due soon» and «late» also change with time alone (the server pushes on changes only)
+    window.setInterval(() => this.refreshSoon(), 30_000);
   }
 
   private async loadCategories(): Promise<void> {

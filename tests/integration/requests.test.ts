@@ -152,6 +152,15 @@ describe('requests in the console and on the supervisor’s monitor', () => {
     await page.locator('[data-testid="request-stage"][data-stage="in_work"]').waitFor({ timeout: 10_000 });
     await expect(pg.getByTestId('request-history-row').count()).resolves.toBe(3);
     await screenshot(page, 'requests-page');
+    // Editing with the API's validation: a flat too long is refused by the server, shown by the field.
+    await pg.getByTestId('request-edit-open').click();
+    const edit = pg.getByTestId('request-edit');
+    await edit.getByTestId('edit-flat').fill('1'.repeat(25));
+    await edit.getByTestId('edit-save').click();
+    await edit.getByTestId('edit-error-flat').waitFor({ state: 'visible', timeout: 10_000 });
+    await edit.getByTestId('edit-flat').fill('12а');
+    await edit.getByTestId('edit-save').click();
+    await expect.poll(() => pg.getByTestId('request-address').innerText(), { timeout: 10_000 }).toContain('кв. 12а');
 
     // 4. A second call from the same caller: «Дополнить» the open request instead of a duplicate.
     const leg2 = await sim.call(DID, CALLER);

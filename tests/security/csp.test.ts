@@ -65,6 +65,23 @@ describe('the built pages under their CSP', () => {
     expect(watch.violations).toEqual([]);
     expect(watch.consoleErrors).toEqual([]);
 
+    // «Заявки» (F3), a request's page with its stage form, the new-request dialog.
+    await page.keyboard.press('F3');
+    await page.getByTestId('requests-view').waitFor({ timeout: 5000 });
+    await page.getByTestId('requests-new').click();
+    const dialog = page.getByTestId('new-request-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('ticket-description').fill('Не работает домофон');
+    await dialog.getByTestId('ticket-address').fill('ул. Ленина, д. 7');
+    await dialog.getByTestId('new-request-company').selectOption('1');
+    await dialog.getByTestId('ticket-save').click();
+    await page.getByTestId('request-stage').waitFor({ timeout: 5000 });
+    await page.getByTestId('stage-in_work').click();
+    await page.getByTestId('stage-form').waitFor();
+    await settle(page);
+    expect(watch.violations).toEqual([]);
+    expect(watch.consoleErrors).toEqual([]);
+
     // The detector works: an inline script is blocked and reported.
     await page.addScriptTag({ content: 'window.__inline = 1' }).catch(() => undefined);
     await page.waitForTimeout(200);
@@ -95,6 +112,12 @@ describe('the built pages under their CSP', () => {
     await page.getByTestId('operator').first().waitFor({ timeout: 15_000 });
     await settle(page);
     await screenshot(page, 'csp-wallboard');
+    expect(watch.violations).toEqual([]);
+    expect(watch.consoleErrors).toEqual([]);
+    // The requests monitor (?view=monitor), same session.
+    await page.goto(s.url + '/wall/?view=monitor');
+    await page.getByTestId('monitor-open').waitFor({ timeout: 15_000 });
+    await settle(page);
     expect(watch.violations).toEqual([]);
     expect(watch.consoleErrors).toEqual([]);
     await page.close();

@@ -12,7 +12,9 @@ import type { CallCard, OperatorMe, OperatorState, TicketCategory, User } from '
 import { CardPanel } from '../ui/card.ts';
 import { HistoryPanel } from '../ui/history.ts';
 import { loginView } from '../ui/login.ts';
-import { openTicket } from '../ui/ticket-dialog.ts';
+import { openAppend } from '../requests/append-dialog.ts';
+import { RequestsView } from '../requests/list-view.ts';
+import '../styles/requests.css';
 import { t } from '../i18n/index.ts';
 
 declare global {
@@ -89,6 +91,9 @@ class ConsoleUi {
   private wrapupUntil: number | null;
   private readonly card: CardPanel;
   private readonly history: HistoryPanel;
+  private readonly requests: RequestsView;
+  private readonly workspace: HTMLElement;
+  private readonly requestsBtn: HTMLButtonElement;
   private readonly phone: Softphone;
   private readonly stateBox = h('div', { class: 'state-control', role: 'group', 'aria-label': t.state.label });
   private readonly stateHint = h('div', { class: 'state-hint', testid: 'state-hint', 'aria-live': 'polite' });
@@ -111,10 +116,12 @@ class ConsoleUi {
     this.pauseReason = me.operator.pauseReason;
     this.wrapupUntil = me.operator.wrapupUntil ? Date.parse(me.operator.wrapupUntil) : null;
     this.phone = phone = new Softphone();
+    this.requests = new RequestsView({ user, categories: () => this.categories, onClose: () => this.showRequests(false), callId: () => this.card.card?.callId ?? null });
     this.card = new CardPanel({
       categories: () => this.categories,
-      onOpenTicket: (id) => void openTicket(id),
+      onOpenTicket: (id) => this.showRequests(true, id),
       onClose: () => this.card.clear(),
+      onAppend: (tk, callId) => openAppend(tk, callId, (r) => this.card.noteAppended(r.id, r.number)),
     });
     this.history = new HistoryPanel({ title: t.history.title, limit: 50 });
 
@@ -165,6 +172,7 @@ class ConsoleUi {
 
     this.pauseMenu = this.buildPauseMenu();
 
+    this.requestsBtn = h('button', { type: 'button', class: 'btn btn-small btn-requests', testid: 'requests-open', title: t.requests.openTitle, 'aria-pressed': 'false', onclick: () => this.showRequests(!this.requests.visible) }, t.requests.open, h('kbd', { class: 'btn-kbd' }, 'F3'));
     const header = h(
       'header',
       { class: 'topbar' },
@@ -173,6 +181,7 @@ class ConsoleUi {
       h('div', { class: 'state-wrap' }, this.stateBox, this.pauseMenu),
       this.wrapup,
       h('div', { class: 'spacer' }),
+      this.requestsBtn,
       this.phoneStatus,
     );
 
@@ -202,7 +211,8 @@ class ConsoleUi {
       { class: 'console' },
       header,
       this.netBanner,
-      h('main', { class: 'workspace' }, h('div', { class: 'col col-phone' }, phonePanel, this.stateHint), h('div', { class: 'col col-card' }, this.card.el), h('div', { class: 'col col-history' }, this.history.el)),
+      (this.workspace = h('main', { class: 'workspace' }, h('div', { class: 'col col-phone' }, phonePanel, this.stateHint), h('div', { class: 'col col-card' }, this.card.el), h('div', { class: 'col col-history' }, this.history.el))),
+      this.requests.el,
     );
     this.soundHint.addEventListener('click', () => this.renderSound());
     onAudioLockChange(() => this.renderSound());
@@ -294,6 +304,7 @@ class ConsoleUi {
       window.setTimeout(() => void this.history.load(), 300);
     });
     socket.on('call.recording', () => void this.history.load());
+    socket.on('request.changed', (e) => this.requests.onChanged(e.requestId));
     socket.on('operator.state', (e) => {
       if (e.userId !== this.user.id) return;
       this.applyState(e.state as OperatorState, e.pauseReason, e.wrapupUntil ?? null);
@@ -312,6 +323,7 @@ class ConsoleUi {
 
   private onOffered(card: CallCard): void {
     if (card.via !== 'console') return;
+    if (this.requests.visible) this.showRequests(false);
     this.card.show(card);
     this.renderPhone();
   }
@@ -458,6 +470,17 @@ class ConsoleUi {
     this.onTick();
   }
 
+  /** «Заявки» in place of the workspace (the softphone keeps working: F2 / F4). */
+  private showRequests(on: boolean, openId?: number): void {
+    this.workspace.hidden = on;
+    this.requestsBtn.setAttribute('aria-pressed', String(on));
+    if (on) this.requests.show(openId);
+    else {
+      this.requests.hide();
+      this.card.focusNext();
+    }
+  }
+
   private toggle(box: HTMLElement): void {
     const other = box === this.keypad ? this.transferBox : this.keypad;
     other.hidden = true;
@@ -506,6 +529,11 @@ class ConsoleUi {
       if (c) void this.hangup();
       return;
     }
+    if (e.key === 'F3') {
+      e.preventDefault();
+      if (!dialogOpen) this.showRequests(!this.requests.visible);
+      return;
+    }
     if (dialogOpen || e.defaultPrevented) return;
     const typing = typingIn(e.target);
     const onControl = e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement || e.target instanceof HTMLAudioElement;
@@ -514,6 +542,13 @@ class ConsoleUi {
       void this.answer();
       return;
     }
+    if (e.key === 'Escape' && this.requests.visible) {
+      // Esc leaves the journal (never hangs up from there); F4 still does.
+      e.preventDefault();
+      this.showRequests(false);
+      return;
+    }
+    if (this.requests.visible) return; // keys below belong to the card
     if (e.key === 'Escape' && !typing) {
       if (!this.pauseMenu.hidden) return this.closePauseMenu();
       if (c) {

@@ -74,4 +74,6 @@ export interface NewTicketBody {
   callerPhone?: string;
   anonymous?: boolean;
   callId?: string;
+  /** How the request came when there is no call (walk-in, letter…). */
+  channel?: string;
 }

@@ -3,7 +3,7 @@
 // address, a search when nobody matched, and the new-ticket form.
 import { h, fill } from '../lib/dom.ts';
 import { formatDuration, formatPhone, formatWhen, fullAddress, outcomeLabel } from '../lib/format.ts';
-import type { AccountItem, CallCard, Ticket, TicketCategory } from '../lib/types.ts';
+import type { AccountItem, CallCard, CardTicket, Ticket, TicketCategory } from '../lib/types.ts';
 import { t } from '../i18n/index.ts';
 import { accountSearch } from './account-search.ts';
 import { TicketForm } from './ticket-form.ts';
@@ -24,7 +24,7 @@ export class CardPanel {
   private readonly idleBox: HTMLElement;
   private readonly body: HTMLElement;
 
-  constructor(private readonly o: { categories: () => TicketCategory[]; compact?: boolean; onOpenTicket(id: number): void; onTicketSaved?(t: Ticket): void; onClose?(): void }) {
+  constructor(private readonly o: { categories: () => TicketCategory[]; compact?: boolean; onOpenTicket(id: number): void; onTicketSaved?(t: Ticket): void; onClose?(): void; onAppend?(tk: CardTicket, callId: string): void }) {
     this.form = new TicketForm({ categories: o.categories, compact: o.compact, onOpenTicket: o.onOpenTicket, onSaved: o.onTicketSaved });
     this.head = h('header', { class: 'card-head' });
     this.accountsBox = h('section', { class: 'card-accounts', 'aria-label': t.card.accounts });
@@ -83,6 +83,13 @@ export class CardPanel {
     if (!this.card) return;
     if (!this.picked) this.accountsBox.querySelector<HTMLElement>('[data-testid="account-search"]')?.focus();
     else this.form.focusFirst();
+  }
+
+  /** «Дополнить» went through: mark the request's row (the call is now linked to it). */
+  noteAppended(id: number, number: string): void {
+    const row = this.infoBox.querySelector(`[data-testid="card-ticket-row"][data-ticket-id="${id}"]`);
+    row?.querySelector('[data-testid="card-ticket-appended"]')?.remove();
+    row?.append(h('span', { class: 'chip chip-ok appended', testid: 'card-ticket-appended', role: 'status' }, t.requests.append.saved(number)));
   }
 
   private pick(a: AccountItem): void {
@@ -201,7 +208,7 @@ export class CardPanel {
     const tickets = c.openTickets.slice(0, shown).map((tk) =>
       h(
         'li',
-        null,
+        { class: this.o.onAppend ? 'ticket-li' : null, testid: 'card-ticket-row', 'data-ticket-id': tk.id },
         h(
           'button',
           { type: 'button', class: 'row-link', testid: 'card-ticket', onclick: () => this.o.onOpenTicket(tk.id) },
@@ -209,6 +216,9 @@ export class CardPanel {
           h('span', { class: 'row-main' }, h('b', null, `№ ${tk.number}`), ` ${tk.category}`, h('span', { class: 'row-sub' }, tk.description)),
           h('span', { class: 'row-side' }, formatWhen(tk.createdAt), tk.dueAt ? h('span', { class: 'row-sub' }, `${t.card.due} ${formatWhen(tk.dueAt)}`) : null),
         ),
+        this.o.onAppend
+          ? h('button', { type: 'button', class: 'btn btn-small btn-append', testid: 'card-ticket-append', title: t.requests.append.title(tk.number), onclick: () => this.o.onAppend?.(tk, c.callId) }, t.requests.append.button)
+          : null,
       ),
     );
     const calls = c.recentCalls.slice(0, shown).map((rc) =>

@@ -42,7 +42,7 @@ export class TicketForm {
   private readonly result: HTMLElement;
   private readonly errors = new Map<string, HTMLElement>();
 
-  constructor(private readonly o: { categories: () => TicketCategory[]; compact?: boolean; onSaved?(t: Ticket): void; onOpenTicket?(id: number): void }) {
+  constructor(private readonly o: { categories: () => TicketCategory[]; compact?: boolean; onSaved?(t: Ticket): void; onOpenTicket?(id: number): void; channel?(): string | undefined }) {
     const id = (n: string) => `${this.prefix}-${n}`;
     const touch = (el: HTMLInputElement | HTMLTextAreaElement) => el.addEventListener('input', () => (el.dataset.touched = '1'));
 
@@ -309,6 +309,8 @@ export class TicketForm {
       if (phone) b.callerPhone = phone;
     }
     if (ctx?.callId) b.callId = ctx.callId;
+    const channel = this.o.channel?.();
+    if (channel) b.channel = channel;
     return { body: problems.length ? null : b, problems };
   }
 

@@ -14,6 +14,7 @@ import type { WallboardFigures, WallboardLine, WallboardOperator, WallboardSnaps
 import { w } from '../i18n/ru-wallboard.ts';
 import { chartSvg } from './chart.ts';
 import { applyWallboardPatch } from '../../../src/features/wallboard/patch.ts';
+import { RequestMonitor } from './monitor.ts';
 
 type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 interface Me { id: number; login: string; role: string; fullName: string }
@@ -121,7 +122,10 @@ function showLogin(notice?: string): void {
 
 // ---- the page -----------------------------------------------------------------
 
-const view = new URLSearchParams(location.search).get('view') === 'desk' ? 'desk' : 'tv';
+const viewParam = new URLSearchParams(location.search).get('view');
+const view = viewParam === 'desk' || viewParam === 'monitor' ? viewParam : 'tv';
+let monitor: RequestMonitor | null = null;
+const connBox = h('div', { class: 'wall-conn is-down', role: 'status' }, w.lost);
 let snap: WallboardSnapshot | null = null;
 let me: Me | null = null;
 let connected = false;
@@ -133,6 +137,7 @@ function start(user: Me): void {
   }
   me = user;
   document.body.className = view === 'tv' ? 'wall-tv-body' : 'wall-desk-body';
+  monitor = null;
   const t = token.get() ?? '';
   socket = io({ auth: { token: t }, reconnectionDelay: 500, reconnectionDelayMax: 5000 });
   socket.on('connect', () => ((connected = true), render()));
@@ -149,6 +154,11 @@ function start(user: Me): void {
       showLogin(w.failed);
     } else render();
   });
+  if (view === 'monitor') {
+    monitor = new RequestMonitor(call, monitorHeader());
+    monitor.attach(socket);
+    fill(root, monitor.el);
+  }
   socket.on('wallboard.snapshot', (s) => {
     snap = s;
     render();
@@ -171,6 +181,15 @@ setInterval(() => {
   if (c) c.textContent = new Date().toLocaleTimeString('ru-RU');
 }, 1000);
 
+function monitorHeader(): HTMLElement {
+  return h('header', { class: 'wall-head' },
+    h('div', { class: 'wall-brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'П'), h('span', null, w.viewMonitor)),
+    connBox,
+    h('div', { class: 'wall-clock', testid: 'wall-clock' }, new Date().toLocaleTimeString('ru-RU')),
+    h('a', { class: 'wall-switch', href: '?view=desk' }, w.viewDesk),
+    h('button', { class: 'btn btn-small', onclick: () => void logout() }, w.logout));
+}
+
 function header(s: WallboardSnapshot): HTMLElement {
   const scope = s.tenants.length === 1 ? s.tenants[0]!.name : w.allCompanies;
   const other = view === 'tv' ? h('a', { class: 'wall-switch', href: '?view=desk' }, w.viewDesk) : h('a', { class: 'wall-switch', href: '?' }, w.viewTv);
@@ -179,6 +198,7 @@ function header(s: WallboardSnapshot): HTMLElement {
     h('div', { class: `wall-conn ${connected ? 'is-up' : 'is-down'}`, role: 'status' }, connected ? w.live : w.lost),
     h('div', { class: 'wall-clock', testid: 'wall-clock' }, new Date().toLocaleTimeString('ru-RU')),
     other,
+    view === 'desk' ? h('a', { class: 'wall-switch', href: '?view=monitor', testid: 'wall-to-monitor' }, w.viewMonitor) : null,
     view === 'desk' ? h('button', { class: 'btn btn-small', onclick: () => void logout() }, w.logout) : null);
 }
 
@@ -329,6 +349,12 @@ function definition(s: WallboardSnapshot): HTMLElement {
 
 function render(): void {
   if (!me) return;
+  if (view === 'monitor') {
+    connBox.className = `wall-conn ${connected ? 'is-up' : 'is-down'}`;
+    connBox.textContent = connected ? w.live : w.lost;
+    if (snap) monitor?.setCompanies(snap.tenants);
+    return;
+  }
   if (!snap) {
     fill(root, h('main', { class: 'wall-loading' }, '…'));
     return;

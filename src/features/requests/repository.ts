@@ -140,6 +140,12 @@ export class RequestRepository {
   }
 
   /** Whether a user works for a company (admins work for all). */
+  /** Who can hold a request of this company: its active users (not admins, not overflow staff), by name. */
+  executors(tenantId: number): { id: number; name: string }[] {
+    return stmt(this.db, `SELECT u.id, u.full_name AS name FROM users u JOIN user_tenants ut ON ut.user_id = u.id AND ut.tenant_id = ?
+      WHERE u.disabled_at IS NULL AND u.role IN ('operator', 'supervisor') ORDER BY u.full_name, u.id`).all(tenantId) as { id: number; name: string }[];
+  }
+
   userInTenant(userId: number, tenantId: number): boolean {
     return stmt(this.db, `SELECT 1 FROM users u WHERE u.id = ? AND (u.role = 'admin' OR EXISTS (SELECT 1 FROM user_tenants ut WHERE ut.user_id = u.id AND ut.tenant_id = ?))`).pluck().get(userId, tenantId) !== undefined;
   }

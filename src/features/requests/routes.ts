@@ -147,6 +147,14 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     res.json(requests.monitor({ ...q, tenantIds: q.tenantId ? [q.tenantId] : user.tenantIds }));
   });
 
+  // Whom a request of this company can be handed to (the page's executor pick).
+  r.get('/api/requests/executors', (req, res) => {
+    const user = currentUser(req);
+    const tenantId = parse(z.object({ tenantId: id }).strict(), req.query, 'query').tenantId;
+    if (!inScope(user, tenantId) || !tickets.tenantExists(tenantId)) throw notFound('company');
+    res.json({ items: repo.executors(tenantId) });
+  });
+
   r.post('/api/requests', (req, res) => {
     const user = currentUser(req);
     const b = parse(createBody.and(z.object({ channel: z.enum(channels) })), req.body);

@@ -1,0 +1,66 @@
+// The requests («Заявки») API as the console uses it: list with filters,
+// a request's page, edit, stage transitions, comments, «Дополнить».
+import { request } from './api.ts';
+import type { Ticket } from './types.ts';
+
+export type Channel = 'call' | 'walk-in' | 'letter' | 'email' | 'web' | 'other';
+export const channelCodes: Channel[] = ['call', 'walk-in', 'letter', 'email', 'web', 'other'];
+
+export interface RequestItem {
+  id: number; number: string; tenantId: number; tenantName: string; kind: 'emergency' | 'planned';
+  stage: string; stageName: string; status: 'open' | 'closed'; categoryId: number; categoryName: string;
+  description: string; address: string; flat: string | null; callerPhone: string | null; channel: Channel;
+  assigneeId: number | null; assigneeName: string | null; createdAt: string; dueAt: string | null; closedAt: string | null;
+  minutesLeft: number | null; late: boolean; dueSoon: boolean;
+}
+
+export interface StageRef { code: string; name: string }
+
+export interface RequestDetail extends Ticket {
+  stage: StageRef;
+  channel: Channel;
+  assignee: { id: number; name: string } | null;
+  result: string | null; reason: string | null; postponedUntil: string | null;
+  handedAt: string | null; acceptedAt: string | null; doneAt: string | null; documentPending: boolean;
+  minutesLeft: number | null; late: boolean;
+  allowedNext: StageRef[];
+  history: { at: string; by: { id: number; name: string } | null; from: string | null; to: string; fromName: string | null; toName: string; comment: string | null }[];
+  comments: { id: number; at: string; by: { id: number; name: string }; kind: 'comment' | 'append' | 'edit'; text: string; callId: string | null }[];
+  calls: { id: string; callerNumber: string; arrivedAt: string; answeredAt: string | null; endedAt: string | null; outcome: string | null; recordingUrl: string | null }[];
+  ruleErrors: unknown[];
+  attachments: unknown[];
+}
+
+export interface ListQuery {
+  number?: string; phone?: string; address?: string; text?: string; tenantId?: number; stage?: string; status?: 'open' | 'closed';
+  kind?: 'emergency' | 'planned'; categoryId?: number; assigneeId?: number | 'none'; channel?: Channel; late?: boolean;
+  from?: string; to?: string; cursor?: string; limit?: number;
+}
+
+export interface EditBody { description?: string; address?: string; flat?: string | null; callerName?: string | null; callerPhone?: string | null; categoryId?: number; kind?: 'emergency' | 'planned'; assigneeId?: number | null }
+export interface TransitionBody { to: string; comment?: string; result?: string; reason?: string; until?: string; assigneeId?: number }
+
+const qs = (q: ListQuery): string => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === '' || v === false) continue;
+    p.set(k, v === true ? '1' : String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+};
+
+type One = { request: RequestDetail };
+const path = (id: number, rest = '') => `/api/requests/${id}${rest}`;
+
+export const requestsApi = {
+  list: (q: ListQuery, signal?: AbortSignal) => request<{ items: RequestItem[]; next: string | null }>('GET', `/api/requests${qs(q)}`, undefined, { signal }),
+  get: (id: number) => request<One>('GET', path(id)),
+  edit: (id: number, b: EditBody) => request<One>('PATCH', path(id), b),
+  transition: (id: number, b: TransitionBody) => request<One>('POST', path(id, '/transition'), b),
+  comment: (id: number, text: string) => request<One>('POST', path(id, '/comments'), { text }),
+  append: (id: number, text: string, callId?: string) => request<One>('POST', path(id, '/append'), callId ? { text, callId } : { text }),
+  pipeline: (tenantId: number, kind: 'emergency' | 'planned') =>
+    request<{ pipeline: { stages: { code: string; name: string; rules: { type: string; fields?: string[] }[] }[] } }>('GET', `/api/pipelines/${tenantId}/${kind}`),
+  executors: (tenantId: number) => request<{ items: { id: number; name: string }[] }>('GET', `/api/requests/executors?tenantId=${tenantId}`),
+};

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
-echo "[pult] typecheck"; npx tsc --noEmit
+echo "[pult] typecheck"; npx tsc --noEmit; npx tsc --noEmit -p agent-ui/tsconfig.json
 echo "[pult] lint"; npx eslint .
 echo "[pult] build the browser UI"; npm run ui:build --silent
 echo "[pult] unit and integration tests"

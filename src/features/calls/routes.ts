@@ -126,7 +126,10 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, links: 
   // Newest first, a page at a time: pass the response's `next` as `before` for the following page.
   r.get('/api/callbacks', (req, res) => {
     const q = parse(callbacksQuery, req.query, 'query');
-    const items = calls.callbackPage({ status: q.status, lineIds: visibleLineIds(currentUser(req), lines), limit: q.limit, before: q.before });
+    const now = Date.now();
+    const items = calls.callbackPage({ status: q.status, lineIds: visibleLineIds(currentUser(req), lines), limit: q.limit, before: q.before })
+      // The countdown: due_at, and overdue once it passed with the task still open.
+      .map((t) => ({ ...t, callable: t.callable === 1, overdue: t.status !== 'done' && t.dueAt !== null && Date.parse(t.dueAt) < now }));
     res.json({ items, next: items.length === q.limit ? items[items.length - 1]!.id : null });
   });
 

@@ -71,7 +71,7 @@ export class WallboardService {
     // Today's calls (index range on arrived_at), and calls still open from
     // before midnight (live figures only; `+arrived_at` keeps this half on
     // the small calls_open index instead of a range over all history).
-    const facts = stmt(this.db, `SELECT ${factCols} FROM calls WHERE arrived_at >= ? UNION ALL SELECT ${factCols} FROM calls WHERE state <> 'ended' AND +arrived_at < ?`)
+    const facts = stmt(this.db, `SELECT ${factCols} FROM calls WHERE arrived_at >= ? AND direction = 'inbound' UNION ALL SELECT ${factCols} FROM calls WHERE state <> 'ended' AND +arrived_at < ? AND direction = 'inbound'`)
       .all(from, from) as Fact[];
     // Open tasks only (partial index callback_tasks_open): counted per line,
     // and listed up to the list's length per line, whatever the backlog.
@@ -193,6 +193,6 @@ export class WallboardService {
 
   /** Marks the task called back; false when it was already done. */
   completeCallback(id: number): boolean {
-    return stmt(this.db, `UPDATE callback_tasks SET status = 'done', done_at = ? WHERE id = ? AND status <> 'done'`).run(this.clock.now().toISOString(), id).changes === 1;
+    return stmt(this.db, `UPDATE callback_tasks SET status = 'done', done_reason = 'manual', done_at = ? WHERE id = ? AND status <> 'done'`).run(this.clock.now().toISOString(), id).changes === 1;
   }
 }

@@ -71,6 +71,9 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, links: 
       transferTarget: c.transferTarget,
       waitSec: c.waitSec,
       talkSec: c.talkSec,
+      // 'outbound': placed by Pult (callback, click-to-call); `from` is then the number dialled.
+      direction: c.direction,
+      callbackTaskId: c.callbackTaskId,
       // A short-lived signed link an <audio> element can play without headers.
       recordingUrl: rec?.state === 'stored' ? links.sign(c.id).url : null,
       recording: rec ? { state: rec.state, durationSec: rec.durationSec, sizeBytes: rec.sizeBytes, error: rec.error } : null,

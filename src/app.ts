@@ -44,6 +44,7 @@ import { attachWallboard } from './features/wallboard/index.js';
 import { createAmiObserverMode } from './features/ami-observer/index.js';
 import { RetentionService, startRetentionJobs } from './features/retention/index.js';
 import { attachCallbacks } from './features/callbacks/index.js';
+import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 
 export interface Pult {
   config: Config;
@@ -82,6 +83,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       overflowTimeoutSec: config.PULT_OVERFLOW_TIMEOUT_SEC,
       maxWaitSec: config.PULT_MAX_WAIT_SEC,
       mobileRetrySec: config.PULT_MOBILE_RETRY_SEC,
+      announceEverySec: config.PULT_ANNOUNCE_EVERY_SEC,
       callback: { dueMin: config.PULT_CALLBACK_DUE_MIN, attempts: config.PULT_CALLBACK_ATTEMPTS, retrySec: config.PULT_CALLBACK_RETRY_SEC },
     });
     // After seedDemo: the directory reuses its two companies by name.
@@ -110,6 +112,9 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     wrapupSec: config.PULT_WRAPUP_SEC,
     autoPauseAfterMissed: config.PULT_AUTO_PAUSE_AFTER_MISSED,
   });
+  // Waiting callers hear their place and "press 1 for a callback" (item 2).
+  const announcements = new WaitAnnouncements({ pbx, router, calls, lines, events, clock, logger: logger.child({ part: 'announcements' }) });
+  if (config.PULT_MODE === 'ari') announcements.start();
   // Callbacks as a workflow, outbound calls placed by Pult (item 4, 5).
   const callbackFeature = attachCallbacks({ db, pbx, router, calls, lines, operators, recordings, events, clock, logger: logger.child({ part: 'callbacks' }) }, {
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT, auto: config.PULT_CALLBACK_AUTO === 'on' && config.PULT_MODE === 'ari', urgentSec: config.PULT_CALLBACK_URGENT_SEC,
@@ -181,6 +186,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     async stop() {
       router.stop();
       callbackFeature.stop();
+      announcements.stop();
       await retention.stop();
       wallboard.stop();
       recordings.stop();

@@ -207,7 +207,7 @@ export class CallRepository {
    * Ends the call once, with its outcome; an abandoned or unanswered call
    * gets its callback task in the same transaction. False if already ended.
    */
-  end(callId: string, e: { endedAt: string; outcome: CallOutcome; endReason: string; callback?: 'unanswered' }): boolean {
+  end(callId: string, e: { endedAt: string; outcome: CallOutcome; endReason: string; callback?: 'unanswered' | 'caller-requested' }): boolean {
     return this.db.transaction(() => {
       const call = this.get(callId);
       if (!call || call.state === 'ended') return false;
@@ -217,7 +217,7 @@ export class CallRepository {
         .run(e.endedAt, e.outcome, e.endReason, Math.max(0, waitSec), talkSec === null ? null : Math.max(0, talkSec), callId);
       stmt(this.db, `UPDATE call_offers SET ended_at = ?, result = 'cancelled' WHERE call_id = ? AND ended_at IS NULL`).run(e.endedAt, callId);
       if (call.direction === 'inbound' && (e.outcome === 'abandoned' || e.outcome === 'unanswered' || e.callback)) {
-        openCallbackTask(this.db, { callId, callerNumber: call.callerNumber, lineId: call.lineId, reason: e.callback ?? e.outcome as 'abandoned' | 'unanswered', at: e.endedAt, arrivedAt: call.arrivedAt });
+        openCallbackTask(this.db, { callId, callerNumber: call.callerNumber, lineId: call.lineId, reason: e.callback ?? (e.outcome as 'abandoned' | 'unanswered'), at: e.endedAt, arrivedAt: call.arrivedAt });
       }
       return true;
     })();

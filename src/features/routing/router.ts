@@ -484,7 +484,7 @@ export class CallRouter {
   }
 
   /** Ends the call once: records it, releases everyone, frees the PBX side. */
-  private async endCall(callId: string, outcome: CallOutcome, reason: string, callback?: 'unanswered'): Promise<void> {
+  private async endCall(callId: string, outcome: CallOutcome, reason: string, callback?: 'unanswered' | 'caller-requested'): Promise<void> {
     const call = this.calls.get(callId);
     if (!call) return;
     const at = this.now();
@@ -517,13 +517,18 @@ export class CallRouter {
     await this.dispatch();
   }
 
+  /** The waiting caller pressed 1 (wait-announcements.ts): a short confirmation, hang up, a task that keeps their place. */
+  callerAskedForCallback(callId: string, prompt: string[]): Promise<void> {
+    return this.endUnanswered(callId, 'the caller asked to be called back', { prompt, callback: 'caller-requested' });
+  }
+
   /** Nobody could take the call: say so politely, hang up, leave a callback task. */
-  private async endUnanswered(callId: string, reason: string): Promise<void> {
+  private async endUnanswered(callId: string, reason: string, o: { prompt?: string[]; callback?: 'caller-requested' } = {}): Promise<void> {
     const call = this.calls.get(callId);
     if (!call || call.state === 'ended' || call.state === 'connected') return;
-    await this.endCall(callId, 'unanswered', reason);
+    await this.endCall(callId, 'unanswered', reason, o.callback);
     const channelId = call.callerChannelId;
-    const prompt = this.opts.unansweredPrompt ?? ['sound:im-sorry', 'sound:tt-allbusy', 'sound:goodbye'];
+    const prompt = o.prompt ?? this.opts.unansweredPrompt ?? ['sound:im-sorry', 'sound:tt-allbusy', 'sound:goodbye'];
     const hangupLater = setTimeout(() => void this.pbx.hangup(channelId).catch(() => undefined), 15_000);
     const playbackId = `${callId}-bye`;
     const done = new Promise<void>((resolve) => this.playbacks.set(playbackId, resolve));

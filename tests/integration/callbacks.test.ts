@@ -141,4 +141,22 @@ describe('callbacks through the real Asterisk', () => {
     expect(closed.doneReason).toBe('called-in');
     expect((await calls()).every((c) => c.direction === 'inbound')).toBe(true); // Pult dialled nobody
   });
+
+  it('a waiting caller hears the announcement and presses 1: the call ends, a task keeps their place', async () => {
+    await start('press-1', { PULT_ANNOUNCE_EVERY_SEC: '3' });
+    const caller = '79161130004';
+    const leg = await sim.call(DID, caller);
+    const arrivedAt = Date.now();
+    // Nobody is logged in; the first announcement answers the call.
+    await sim.until(() => Boolean(sim.channels.get(leg)?.answeredAt), 20_000, 'the PBX to answer for the announcement');
+    await sleep(1500);
+    expect((await sim.rtpStats(leg))!.rxPackets).toBeGreaterThan(20); // the caller hears it
+    await sim.dtmf(leg, '1');
+    await sim.until(() => Boolean(sim.channels.get(leg)?.endedAt), 20_000, 'the call to end after the confirmation');
+    const task = await waitFor('a caller-requested task', async () => (await api<{ items: (TaskItem & { reason: string })[] }>(pult!.url, 'GET', '/api/callbacks', undefined, admin)).body.items.find((t) => t.callerNumber === caller), 10_000);
+    expect(task).toMatchObject({ reason: 'caller-requested', status: 'pending', callable: true });
+    // The place is the arrival: due 10 minutes after the call came, not after the key press.
+    expect(Math.abs(Date.parse(task.dueAt) - (arrivedAt + 10 * 60_000))).toBeLessThan(3000);
+    expect((await calls()).find((c) => c.from === caller)).toMatchObject({ state: 'ended', outcome: 'unanswered' });
+  });
 });

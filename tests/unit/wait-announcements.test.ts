@@ -51,6 +51,11 @@ describe('announcements to waiting callers (issue 15, item 2)', () => {
     // The first caller leaves: the second is next at the following announcement.
     h.pbx.destroy('c1');
     await h.settle();
+    // The interval counts from the end of an announcement: none piles up while one plays.
+    await h.tick(60_000);
+    expect(h.plays('c2')).toHaveLength(1);
+    h.pbx.playbackDone(h.plays('c2')[0]!.id);
+    await h.settle();
     await h.tick(30_000);
     expect(h.plays('c1')).toHaveLength(1);
     expect(h.plays('c2')[1]!.media[0]).toBe('sound:queue-youarenext');

@@ -1,5 +1,5 @@
 // Waiting callers are told what happens (issue 15, item 2): every
-// line.announceEverySec a caller still in the queue hears their place
+// line.announceEverySec (counted from the end of the previous one) a caller still in the queue hears their place
 // («перед вами N звонков» / «вы следующий») and "press 1 to be called
 // back"; pressing 1 at any moment ends the call with a short confirmation
 // and a callback task that keeps the caller's place (their arrival time).
@@ -80,7 +80,7 @@ export class WaitAnnouncements {
     if (every <= 0) return;
     const w = this.waiting.get(callId) ?? { timer: null, playbackId: null, count: 0 };
     this.waiting.set(callId, w);
-    w.timer = setTimeout(() => void this.d.router.enqueue('announcement', () => this.announce(callId)), every * 1000);
+    this.armNext(callId, w, every);
   }
 
   private forget(callId: string, stopPlayback: boolean): void {
@@ -135,9 +135,16 @@ export class WaitAnnouncements {
         await this.d.pbx.stopMoh(ch).catch(() => undefined);
       }
       await this.d.pbx.play(ch, playbackId, media, this.d.lang ?? 'ru');
-    })());
-    // The next one counts from this one's start.
-    w.timer = setTimeout(() => void this.d.router.enqueue('announcement', () => this.announce(callId)), this.everySec(call) * 1000);
+    })().catch((err: unknown) => {
+      // No PlaybackFinished will come: try again at the next interval.
+      void this.d.router.enqueue('announcement-failed', () => this.finished(playbackId));
+      throw err;
+    }));
+  }
+
+  private armNext(callId: string, w: Waiting, everySec: number): void {
+    if (w.timer) clearTimeout(w.timer);
+    w.timer = setTimeout(() => void this.d.router.enqueue('announcement', () => this.announce(callId)), everySec * 1000);
   }
 
   /** The announcement is over: music again, unless the caller was taken meanwhile. */
@@ -148,8 +155,10 @@ export class WaitAnnouncements {
     const w = this.waiting.get(callId);
     if (w?.playbackId === playbackId) w.playbackId = null;
     const call = this.d.calls.get(callId);
-    if (!this.isWaiting(call)) return;
+    if (!w || !this.isWaiting(call)) return;
     this.background(callId, 'music after the announcement', this.d.pbx.startMoh(call.callerChannelId));
+    // The interval counts from the end of the announcement: they never pile up.
+    this.armNext(callId, w, this.everySec(call));
   }
 
   /** '1' from a waiting caller on a line with announcements: called back, place kept. Other keys are ignored. */

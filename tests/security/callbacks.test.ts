@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/test-server.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
-import { storeCall, type Server } from '../support/security-probes.js';
+import { extraUser, storeCall, type Server } from '../support/security-probes.js';
 import { CallRepository } from '../../src/features/calls/repository.js';
 
 let s: Server;
@@ -61,5 +61,17 @@ describe('callbacks and outbound calls stay within the company', () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
     }
     expect((await api(s.url, 'POST', '/api/callbacks/abc/call', {}, operator2)).status).toBe(400);
+  });
+
+  it('the wallboard shows the countdown and alarms of its own companies\' tasks only', async () => {
+    s.db.prepare('UPDATE callback_tasks SET due_at = ? WHERE id = ?').run(new Date(Date.now() - 60_000).toISOString(), foreignTask);
+    type Board = { callbacks: { id: number; dueAt: string; alarm: string | null; callable: boolean }[]; commitments: { callbacksOverdue: number; callbacksNearDue: number; answeredWithin5Min: { of: number } } };
+    const both = await api<Board>(s.url, 'GET', '/api/wallboard', undefined, await login(s.url, 'supervisor', 'demo'));
+    expect(both.body.commitments.callbacksOverdue).toBe(1);
+    expect(both.body.callbacks.find((c) => c.id === foreignTask)).toMatchObject({ alarm: 'overdue', callable: true });
+    expect(both.body.callbacks.find((c) => c.id === ownTask)!.alarm).toBeNull();
+    const north = await api<Board>(s.url, 'GET', '/api/wallboard', undefined, (await extraUser(s, 'sup-north-cb', 'supervisor', [1])).token);
+    expect(north.body.commitments.callbacksOverdue).toBe(0);
+    expect(north.body.callbacks.map((c) => c.id)).toEqual([ownTask]);
   });
 });

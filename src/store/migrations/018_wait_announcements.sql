@@ -4,3 +4,5 @@
 -- On a ringback line the first announcement answers the call (music between
 -- announcements from then on).
 ALTER TABLE lines ADD COLUMN announce_every_sec INTEGER NOT NULL DEFAULT 30 CHECK (announce_every_sec >= 0);
+-- Today's callback tasks (the wallboard's "callbacks in time" share).
+CREATE INDEX callback_tasks_created ON callback_tasks(created_at);

@@ -11,6 +11,7 @@ import { Softphone } from '../lib/softphone.ts';
 import type { CallCard, OperatorMe, OperatorState, TicketCategory, User } from '../lib/types.ts';
 import { CardPanel } from '../ui/card.ts';
 import { HistoryPanel } from '../ui/history.ts';
+import { CallbacksPanel } from '../ui/callbacks.ts';
 import { loginView } from '../ui/login.ts';
 import { openTicket } from '../ui/ticket-dialog.ts';
 import { t } from '../i18n/index.ts';
@@ -89,6 +90,7 @@ class ConsoleUi {
   private wrapupUntil: number | null;
   private readonly card: CardPanel;
   private readonly history: HistoryPanel;
+  private readonly callbacks = new CallbacksPanel();
   private readonly phone: Softphone;
   private readonly stateBox = h('div', { class: 'state-control', role: 'group', 'aria-label': t.state.label });
   private readonly stateHint = h('div', { class: 'state-hint', testid: 'state-hint', 'aria-live': 'polite' });
@@ -202,7 +204,7 @@ class ConsoleUi {
       { class: 'console' },
       header,
       this.netBanner,
-      h('main', { class: 'workspace' }, h('div', { class: 'col col-phone' }, phonePanel, this.stateHint), h('div', { class: 'col col-card' }, this.card.el), h('div', { class: 'col col-history' }, this.history.el)),
+      h('main', { class: 'workspace' }, h('div', { class: 'col col-phone' }, phonePanel, this.stateHint), h('div', { class: 'col col-card' }, this.card.el), h('div', { class: 'col col-history' }, this.callbacks.el, this.history.el)),
     );
     this.soundHint.addEventListener('click', () => this.renderSound());
     onAudioLockChange(() => this.renderSound());
@@ -262,6 +264,7 @@ class ConsoleUi {
     });
     if (this.me.sip) void this.phone.start(this.me.sip);
     void this.history.load();
+    this.callbacks.start();
     this.tick = window.setInterval(() => this.onTick(), 250);
     window.addEventListener('keydown', this.onKey);
     document.addEventListener('click', this.onDocClick);
@@ -301,6 +304,7 @@ class ConsoleUi {
   }
 
   destroy(): void {
+    this.callbacks.stop();
     if (this.tick !== null) window.clearInterval(this.tick);
     window.removeEventListener('keydown', this.onKey);
     document.removeEventListener('click', this.onDocClick);

@@ -219,6 +219,20 @@ export const ru = {
     makeTicket: 'Оформить заявку',
   },
 
+  callbacks: {
+    title: 'Перезвонить',
+    empty: 'Задач на обратный звонок нет',
+    refresh: 'Обновить',
+    call: 'Перезвонить',
+    calling: 'Звоним: снимите трубку',
+    withheld: 'номер скрыт',
+    dueIn: (mmss: string) => `осталось ${mmss}`,
+    overdueBy: (mmss: string) => `просрочено на ${mmss}`,
+    attempts: (n: number) => `попыток: ${n}`,
+    reason: { abandoned: 'не дождался', unanswered: 'не дозвонился', 'caller-requested': 'просил перезвонить' } as Record<string, string>,
+    failed: 'Не удалось позвонить',
+  },
+
   outcome: {
     answered: 'Принят',
     'overflowed-answered': 'Принят на мобильном',

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/test-server.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
-import { extraUser, storeCall, type Server } from '../support/security-probes.js';
+import { extraUser, socketFor, storeCall, type Server } from '../support/security-probes.js';
+import type { CallCard } from '../../src/realtime/contract.js';
 import { CallRepository } from '../../src/features/calls/repository.js';
 
 let s: Server;
@@ -73,5 +74,22 @@ describe('callbacks and outbound calls stay within the company', () => {
     const north = await api<Board>(s.url, 'GET', '/api/wallboard', undefined, (await extraUser(s, 'sup-north-cb', 'supervisor', [1])).token);
     expect(north.body.commitments.callbacksOverdue).toBe(0);
     expect(north.body.callbacks.map((c) => c.id)).toEqual([ownTask]);
+  });
+
+  it('the operator\'s phone rings for a callback with the number\'s card: outbound, why, earlier attempts', async () => {
+    const me = (await api<{ user: { id: number } }>(s.url, 'GET', '/api/me', undefined, operator2)).body.user.id;
+    const at = new Date().toISOString();
+    const outbound = (id: string, state: string) => s.db.prepare(`INSERT INTO calls (id, direction, line_id, did, caller_number, caller_channel_id, state, arrived_at, callback_task_id, outcome)
+      VALUES (?, 'outbound', 1, '74950000001', '79160000001', ?, ?, ?, ?, ?)`).run(id, `${id}-p1`, state, at, ownTask, state === 'ended' ? 'unanswered' : null);
+    outbound('00000000-0000-4000-8000-00000000cb01', 'ended');
+    outbound('00000000-0000-4000-8000-00000000cb02', 'waiting');
+    s.db.prepare(`INSERT INTO call_offers (call_id, channel_id, target_kind, user_id, target, offered_at) VALUES (?, ?, 'operator', ?, 'PJSIP/1002', ?)`).run('00000000-0000-4000-8000-00000000cb02', 'cb02-o1', me, at);
+    const sock = await socketFor(s, operator2);
+    const card = new Promise<CallCard>((resolve) => sock.once('call.offered', resolve));
+    s.events.emit('call.offered', { callId: '00000000-0000-4000-8000-00000000cb02', kind: 'operator', userId: me, target: '1002', at });
+    const c = await card;
+    sock.close();
+    expect(c).toMatchObject({ caller: '79160000001', direction: 'outbound', callback: { id: ownTask, reason: 'abandoned' } });
+    expect(c.callback!.attempts).toEqual([{ at, outcome: 'unanswered', endReason: null }]);
   });
 });

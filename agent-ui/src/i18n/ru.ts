@@ -120,6 +120,9 @@ export const ru = {
   },
 
   card: {
+    outboundCall: 'Исходящий вызов',
+    callbackCall: 'Обратный звонок',
+    earlierAttempts: (n: number) => (n === 0 ? 'первая попытка' : `попыток до этой: ${n}`),
     idleTitle: 'Карточка вызова',
     idle: 'Карточка откроется, как только поступит вызов.',
     caller: 'Звонит',

@@ -171,3 +171,36 @@ describe('callback tasks (issue 15, item 4)', () => {
     }
   });
 });
+
+describe('outbound calls after an ARI reconnect', () => {
+  it('an outbound call whose operator leg is gone is ended and the operator released; a live one is kept', async () => {
+    const h = harness({}, { auto: false });
+    const a = h.addOperator('a', '1001');
+    const b = h.addOperator('b', '1002');
+    await h.settle();
+    const first = await h.router.run('out', async () => h.cb.outbound.start({ userId: a, number: '79161112233', taskId: null, lineId: null }));
+    const second = await h.router.run('out', async () => h.cb.outbound.start({ userId: b, number: '79161112244', taskId: null, lineId: null }));
+    if ('problem' in first || 'problem' in second) throw new Error('not started');
+    expect(h.operators.get(a)!.activity).toBe('ringing');
+    // Asterisk restarted meanwhile: the first operator leg is gone without an event.
+    h.pbx.channels.delete(`${first.callId}-o1`);
+    await h.router.run('resync', () => h.cb.outbound.resync());
+    await h.settle();
+    expect(h.calls.get(first.callId)).toMatchObject({ state: 'ended', direction: 'outbound' });
+    expect(h.operators.get(a)!.activity).toBe('idle');
+    expect(h.calls.get(second.callId)!.state).toBe('waiting');
+    expect(h.operators.get(b)!.activity).toBe('ringing');
+  });
+
+  it('a click-to-call is refused while the operator is on a call, and for a task already being dialled', async () => {
+    const h = harness({}, { auto: false });
+    const a = h.addOperator('a', '1001');
+    const b = h.addOperator('b', '1002');
+    await h.abandon('c1');
+    const task = h.tasks()[0]!.id;
+    const ok = await h.router.run('out', async () => h.cb.outbound.start({ userId: a, number: '79161234567', taskId: task, lineId: null }));
+    expect(ok).toHaveProperty('callId');
+    expect(await h.router.run('out', async () => h.cb.outbound.start({ userId: a, number: '79160000000', taskId: null, lineId: null }))).toEqual({ problem: 'you are on a call' });
+    expect(await h.router.run('out', async () => h.cb.outbound.start({ userId: b, number: '79161234567', taskId: task, lineId: null }))).toEqual({ problem: 'this callback is being dialled already' });
+  });
+});

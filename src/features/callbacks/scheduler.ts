@@ -75,9 +75,10 @@ export class CallbackScheduler {
     for (const c of this.d.calls.open('ari')) {
       if (c.state === 'waiting' || c.state === 'overflow') waitingTenants.add(c.lineId ? (this.d.lines.get(c.lineId)?.tenantId ?? null) : null);
     }
+    const dialling = new Set(this.d.calls.openOutbound().map((c) => c.callbackTaskId));
     for (const task of tasks) {
       if (free.length === 0) return;
-      if (this.d.outbound.inProgress(task.id)) continue;
+      if (dialling.has(task.id)) continue;
       const tenantId = this.d.callbacks.tenantOf(task.id);
       const urgent = Date.parse(task.dueAt) - now.getTime() <= this.opts.urgentSec * 1000;
       const cool = this.cooldown.get(task.id);

@@ -159,4 +159,26 @@ describe('callbacks through the real Asterisk', () => {
     expect(Math.abs(Date.parse(task.dueAt) - (arrivedAt + 10 * 60_000))).toBeLessThan(3000);
     expect((await calls()).find((c) => c.from === caller)).toMatchObject({ state: 'ended', outcome: 'unanswered' });
   });
+
+  it('an operator frees up during the announcements: the caller is put through at once, audio both ways', async () => {
+    await start('announce-connect', { PULT_ANNOUNCE_EVERY_SEC: '2' });
+    const op = await deskOperator(pult!.url, admin, 'desk35', '1135');
+    const caller = '79161130005';
+    const leg = await sim.call(DID, caller);
+    await sim.until(() => Boolean(sim.channels.get(leg)?.answeredAt), 20_000, 'the PBX to answer for the announcement');
+    await sleep(3000); // an announcement or music is playing now
+    sim.on('1135', { action: 'answer', afterMs: 300, tone: 'tone:1000' });
+    const freed = Date.now();
+    await setState(pult!.url, op.token, 'available');
+    await sim.until(() => sim.incoming('1135').some((c) => c.answeredAt), 20_000, 'the operator to answer');
+    const connected = await waitFor('the call connected', async () => (await calls()).find((c) => c.from === caller && c.state === 'connected'), 10_000);
+    // Not held back until the announcement ends (the prompts last several seconds).
+    expect(Date.now() - freed).toBeLessThan(5000);
+    await sleep(2500);
+    const opLeg = sim.incoming('1135')[0]!.id;
+    const before = (await sim.rtpStats(opLeg))!.rxPackets;
+    await sleep(1500);
+    expect((await sim.rtpStats(opLeg))!.rxPackets - before).toBeGreaterThan(40); // the operator hears the caller
+    expect(connected.answeredBy).toBe(op.id);
+  });
 });

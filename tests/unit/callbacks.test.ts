@@ -204,3 +204,22 @@ describe('outbound calls after an ARI reconnect', () => {
     expect(await h.router.run('out', async () => h.cb.outbound.start({ userId: b, number: '79161234567', taskId: task, lineId: null }))).toEqual({ problem: 'this callback is being dialled already' });
   });
 });
+
+describe('a task closed while its callback rings the operator', () => {
+  it('the caller called in meanwhile: the operator answering does not dial the number', async () => {
+    const h = harness();
+    await h.abandon('c1');
+    const a = h.addOperator('a', '1001');
+    await h.settle();
+    const [opLeg] = h.outboundLegs();
+    const task = h.tasks()[0]!;
+    h.cb.callbacks.done(task.id, 'called-in', new Date().toISOString());
+    h.pbx.answerLeg(opLeg!.channelId);
+    await h.settle();
+    expect(h.outboundLegs()).toHaveLength(1); // no leg to the number
+    expect(h.calls.get(opLeg!.appArgs[1]!)).toMatchObject({ state: 'ended', outcome: 'unanswered' });
+    expect(h.pbx.ops('hangup').map((c) => c.args[0])).toContain(opLeg!.channelId);
+    expect(h.tasks()[0]).toMatchObject({ attempts: 0, done_reason: 'called-in' });
+    expect(h.operators.get(a)!.activity).toBe('idle');
+  });
+});

@@ -138,6 +138,10 @@ export class OutboundCalls {
     const offer = calls.offerByChannel(leg);
     if (!offer || offer.userId === null || !calls.endOffer(leg, 'answered', this.now())) return;
     const at = this.now();
+    if (call.callbackTaskId !== null && callbacks.get(call.callbackTaskId)?.status === 'done') {
+      // The caller called in (or someone closed the task) while the operator's phone rang: do not dial.
+      return this.end(call, offer.userId, 'unanswered', 'the callback task was closed meanwhile', false, null);
+    }
     const line = call.lineId ? this.d.lines.get(call.lineId) : null;
     this.d.db.transaction(() => {
       operators.setActivity(offer.userId!, 'oncall', call.id);

@@ -89,6 +89,8 @@ export const api = {
   callbacks: (limit: number) => request<{ items: CallbackItem[] }>('GET', `/api/callbacks?limit=${limit}`),
   /** Pult rings your phone, then the task's number. */
   callBack: (id: number) => request<{ callId: string }>('POST', `/api/callbacks/${id}/call`, {}),
+  /** A cloud-PBX room's own click-to-call (its vendor rings the operator, then the number). */
+  clickToCall: (number: string, callbackId?: number) => request<{ calling: boolean }>('POST', '/api/click-to-call', callbackId ? { number, callbackId } : { number }),
 };
 
 export interface CallbackItem {

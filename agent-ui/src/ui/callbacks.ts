@@ -1,7 +1,7 @@
 // The console's callback list: open tasks of the operator's companies,
 // earliest due first, each with its countdown (the 10-minute rule) and
 // «Перезвонить» (Pult rings the operator's phone, then the number).
-import { api, type CallbackItem } from '../lib/api.ts';
+import { api, HttpError, type CallbackItem } from '../lib/api.ts';
 import { h, fill } from '../lib/dom.ts';
 import { formatPhone } from '../lib/format.ts';
 import { t } from '../i18n/index.ts';
@@ -92,7 +92,13 @@ export class CallbacksPanel {
 
   private async call(c: CallbackItem): Promise<void> {
     try {
-      await api.callBack(c.id);
+      try {
+        await api.callBack(c.id);
+      } catch (err) {
+        // No Asterisk behind Pult (a cloud-PBX room): the vendor's click-to-call.
+        if (!(err instanceof HttpError && err.status === 503)) throw err;
+        await api.clickToCall(c.callerNumber, c.id);
+      }
       this.note.textContent = t.callbacks.calling;
     } catch (err) {
       this.note.textContent = `${t.callbacks.failed}: ${(err as Error).message}`;

@@ -46,6 +46,8 @@ import { RetentionService, startRetentionJobs } from './features/retention/index
 import { attachRequests } from './features/requests/index.js';
 import { FallbackImport } from './features/fallback-import/service.js';
 import { FallbackImportRepository } from './features/fallback-import/repository.js';
+import { attachCallbacks } from './features/callbacks/index.js';
+import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 
 export interface Pult {
   config: Config;
@@ -86,6 +88,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       overflowTimeoutSec: config.PULT_OVERFLOW_TIMEOUT_SEC,
       maxWaitSec: config.PULT_MAX_WAIT_SEC,
       mobileRetrySec: config.PULT_MOBILE_RETRY_SEC,
+      announceEverySec: config.PULT_ANNOUNCE_EVERY_SEC,
+      callback: { dueMin: config.PULT_CALLBACK_DUE_MIN, attempts: config.PULT_CALLBACK_ATTEMPTS, retrySec: config.PULT_CALLBACK_RETRY_SEC },
     });
     // After seedDemo: the directory reuses its two companies by name.
     seedDirectoryDemo(db, { accounts: config.PULT_DEMO_ACCOUNTS, seed: 1 });
@@ -112,6 +116,13 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     timeZone: config.PULT_TIMEZONE,
     wrapupSec: config.PULT_WRAPUP_SEC,
     autoPauseAfterMissed: config.PULT_AUTO_PAUSE_AFTER_MISSED,
+  });
+  // Waiting callers hear their place and "press 1 for a callback" (item 2).
+  const announcements = new WaitAnnouncements({ pbx, router, calls, lines, events, clock, logger: logger.child({ part: 'announcements' }) });
+  if (config.PULT_MODE === 'ari') announcements.start();
+  // Callbacks as a workflow, outbound calls placed by Pult (item 4, 5).
+  const callbackFeature = attachCallbacks({ db, pbx, router, calls, lines, operators, recordings, events, clock, logger: logger.child({ part: 'callbacks' }) }, {
+    trunkEndpoint: config.PULT_TRUNK_ENDPOINT, auto: config.PULT_CALLBACK_AUTO === 'on' && config.PULT_MODE === 'ari', urgentSec: config.PULT_CALLBACK_URGENT_SEC,
   });
   const resync = new Resync(pbx, router, calls, lines, operators, recordings, clock, logger.child({ part: 'resync' }), {
     app: config.PULT_ARI_APP,
@@ -143,6 +154,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       if (!amiMode) fallbackImport.run();
       void router.enqueue('resync', async () => {
         const report = await resync.run();
+        await callbackFeature.resync();
         logger.info('resync done', { ...report });
       });
     }
@@ -154,7 +166,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
@@ -186,6 +198,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     config, db, server, port, router, events, pbx, io, logger,
     async stop() {
       router.stop();
+      callbackFeature.stop();
+      announcements.stop();
       await retention.stop();
       await requests.stop();
       wallboard.stop();

@@ -59,6 +59,13 @@ export class SimController {
     return id;
   }
 
+  /** Sends DTMF digits from a simulator channel to the PBX (a caller pressing keys). */
+  async dtmf(id: string, digits: string): Promise<void> {
+    // A channel's ARI commands wait behind its playback: stop the caller's tone first.
+    await this.ari.request('DELETE', `/playbacks/${encodeURIComponent(`${id}-tone`)}`).catch(() => undefined);
+    await this.ari.request('POST', `/channels/${encodeURIComponent(id)}/dtmf`, { dtmf: digits, duration: 200 });
+  }
+
   async hangup(id: string): Promise<void> {
     await this.ari.request('DELETE', `/channels/${encodeURIComponent(id)}`).catch(() => undefined);
   }
@@ -153,6 +160,6 @@ export class SimController {
   }
 
   private async play(id: string, media: string): Promise<void> {
-    await this.ari.request('POST', `/channels/${encodeURIComponent(id)}/play`, { media }).catch(() => undefined);
+    await this.ari.request('POST', `/channels/${encodeURIComponent(id)}/play/${encodeURIComponent(`${id}-tone`)}`, { media }).catch(() => undefined);
   }
 }

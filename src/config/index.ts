@@ -76,6 +76,15 @@ export const configSchema = z.object({
   PULT_MAX_WAIT_SEC: seconds.default(300),
   PULT_MOBILE_RETRY_SEC: seconds.default(15),
   PULT_WRAPUP_SEC: seconds.default(10),
+  // Callbacks (issue 15): demo lines' due time / attempts / spacing; Pult dials open tasks itself unless 'off'.
+  PULT_CALLBACK_DUE_MIN: z.coerce.number().int().min(1).max(1440).default(10),
+  PULT_CALLBACK_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(3),
+  PULT_CALLBACK_RETRY_SEC: seconds.default(120),
+  PULT_CALLBACK_AUTO: z.enum(['on', 'off']).default('on'),
+  // An automatic callback takes an operator whose companies have inbound callers waiting only within this long of its due time.
+  PULT_CALLBACK_URGENT_SEC: seconds.default(120),
+  // Demo lines: a waiting caller hears their place and "press 1 for a callback" every N s (0 = off).
+  PULT_ANNOUNCE_EVERY_SEC: seconds.default(30),
   // Pause an operator («Не отвечает») after this many offers in a row rang out unanswered; 0 = never.
   PULT_AUTO_PAUSE_AFTER_MISSED: z.coerce.number().int().min(0).max(100).default(2),
   PULT_SHORT_ABANDON_SEC: seconds.default(5),

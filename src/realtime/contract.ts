@@ -49,6 +49,10 @@ export interface CallCard {
   offeredAt: string;
   /** Set when the card is re-sent to a reconnecting client mid-call. */
   state: 'ringing' | 'connected';
+  /** 'outbound': Pult is calling `caller` for this operator (a callback or click-to-call). */
+  direction?: 'inbound' | 'outbound';
+  /** The callback task an outbound call is made for: why, since when, due when, earlier attempts. */
+  callback?: { id: number; reason: string; createdAt: string; dueAt: string; attempts: { at: string; outcome: string | null; endReason: string | null }[] } | null;
 }
 
 export interface ServerToClientEvents {

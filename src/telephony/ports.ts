@@ -26,7 +26,9 @@ export type PbxEvent =
   | { type: 'channelDestroyed'; channelId: string; cause: number; causeText: string }
   | { type: 'recordingFinished'; name: string; durationSec: number | null }
   | { type: 'recordingFailed'; name: string; cause: string }
-  | { type: 'playbackFinished'; playbackId: string };
+  | { type: 'playbackFinished'; playbackId: string }
+  /** A caller pressed a key (0-9, *, #, A-D). */
+  | { type: 'dtmf'; channelId: string; digit: string };
 
 export interface OriginateRequest {
   /** Chosen by us, so the leg can be found again after a restart. */
@@ -66,8 +68,11 @@ export interface PbxPort {
   ring(channelId: string): Promise<void>;
   stopRing(channelId: string): Promise<void>;
   startMoh(channelId: string): Promise<void>;
+  stopMoh(channelId: string): Promise<void>;
   hangup(channelId: string, reason?: 'normal' | 'busy' | 'congestion' | 'no_answer'): Promise<void>;
   play(channelId: string, playbackId: string, media: string[], lang?: string): Promise<void>;
+  /** Stops a playback started with play(); an already finished one is fine. */
+  stopPlayback(playbackId: string): Promise<void>;
   originate(req: OriginateRequest): Promise<void>;
   /** A snoop channel on `channelId` (spy: audio we hear of it; whisper: audio we send into it; in = from the channel, out = to it), entering the app with appArgs. */
   snoop(channelId: string, o: { spy: 'none' | 'in' | 'out' | 'both'; whisper: 'none' | 'in' | 'out' | 'both'; appArgs: string[]; snoopId: string }): Promise<void>;

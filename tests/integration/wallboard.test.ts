@@ -38,6 +38,8 @@ async function start(name: string, env: Record<string, string> = {}): Promise<vo
     PULT_DEMO_DID: DID,
     PULT_DEMO_MOBILE: MOBILE,
     PULT_DEMO_ACCOUNTS: '0',
+    // The figures here count what the test's callers did; Pult dialling the abandoned caller back would ring the desk phones.
+    PULT_CALLBACK_AUTO: 'off',
     PULT_OVERFLOW_AFTER_SEC: '15',
     PULT_RING_TIMEOUT_SEC: '10',
     PULT_OVERFLOW_TIMEOUT_SEC: '8',
@@ -259,5 +261,6 @@ function pultEnvOf(name: string): Record<string, string> {
   return {
     PULT_HTTP_PORT: HTTP_PORT, PULT_STATE_DIR: stateDir, PULT_DB: path.join(stateDir, `pult-wall-${name}.sqlite`), PULT_RECORDINGS_DIR: path.join(stateDir, `recordings-wall-${name}`),
     PULT_ARI_URL: pbxAriUrl, PULT_ARI_PASSWORD: s.PULT_ARI_PASSWORD ?? '', PULT_DEMO_ACCOUNTS: '0', PULT_SHORT_ABANDON_SEC: '2', PULT_LOG_LEVEL: 'debug',
+    PULT_CALLBACK_AUTO: 'off',
   };
 }

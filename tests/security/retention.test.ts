@@ -76,6 +76,8 @@ describe('GET /api/callbacks pages', () => {
     const made: string[] = [];
     for (let i = 0; i < 5; i++) {
       const id = storeCall(s, 1 + (i % 2));
+      // Five different callers: repeated abandons from one number are one task (issue 15).
+      s.db.prepare('UPDATE calls SET caller_number = ? WHERE id = ?').run(`7916000000${i}`, id);
       calls.end(id, { endedAt: new Date().toISOString(), outcome: 'abandoned', endReason: 'caller hung up while waiting' });
       made.push(id);
     }

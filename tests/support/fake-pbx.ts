@@ -56,6 +56,14 @@ export class FakePbx implements PbxPort {
     ch.state = 'Up';
     this.emit({ type: 'channelEntered', channel: ch, args: o.appArgs });
   }
+  /** The caller presses a key. */
+  dtmf(channelId: string, digit: string): void {
+    this.emit({ type: 'dtmf', channelId, digit });
+  }
+  /** A playback started with play() ends. */
+  playbackDone(playbackId: string): void {
+    this.emit({ type: 'playbackFinished', playbackId });
+  }
   /** A channel goes away (hang-up, no answer…). */
   destroy(channelId: string, cause = 16): void {
     this.channels.delete(channelId);
@@ -69,6 +77,8 @@ export class FakePbx implements PbxPort {
   async ring(id: string) { this.log('ring', id); }
   async stopRing(id: string) { this.log('stopRing', id); }
   async startMoh(id: string) { this.log('startMoh', id); }
+  async stopMoh(id: string) { this.log('stopMoh', id); }
+  async stopPlayback(id: string) { this.log('stopPlayback', id); }
   async hangup(id: string, reason?: string) { this.log('hangup', id, reason); this.channels.delete(id); }
   async play(id: string, playbackId: string, media: string[]) { this.log('play', id, playbackId, media); }
   async originate(r: OriginateRequest) {

@@ -11,6 +11,7 @@ import { Softphone } from '../lib/softphone.ts';
 import type { CallCard, OperatorMe, OperatorState, TicketCategory, User } from '../lib/types.ts';
 import { CardPanel } from '../ui/card.ts';
 import { HistoryPanel } from '../ui/history.ts';
+import { CallbacksPanel } from '../ui/callbacks.ts';
 import { loginView } from '../ui/login.ts';
 import { openAppend } from '../requests/append-dialog.ts';
 import { RequestsView } from '../requests/list-view.ts';
@@ -94,6 +95,7 @@ class ConsoleUi {
   private readonly requests: RequestsView;
   private readonly workspace: HTMLElement;
   private readonly requestsBtn: HTMLButtonElement;
+  private readonly callbacks = new CallbacksPanel();
   private readonly phone: Softphone;
   private readonly stateBox = h('div', { class: 'state-control', role: 'group', 'aria-label': t.state.label });
   private readonly stateHint = h('div', { class: 'state-hint', testid: 'state-hint', 'aria-live': 'polite' });
@@ -211,7 +213,7 @@ class ConsoleUi {
       { class: 'console' },
       header,
       this.netBanner,
-      (this.workspace = h('main', { class: 'workspace' }, h('div', { class: 'col col-phone' }, phonePanel, this.stateHint), h('div', { class: 'col col-card' }, this.card.el), h('div', { class: 'col col-history' }, this.history.el))),
+      (this.workspace = h('main', { class: 'workspace' }, h('div', { class: 'col col-phone' }, phonePanel, this.stateHint), h('div', { class: 'col col-card' }, this.card.el), h('div', { class: 'col col-history' }, this.callbacks.el, this.history.el))),
       this.requests.el,
     );
     this.soundHint.addEventListener('click', () => this.renderSound());
@@ -272,6 +274,7 @@ class ConsoleUi {
     });
     if (this.me.sip) void this.phone.start(this.me.sip);
     void this.history.load();
+    this.callbacks.start();
     this.tick = window.setInterval(() => this.onTick(), 250);
     window.addEventListener('keydown', this.onKey);
     document.addEventListener('click', this.onDocClick);
@@ -312,6 +315,7 @@ class ConsoleUi {
   }
 
   destroy(): void {
+    this.callbacks.stop();
     if (this.tick !== null) window.clearInterval(this.tick);
     window.removeEventListener('keydown', this.onKey);
     document.removeEventListener('click', this.onDocClick);

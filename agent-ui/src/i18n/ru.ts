@@ -120,6 +120,9 @@ export const ru = {
   },
 
   card: {
+    outboundCall: 'Исходящий вызов',
+    callbackCall: 'Обратный звонок',
+    earlierAttempts: (n: number) => (n === 0 ? 'первая попытка' : `попыток до этой: ${n}`),
     idleTitle: 'Карточка вызова',
     idle: 'Карточка откроется, как только поступит вызов.',
     caller: 'Звонит',
@@ -340,6 +343,20 @@ export const ru = {
     recordingFailed: 'записи нет',
     talk: 'разговор',
     makeTicket: 'Оформить заявку',
+  },
+
+  callbacks: {
+    title: 'Перезвонить',
+    empty: 'Задач на обратный звонок нет',
+    refresh: 'Обновить',
+    call: 'Перезвонить',
+    calling: 'Звоним: снимите трубку',
+    withheld: 'номер скрыт',
+    dueIn: (mmss: string) => `осталось ${mmss}`,
+    overdueBy: (mmss: string) => `просрочено на ${mmss}`,
+    attempts: (n: number) => `попыток: ${n}`,
+    reason: { abandoned: 'не дождался', unanswered: 'не дозвонился', 'caller-requested': 'просил перезвонить' } as Record<string, string>,
+    failed: 'Не удалось позвонить',
   },
 
   outcome: {

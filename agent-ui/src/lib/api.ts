@@ -86,4 +86,20 @@ export const api = {
     request<{ items: CallItem[] }>('GET', `/api/calls?mine=true&limit=${o.limit}${o.from ? `&from=${encodeURIComponent(o.from)}` : ''}`),
   call: (id: string) => request<CallItem>('GET', `/api/calls/${encodeURIComponent(id)}`),
   transfer: (callId: string, target: string) => request<{ transferring: boolean }>('POST', `/api/calls/${encodeURIComponent(callId)}/transfer`, { target }),
+  callbacks: (limit: number) => request<{ items: CallbackItem[] }>('GET', `/api/callbacks?limit=${limit}`),
+  /** Pult rings your phone, then the task's number. */
+  callBack: (id: number) => request<{ callId: string }>('POST', `/api/callbacks/${id}/call`, {}),
+  /** A cloud-PBX room's own click-to-call (its vendor rings the operator, then the number). */
+  clickToCall: (number: string, callbackId?: number) => request<{ calling: boolean }>('POST', '/api/click-to-call', callbackId ? { number, callbackId } : { number }),
 };
+
+export interface CallbackItem {
+  id: number;
+  callerNumber: string;
+  reason: string;
+  status: 'pending' | 'assigned' | 'done';
+  dueAt: string | null;
+  overdue: boolean;
+  attempts: number;
+  callable: boolean;
+}

@@ -140,6 +140,12 @@ export class CardPanel {
           c.line ? h('span', { testid: 'card-line' }, `${t.card.line}: ${c.line.name}`) : null,
           c.tenant ? h('span', null, c.tenant.name) : null,
         ),
+        c.direction === 'outbound'
+          ? h('div', { class: 'card-meta', testid: 'card-outbound' },
+            h('span', { class: 'chip' }, c.callback ? t.card.callbackCall : t.card.outboundCall),
+            c.callback ? h('span', null, t.callbacks.reason[c.callback.reason] ?? c.callback.reason) : null,
+            c.callback ? h('span', null, t.card.earlierAttempts(c.callback.attempts.length)) : null)
+          : null,
       ),
       h(
         'div',

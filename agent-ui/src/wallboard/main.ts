@@ -222,7 +222,12 @@ function tiles(s: WallboardSnapshot, big: boolean): HTMLElement {
     tile(w.waiting, num(t.waiting), { big, testid: 'wall-waiting', cls: t.waiting > 0 ? 'is-warn' : 'is-ok' }),
     tile(w.longest, dur(t.waiting > 0 ? t.longestWaitSec : 0), { big, testid: 'wall-longest', cls: t.waiting === 0 ? 'is-ok' : longRed ? 'is-bad' : 'is-warn' }),
     tile(w.sl, pct(t.serviceLevel), { big, testid: 'wall-sl', cls: slClass(t.serviceLevel), sub: w.slToday }),
-    tile(w.callbacks, num(t.callbacksPending), { big, testid: 'wall-callbacks', cls: t.callbacksPending > 0 ? 'is-warn' : 'is-ok' }));
+    tile(w.callbacks, num(t.callbacksPending), {
+      big, testid: 'wall-callbacks',
+      // Decree 416: a task past (or near) its due time alarms.
+      cls: s.commitments.callbacksOverdue > 0 ? 'is-bad' : s.commitments.callbacksNearDue > 0 || t.callbacksPending > 0 ? 'is-warn' : 'is-ok',
+      sub: w.callbacksAlarm(s.commitments.callbacksOverdue, s.commitments.callbacksNearDue),
+    }));
   const secondary = h('div', { class: 'tiles tiles-secondary' },
     tile(w.offered, num(t.offered), { testid: 'wall-offered' }),
     tile(w.answered, num(t.answered), { sub: `+ ${num(t.answeredOnMobile)} ${w.onMobile}`, testid: 'wall-answered' }),
@@ -230,7 +235,9 @@ function tiles(s: WallboardSnapshot, big: boolean): HTMLElement {
     tile(w.unanswered, num(t.unanswered), { cls: t.unanswered > 0 ? 'val-bad' : '' }),
     tile(w.overflowed, num(t.overflowed)),
     tile(w.asa, dur(t.asaSec)),
-    tile(w.talk, dur(t.avgTalkSec)));
+    tile(w.talk, dur(t.avgTalkSec)),
+    tile(w.answered5Min, pct(s.commitments.answeredWithin5Min.pct), { testid: 'wall-answered-5min', sub: w.ofDecided(s.commitments.answeredWithin5Min.met, s.commitments.answeredWithin5Min.of) }),
+    tile(w.callbacksInTime, pct(s.commitments.callbacksInTime.pct), { testid: 'wall-callbacks-in-time', sub: w.ofDecided(s.commitments.callbacksInTime.met, s.commitments.callbacksInTime.of) }));
   return h('section', { class: 'wall-tiles' }, primary, secondary);
 }
 
@@ -328,7 +335,9 @@ function deskLists(s: WallboardSnapshot): HTMLElement {
       return h('li', { class: 'row cb-row', testid: 'callback-row' },
         h('div', { class: 'row-main' },
           h('strong', null, phone(c.caller)),
-          h('span', { class: 'row-sub' }, `${time(c.createdAt, s.timeZone)} · ${c.line ?? ''} · ${c.reason === 'abandoned' ? w.reasonAbandoned : w.reasonUnanswered}`),
+          h('span', { class: 'row-sub' }, `${time(c.createdAt, s.timeZone)} · ${c.line ?? ''} · ${w.reasons[c.reason] ?? c.reason}`),
+          c.dueAt ? h('span', { class: `chip ${c.alarm === 'overdue' ? 'chip-bad' : c.alarm === 'near' ? 'chip-warn' : ''}`, testid: 'callback-due' }, `${c.alarm === 'overdue' ? w.overdue : w.dueBy} ${time(c.dueAt, s.timeZone)}`) : null,
+          c.callable ? null : h('span', { class: 'chip' }, w.withheld),
           c.status === 'assigned' ? h('span', { class: 'chip chip-ok' }, `${w.assigned}: ${c.assignedTo?.name ?? ''}`) : null),
         h('div', { class: 'cb-actions' }, select,
           h('button', { class: 'btn btn-small btn-primary', onclick: assign }, w.callBack),

@@ -4,6 +4,7 @@
 import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import { secondsBetween } from '../../clock.js';
+import { openCallbackTask } from '../callbacks/repository.js';
 
 export type CallState = 'waiting' | 'overflow' | 'connected' | 'ended';
 export type CallOutcome = 'answered' | 'overflowed-answered' | 'abandoned' | 'unanswered';
@@ -40,6 +41,9 @@ export interface CallRecord {
   transferredAt: string | null;
   transferredBy: number | null;
   transferTarget: string | null;
+  /** 'outbound': placed by Pult (callback, click-to-call); callerNumber is the number dialled. */
+  direction: 'inbound' | 'outbound';
+  callbackTaskId: number | null;
 }
 
 export interface Offer {
@@ -70,7 +74,7 @@ const callCols = `id, controller, line_id AS lineId, did, caller_number AS calle
   bridge_id AS bridgeId, state, arrived_at AS arrivedAt, overflow_at AS overflowAt, overflow_reason AS overflowReason, answered_at AS answeredAt,
   ended_at AS endedAt, outcome, end_reason AS endReason, answered_by AS answeredBy, answered_via AS answeredVia,
   answered_channel_id AS answeredChannelId, answered_number AS answeredNumber, wait_sec AS waitSec, talk_sec AS talkSec,
-  transferred_at AS transferredAt, transferred_by AS transferredBy, transfer_target AS transferTarget`;
+  transferred_at AS transferredAt, transferred_by AS transferredBy, transfer_target AS transferTarget, direction, callback_task_id AS callbackTaskId`;
 const offerCols = `id, call_id AS callId, channel_id AS channelId, target_kind AS targetKind, user_id AS userId, target, offered_at AS offeredAt, ended_at AS endedAt, result`;
 const recCols = (t = '') =>
   `${t}id, ${t}call_id AS callId, ${t}pbx_name AS pbxName, ${t}format, ${t}state, ${t}file_path AS filePath, ${t}size_bytes AS sizeBytes, ${t}duration_sec AS durationSec, ${t}error`;
@@ -93,10 +97,22 @@ export class CallRepository {
     return (stmt(this.db, `SELECT ${callCols} FROM calls WHERE caller_channel_id = ?`).get(channelId) as CallRecord | undefined) ?? null;
   }
 
-  /** Calls not yet ended, oldest first; with a controller, only the calls it controls. */
+  /** Inbound calls not yet ended, oldest first; with a controller, only the calls it controls. Outbound calls: openOutbound(). */
   open(controller?: CallController): CallRecord[] {
-    if (controller) return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' AND controller = ? ORDER BY arrived_at`).all(controller) as CallRecord[];
-    return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' ORDER BY arrived_at`).all() as CallRecord[];
+    if (controller) return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' AND controller = ? AND direction = 'inbound' ORDER BY arrived_at`).all(controller) as CallRecord[];
+    return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' AND direction = 'inbound' ORDER BY arrived_at`).all() as CallRecord[];
+  }
+
+  /** Outbound calls Pult placed that are not over yet. */
+  openOutbound(): CallRecord[] {
+    return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' AND direction = 'outbound' ORDER BY arrived_at`).all() as CallRecord[];
+  }
+
+  /** An outbound call Pult places (operator first, then `number` on `partyChannelId`); 'waiting' until the number answers. */
+  createOutbound(c: { id: string; lineId: number | null; did: string; number: string; partyChannelId: string; at: string; callbackTaskId: number | null }): CallRecord {
+    stmt(this.db, `INSERT INTO calls (id, controller, direction, line_id, did, caller_number, caller_channel_id, state, arrived_at, callback_task_id) VALUES (?, 'ari', 'outbound', ?, ?, ?, ?, 'waiting', ?, ?)`)
+      .run(c.id, c.lineId, c.did, c.number, c.partyChannelId, c.at, c.callbackTaskId);
+    return this.get(c.id)!;
   }
 
   list(q: { from?: string; to?: string; limit: number; lineIds?: number[] | null; involving?: number }): CallRecord[] {
@@ -197,7 +213,7 @@ export class CallRepository {
    * Ends the call once, with its outcome; an abandoned or unanswered call
    * gets its callback task in the same transaction. False if already ended.
    */
-  end(callId: string, e: { endedAt: string; outcome: CallOutcome; endReason: string; callback?: 'unanswered' }): boolean {
+  end(callId: string, e: { endedAt: string; outcome: CallOutcome; endReason: string; callback?: 'unanswered' | 'caller-requested' }): boolean {
     return this.db.transaction(() => {
       const call = this.get(callId);
       if (!call || call.state === 'ended') return false;
@@ -206,9 +222,8 @@ export class CallRepository {
       stmt(this.db, `UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, end_reason = ?, wait_sec = ?, talk_sec = ? WHERE id = ? AND state <> 'ended'`)
         .run(e.endedAt, e.outcome, e.endReason, Math.max(0, waitSec), talkSec === null ? null : Math.max(0, talkSec), callId);
       stmt(this.db, `UPDATE call_offers SET ended_at = ?, result = 'cancelled' WHERE call_id = ? AND ended_at IS NULL`).run(e.endedAt, callId);
-      if (e.outcome === 'abandoned' || e.outcome === 'unanswered' || e.callback) {
-        stmt(this.db, 'INSERT OR IGNORE INTO callback_tasks (call_id, caller_number, line_id, reason, created_at) VALUES (?, ?, ?, ?, ?)')
-          .run(callId, call.callerNumber, call.lineId, e.callback ?? e.outcome, e.endedAt);
+      if (call.direction === 'inbound' && (e.outcome === 'abandoned' || e.outcome === 'unanswered' || e.callback)) {
+        openCallbackTask(this.db, { callId, callerNumber: call.callerNumber, lineId: call.lineId, reason: e.callback ?? (e.outcome as 'abandoned' | 'unanswered'), at: e.endedAt, arrivedAt: call.arrivedAt });
       }
       return true;
     })();
@@ -256,7 +271,7 @@ export class CallRepository {
    * One page of callback tasks, newest first (by id), within `lineIds`
    * (null = all): the tasks with id < `before`, at most `limit`.
    */
-  callbackPage(q: { status?: 'pending' | 'assigned' | 'done'; lineIds: number[] | null; limit: number; before?: number }): ReturnType<CallRepository['callbacks']> {
+  callbackPage(q: { status?: 'pending' | 'assigned' | 'done'; lineIds: number[] | null; limit: number; before?: number }): (ReturnType<CallRepository['callbacks']>[number] & { dueAt: string | null; attempts: number; nextAttemptAt: string | null; callable: number; doneReason: string | null; doneAt: string | null })[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.status) { where.push('status = ?'); args.push(q.status); }
@@ -265,9 +280,10 @@ export class CallRepository {
       where.push(q.lineIds.length ? `line_id IN (${q.lineIds.map(() => '?').join(',')})` : '0');
       args.push(...q.lineIds);
     }
-    const sql = `SELECT id, call_id AS callId, caller_number AS callerNumber, line_id AS lineId, reason, created_at AS createdAt, status, assigned_to AS assignedTo
+    const sql = `SELECT id, call_id AS callId, caller_number AS callerNumber, line_id AS lineId, reason, created_at AS createdAt, status, assigned_to AS assignedTo,
+                        due_at AS dueAt, attempts, next_attempt_at AS nextAttemptAt, callable = 1 AS callable, done_reason AS doneReason, done_at AS doneAt
                  FROM callback_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return stmt(this.db, sql).all(...args, q.limit) as ReturnType<CallRepository['callbacks']>;
+    return stmt(this.db, sql).all(...args, q.limit) as ReturnType<CallRepository['callbackPage']>;
   }
 
   callbacks(status?: 'pending' | 'assigned' | 'done'): { id: number; callId: string; callerNumber: string; lineId: number | null; reason: string; createdAt: string; status: string; assignedTo: number | null }[] {

@@ -71,6 +71,9 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, links: 
       transferTarget: c.transferTarget,
       waitSec: c.waitSec,
       talkSec: c.talkSec,
+      // 'outbound': placed by Pult (callback, click-to-call); `from` is then the number dialled.
+      direction: c.direction,
+      callbackTaskId: c.callbackTaskId,
       // A short-lived signed link an <audio> element can play without headers.
       recordingUrl: rec?.state === 'stored' ? links.sign(c.id).url : null,
       recording: rec ? { state: rec.state, durationSec: rec.durationSec, sizeBytes: rec.sizeBytes, error: rec.error } : null,
@@ -126,7 +129,10 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, links: 
   // Newest first, a page at a time: pass the response's `next` as `before` for the following page.
   r.get('/api/callbacks', (req, res) => {
     const q = parse(callbacksQuery, req.query, 'query');
-    const items = calls.callbackPage({ status: q.status, lineIds: visibleLineIds(currentUser(req), lines), limit: q.limit, before: q.before });
+    const now = Date.now();
+    const items = calls.callbackPage({ status: q.status, lineIds: visibleLineIds(currentUser(req), lines), limit: q.limit, before: q.before })
+      // The countdown: due_at, and overdue once it passed with the task still open.
+      .map((t) => ({ ...t, callable: t.callable === 1, overdue: t.status !== 'done' && t.dueAt !== null && Date.parse(t.dueAt) < now }));
     res.json({ items, next: items.length === q.limit ? items[items.length - 1]!.id : null });
   });
 

@@ -18,6 +18,10 @@ export interface DemoOptions {
   maxWaitSec?: number;
   /** Both lines: ring a mobile that did not take the call again after this long (default 15). */
   mobileRetrySec?: number;
+  /** Both lines: callbacks due N min after the call, N attempts, N s apart (defaults 10, 3, 120). */
+  callback?: { dueMin: number; attempts: number; retrySec: number };
+  /** Both lines: waiting callers hear their place and "press 1" every N s; 0 = off (default 30). */
+  announceEverySec?: number;
 }
 
 export function isEmpty(db: Db): boolean {
@@ -45,6 +49,7 @@ export function seedDemo(db: Db, auth: AuthService, lines: LineRepository, opera
       overflowGroupId: group.id,
       maxWaitSec: o.maxWaitSec ?? 300,
       mobileRetrySec: o.mobileRetrySec ?? 15,
+      callbackDueMin: o.callback?.dueMin, callbackAttempts: o.callback?.attempts, callbackRetrySec: o.callback?.retrySec, announceEverySec: o.announceEverySec,
       priority: 10, // emergencies before planned work
       slThresholdSec: 20,
       waitTreatment: 'ringback',
@@ -60,6 +65,7 @@ export function seedDemo(db: Db, auth: AuthService, lines: LineRepository, opera
       overflowGroupId: group.id,
       maxWaitSec: o.maxWaitSec ?? 300,
       mobileRetrySec: o.mobileRetrySec ?? 15,
+      callbackDueMin: o.callback?.dueMin, callbackAttempts: o.callback?.attempts, callbackRetrySec: o.callback?.retrySec, announceEverySec: o.announceEverySec,
       slThresholdSec: 60,
       waitTreatment: 'moh',
       workingHours: { mon: ['08:00', '20:00'], tue: ['08:00', '20:00'], wed: ['08:00', '20:00'], thu: ['08:00', '20:00'], fri: ['08:00', '20:00'], sat: null, sun: null },

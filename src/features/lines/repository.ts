@@ -26,6 +26,14 @@ export interface Line {
   priority: number;
   /** A mobile that did not take the call is rung again after this long while the caller waits; default 15. */
   mobileRetrySec: number;
+  /** A callback task is due this long after the caller's first call (default 10, the 10-minute rule). */
+  callbackDueMin: number;
+  /** Numbers Pult dials for a task before leaving it to people (default 3). */
+  callbackAttempts: number;
+  /** No automatic attempt sooner than this after the last one (default 120). */
+  callbackRetrySec: number;
+  /** Waiting callers hear their place and "press 1 for a callback" this often; 0 = never (default 30). */
+  announceEverySec: number;
   slThresholdSec: number;
   waitTreatment: 'ringback' | 'moh';
   workingHours: WorkingHours | null;
@@ -34,10 +42,11 @@ export interface Line {
 
 interface LineRow {
   id: number; name: string; tenant_id: number | null; ring_timeout_sec: number; overflow_after_sec: number; overflow_group_id: number | null;
-  max_wait_sec: number; priority: number; mobile_retry_sec: number; sl_threshold_sec: number; wait_treatment: 'ringback' | 'moh'; working_hours: string | null; is_default: number;
+  max_wait_sec: number; priority: number; mobile_retry_sec: number; callback_due_min: number; callback_attempts: number; callback_retry_sec: number; announce_every_sec: number; sl_threshold_sec: number; wait_treatment: 'ringback' | 'moh'; working_hours: string | null; is_default: number;
 }
 
-export type NewLine = Omit<Line, 'id' | 'priority' | 'mobileRetrySec'> & Partial<Pick<Line, 'priority' | 'mobileRetrySec'>>;
+type LineDefaults = 'priority' | 'mobileRetrySec' | 'callbackDueMin' | 'callbackAttempts' | 'callbackRetrySec' | 'announceEverySec';
+export type NewLine = Omit<Line, 'id' | LineDefaults> & Partial<Pick<Line, LineDefaults>>;
 
 export class LineRepository {
   /** Lines change rarely and only through this class: read them once. */
@@ -48,10 +57,12 @@ export class LineRepository {
   create(l: NewLine): Line {
     const id = this.db.transaction(() => {
       const info = stmt(this.db, 
-          `INSERT INTO lines (name, tenant_id, ring_timeout_sec, overflow_after_sec, overflow_group_id, max_wait_sec, priority, mobile_retry_sec, sl_threshold_sec, wait_treatment, working_hours, is_default)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO lines (name, tenant_id, ring_timeout_sec, overflow_after_sec, overflow_group_id, max_wait_sec, priority, mobile_retry_sec, sl_threshold_sec, wait_treatment, working_hours, is_default,
+                              callback_due_min, callback_attempts, callback_retry_sec, announce_every_sec)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(l.name, l.tenantId, l.ringTimeoutSec, l.overflowAfterSec, l.overflowGroupId, l.maxWaitSec, l.priority ?? 0, l.mobileRetrySec ?? 15, l.slThresholdSec, l.waitTreatment, l.workingHours ? JSON.stringify(l.workingHours) : null, l.isDefault ? 1 : 0);
+        .run(l.name, l.tenantId, l.ringTimeoutSec, l.overflowAfterSec, l.overflowGroupId, l.maxWaitSec, l.priority ?? 0, l.mobileRetrySec ?? 15, l.slThresholdSec, l.waitTreatment, l.workingHours ? JSON.stringify(l.workingHours) : null, l.isDefault ? 1 : 0,
+          l.callbackDueMin ?? 10, l.callbackAttempts ?? 3, l.callbackRetrySec ?? 120, l.announceEverySec ?? 30);
       const lineId = Number(info.lastInsertRowid);
       const did = stmt(this.db, 'INSERT INTO line_dids (did, line_id) VALUES (?, ?)');
       for (const d of l.dids) did.run(d, lineId);
@@ -121,6 +132,10 @@ export class LineRepository {
       maxWaitSec: r.max_wait_sec,
       priority: r.priority,
       mobileRetrySec: r.mobile_retry_sec,
+      callbackDueMin: r.callback_due_min,
+      callbackAttempts: r.callback_attempts,
+      callbackRetrySec: r.callback_retry_sec,
+      announceEverySec: r.announce_every_sec,
       slThresholdSec: r.sl_threshold_sec,
       waitTreatment: r.wait_treatment,
       workingHours: r.working_hours ? workingHoursSchema.parse(JSON.parse(r.working_hours)) : null,

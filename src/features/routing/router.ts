@@ -28,7 +28,7 @@ import { MissedOffers } from './missed-offers.js';
 
 export interface ChannelOwner {
   entered(channel: PbxChannel, args: string[]): Promise<void> | void;
-  gone?(channelId: string): void;
+  gone?(channelId: string, cause: number): void;
 }
 
 export interface RouterOptions {
@@ -171,10 +171,10 @@ export class CallRouter {
         return this.pbx.hangup(e.channel.id);
       }
       case 'channelDestroyed':
-        for (const o of this.channelOwners.values()) o.gone?.(e.channelId);
+        for (const o of this.channelOwners.values()) o.gone?.(e.channelId, e.cause);
         return this.onChannelGone(e.channelId, e.cause);
       case 'channelLeft':
-        for (const o of this.channelOwners.values()) o.gone?.(e.channelId);
+        for (const o of this.channelOwners.values()) o.gone?.(e.channelId, 16);
         // Asterisk stops telling an app about a channel once it leaves the
         // app, so a hang-up in Stasis may bring StasisEnd and no ChannelDestroyed.
         return this.onChannelGone(e.channelId, 16);
@@ -461,11 +461,12 @@ export class CallRouter {
 
   private async onChannelGone(channelId: string, cause: number): Promise<void> {
     const asCaller = this.calls.byCallerChannel(channelId);
-    if (asCaller) return asCaller.controller === 'ari' ? this.onCallerGone(asCaller) : undefined;
+    // Outbound calls (callbacks, click-to-call) belong to their own channel owner.
+    if (asCaller) return asCaller.controller === 'ari' && asCaller.direction === 'inbound' ? this.onCallerGone(asCaller) : undefined;
     const offer = this.calls.offerByChannel(channelId);
     if (!offer) return;
     const call = this.calls.get(offer.callId);
-    if (call?.controller !== 'ari') return;
+    if (call?.controller !== 'ari' || call.direction !== 'inbound') return;
     if (call && call.state === 'connected' && call.answeredChannelId === channelId) {
       return this.finishConnected(call, offer.targetKind === 'operator' ? 'operator hung up' : 'mobile hung up');
     }
@@ -484,7 +485,7 @@ export class CallRouter {
   }
 
   /** Ends the call once: records it, releases everyone, frees the PBX side. */
-  private async endCall(callId: string, outcome: CallOutcome, reason: string, callback?: 'unanswered'): Promise<void> {
+  private async endCall(callId: string, outcome: CallOutcome, reason: string, callback?: 'unanswered' | 'caller-requested'): Promise<void> {
     const call = this.calls.get(callId);
     if (!call) return;
     const at = this.now();
@@ -517,13 +518,18 @@ export class CallRouter {
     await this.dispatch();
   }
 
+  /** The waiting caller pressed 1 (wait-announcements.ts): a short confirmation, hang up, a task that keeps their place. */
+  callerAskedForCallback(callId: string, prompt: string[]): Promise<void> {
+    return this.endUnanswered(callId, 'the caller asked to be called back', { prompt, callback: 'caller-requested' });
+  }
+
   /** Nobody could take the call: say so politely, hang up, leave a callback task. */
-  private async endUnanswered(callId: string, reason: string): Promise<void> {
+  private async endUnanswered(callId: string, reason: string, o: { prompt?: string[]; callback?: 'caller-requested' } = {}): Promise<void> {
     const call = this.calls.get(callId);
     if (!call || call.state === 'ended' || call.state === 'connected') return;
-    await this.endCall(callId, 'unanswered', reason);
+    await this.endCall(callId, 'unanswered', reason, o.callback);
     const channelId = call.callerChannelId;
-    const prompt = this.opts.unansweredPrompt ?? ['sound:im-sorry', 'sound:tt-allbusy', 'sound:goodbye'];
+    const prompt = o.prompt ?? this.opts.unansweredPrompt ?? ['sound:im-sorry', 'sound:tt-allbusy', 'sound:goodbye'];
     const hangupLater = setTimeout(() => void this.pbx.hangup(channelId).catch(() => undefined), 15_000);
     const playbackId = `${callId}-bye`;
     const done = new Promise<void>((resolve) => this.playbacks.set(playbackId, resolve));
@@ -617,6 +623,11 @@ export class CallRouter {
   endWhileAway(call: CallRecord): Promise<void> {
     if (call.state === 'connected') return this.finishConnected(call, 'ended while Pult was disconnected');
     return this.endCall(call.id, 'abandoned', 'caller hung up while Pult was disconnected');
+  }
+
+  /** An operator let an offer of another feature (an outbound call) ring out: same count as routing's own. */
+  offerRangOut(userId: number): void {
+    this.missed.rangOut(userId);
   }
 
   offerLost(channelId: string): Promise<void> {

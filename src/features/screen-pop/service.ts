@@ -15,8 +15,11 @@ import type { TicketService } from '../tickets/service.js';
 import type { CallCard } from '../../realtime/contract.js';
 import { rooms, type RealtimeServer, type RealtimeSocket } from '../../realtime/server.js';
 import type { CallerLookup } from './lookup.js';
+import { CallbackRepository } from '../callbacks/repository.js';
 
 export class ScreenPop {
+  private readonly callbacks: CallbackRepository;
+
   constructor(
     private readonly db: Db,
     private readonly io: RealtimeServer,
@@ -26,7 +29,9 @@ export class ScreenPop {
     private readonly lookup: CallerLookup,
     private readonly tickets: TicketService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.callbacks = new CallbackRepository(db);
+  }
 
   /** Subscribes to the call events. */
   attach(events: CallEvents, operators: OperatorService): void {
@@ -112,7 +117,17 @@ export class ScreenPop {
       via,
       offeredAt,
       state,
+      direction: call.direction,
+      callback: call.callbackTaskId !== null ? this.callbackOf(call.callbackTaskId, callId) : null,
     };
+  }
+
+  /** Why Pult is calling back, and the attempts before this one. */
+  private callbackOf(taskId: number, callId: string): CallCard['callback'] {
+    const task = this.callbacks.get(taskId);
+    if (!task) return null;
+    const attempts = this.callbacks.attemptsOf(taskId).filter((a) => a.callId !== callId).map(({ callId: _c, ...a }) => a);
+    return { id: task.id, reason: task.reason, createdAt: task.createdAt, dueAt: task.dueAt, attempts };
   }
 
   private offeredUsers(callId: string): number[] {

@@ -3,6 +3,7 @@
 // follows it on the socket. Types only (the browser page imports this file
 // through src/realtime/contract.ts).
 import type { Figures } from '../../domain/wallboard-figures.js';
+import type { Commitments } from '../../domain/commitments.js';
 
 /** The same figures the domain computes (src/domain/wallboard-figures.ts). */
 export type WallboardFigures = Figures;
@@ -56,9 +57,16 @@ export interface WallboardCallback {
   lineId: number | null;
   line: string | null;
   createdAt: string;
-  reason: 'abandoned' | 'unanswered';
+  reason: 'abandoned' | 'unanswered' | 'caller-requested';
   status: 'pending' | 'assigned';
   assignedTo: { userId: number; name: string } | null;
+  /** The countdown: due by then (the caller's first call + the line's callback_due_min). */
+  dueAt: string | null;
+  /** 'overdue' past dueAt, 'near' within 2 minutes of it: the wallboard alarms. */
+  alarm: 'overdue' | 'near' | null;
+  attempts: number;
+  /** False for a withheld number: shown, never dialled. */
+  callable: boolean;
 }
 
 export interface WallboardChartPoint {
@@ -83,6 +91,8 @@ export interface WallboardSnapshot {
   operators: WallboardOperator[];
   waitingCalls: WallboardWaitingCall[];
   callbacks: WallboardCallback[];
+  /** Today's shares of calls answered within 5 minutes and callbacks made by their due time; tasks overdue / near due. */
+  commitments: Commitments;
   chart: WallboardChartPoint[];
 }
 
@@ -94,7 +104,7 @@ export interface WallboardListPatch<T, K extends number | string> {
 }
 
 /** The top-level parts of the snapshot that a patch replaces whole when they change. */
-export type WallboardScalarPart = 'dayStart' | 'timeZone' | 'shortAbandonSec' | 'definitions' | 'total' | 'chart';
+export type WallboardScalarPart = 'dayStart' | 'timeZone' | 'shortAbandonSec' | 'definitions' | 'total' | 'commitments' | 'chart';
 
 /**
  * What changed on a viewer's board since version `from`. A client holding

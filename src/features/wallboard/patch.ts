@@ -16,7 +16,7 @@ const keyOf: { [L in Lists]: (r: Row<L>) => Key } = {
   callbacks: (r) => r.id,
 };
 const lists = Object.keys(keyOf) as Lists[];
-const scalars: WallboardScalarPart[] = ['dayStart', 'timeZone', 'shortAbandonSec', 'definitions', 'total', 'chart'];
+const scalars: WallboardScalarPart[] = ['dayStart', 'timeZone', 'shortAbandonSec', 'definitions', 'total', 'commitments', 'chart'];
 
 // Parsing ISO times is most of the cost of applying a patch (a board holds
 // hundreds of operators, each re-aged on every patch): the same few strings

@@ -13,6 +13,7 @@ import type { Line, LineRepository } from '../lines/repository.js';
 import type { Operator, OperatorService } from '../operators/service.js';
 import type { WallboardCallback, WallboardSnapshot, WallboardWaitingCall } from './contract.js';
 import { stateSinceSec } from './patch.js';
+import { commitments, taskAlarm, CALLBACK_ALARM_SEC, type CommitmentTask } from '../../domain/commitments.js';
 
 /** The management companies a viewer serves; null = all (admin). */
 export type Scope = number[] | null;
@@ -23,8 +24,8 @@ interface Fact extends CallFact {
 }
 
 interface CallbackRow {
-  id: number; callId: string; callerNumber: string; lineId: number | null; reason: 'abandoned' | 'unanswered'; createdAt: string;
-  status: 'pending' | 'assigned'; assignedTo: number | null; assignedName: string | null;
+  id: number; callId: string; callerNumber: string; lineId: number | null; reason: 'abandoned' | 'unanswered' | 'caller-requested'; createdAt: string;
+  status: 'pending' | 'assigned'; assignedTo: number | null; assignedName: string | null; dueAt: string | null; attempts: number; callable: number;
 }
 
 /** Everything read from the database for one build, before scoping. */
@@ -39,6 +40,9 @@ export interface WallboardBase {
   /** Open tasks per line (key null: no line). */
   callbackCounts: Map<number | null, number>;
   operators: Operator[];
+  /** Callback tasks created today, and open tasks overdue / near due per line (decree 416 figures). */
+  todaysTasks: (CommitmentTask & { lineId: number | null })[];
+  taskAlarms: { lineId: number | null; overdue: number; near: number }[];
   /** Any call waiting anywhere (the 1 s tick runs while there is). */
   anyWaiting: boolean;
 }
@@ -72,21 +76,26 @@ export class WallboardService {
     // Today's calls (index range on arrived_at), and calls still open from
     // before midnight (live figures only; `+arrived_at` keeps this half on
     // the small calls_open index instead of a range over all history).
-    const facts = stmt(this.db, `SELECT ${factCols} FROM calls WHERE arrived_at >= ? UNION ALL SELECT ${factCols} FROM calls WHERE state <> 'ended' AND +arrived_at < ?`)
+    const facts = stmt(this.db, `SELECT ${factCols} FROM calls WHERE arrived_at >= ? AND direction = 'inbound' UNION ALL SELECT ${factCols} FROM calls WHERE state <> 'ended' AND +arrived_at < ? AND direction = 'inbound'`)
       .all(from, from) as Fact[];
     // Open tasks only (partial index callback_tasks_open): counted per line,
     // and listed up to the list's length per line, whatever the backlog.
     const callbacks = stmt(this.db,
       `SELECT cb.id, cb.call_id AS callId, cb.caller_number AS callerNumber, cb.line_id AS lineId, cb.reason, cb.created_at AS createdAt,
-              cb.status, cb.assigned_to AS assignedTo, u.full_name AS assignedName
+              cb.status, cb.assigned_to AS assignedTo, u.full_name AS assignedName, cb.due_at AS dueAt, cb.attempts, cb.callable
        FROM (SELECT *, row_number() OVER (PARTITION BY line_id ORDER BY created_at, id) AS n FROM callback_tasks WHERE status <> 'done') cb
        LEFT JOIN users u ON u.id = cb.assigned_to
        WHERE cb.n <= ? ORDER BY cb.created_at, cb.id`).all(CALLBACK_LIST_LIMIT) as CallbackRow[];
     const callbackCounts = new Map((stmt(this.db, "SELECT line_id AS lineId, count(*) AS n FROM callback_tasks WHERE status <> 'done' GROUP BY line_id")
       .all() as { lineId: number | null; n: number }[]).map((r) => [r.lineId, r.n]));
     const tenants = new Map((stmt(this.db, 'SELECT id, name FROM tenants ORDER BY id').all() as { id: number; name: string }[]).map((t) => [t.id, t.name]));
+    const todaysTasks = stmt(this.db, 'SELECT line_id AS lineId, created_at AS createdAt, due_at AS dueAt, done_at AS doneAt, done_reason AS doneReason, status FROM callback_tasks WHERE created_at >= ?')
+      .all(from) as WallboardBase['todaysTasks'];
+    const nowIso = now.toISOString();
+    const taskAlarms = stmt(this.db, `SELECT line_id AS lineId, coalesce(sum(due_at < ?), 0) AS overdue, coalesce(sum(due_at >= ? AND due_at <= ?), 0) AS near
+       FROM callback_tasks WHERE status <> 'done' GROUP BY line_id`).all(nowIso, nowIso, new Date(now.getTime() + CALLBACK_ALARM_SEC * 1000).toISOString()) as WallboardBase['taskAlarms'];
     return {
-      now, dayStart, lines: this.lines.list(), tenants, facts, callbacks, callbackCounts, operators: this.operators.list(),
+      now, dayStart, lines: this.lines.list(), tenants, facts, callbacks, callbackCounts, operators: this.operators.list(), todaysTasks, taskAlarms,
       anyWaiting: facts.some((f) => f.state !== 'ended' && !f.answeredAt),
     };
   }
@@ -138,7 +147,15 @@ export class WallboardService {
     const cbList: WallboardCallback[] = callbacks.slice(0, CALLBACK_LIST_LIMIT).map((c) => ({
       id: c.id, callId: c.callId, caller: c.callerNumber, lineId: c.lineId, line: lineName(c.lineId), createdAt: c.createdAt, reason: c.reason, status: c.status,
       assignedTo: c.assignedTo !== null ? { userId: c.assignedTo, name: c.assignedName ?? '' } : null,
+      dueAt: c.dueAt, alarm: taskAlarm(c.dueAt, b.now), attempts: c.attempts, callable: c.callable === 1,
     }));
+    // Decree 416: answered within 5 minutes, called back by the due time (today), and the alarms.
+    const promises = commitments(facts.filter((f) => new Date(f.arrivedAt) >= b.dayStart), b.todaysTasks.filter((t) => visibleLine(t.lineId)), [], b.now);
+    for (const a of b.taskAlarms) {
+      if (!visibleLine(a.lineId)) continue;
+      promises.callbacksOverdue += a.overdue;
+      promises.callbacksNearDue += a.near;
+    }
 
     const operators = b.operators
       .filter((op) => scope === null || op.tenantIds.some((t) => scope.includes(t)))
@@ -178,6 +195,7 @@ export class WallboardService {
       operators,
       waitingCalls,
       callbacks: cbList,
+      commitments: promises,
       chart: dayChart(facts, thresholdOf, b.dayStart, b.now, o),
     };
   }
@@ -195,6 +213,6 @@ export class WallboardService {
 
   /** Marks the task called back; false when it was already done. */
   completeCallback(id: number): boolean {
-    return stmt(this.db, `UPDATE callback_tasks SET status = 'done', done_at = ? WHERE id = ? AND status <> 'done'`).run(this.clock.now().toISOString(), id).changes === 1;
+    return stmt(this.db, `UPDATE callback_tasks SET status = 'done', done_reason = 'manual', done_at = ? WHERE id = ? AND status <> 'done'`).run(this.clock.now().toISOString(), id).changes === 1;
   }
 }

@@ -22,11 +22,12 @@ const eventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RecordingFinished'), recording: z.object({ name: z.string(), duration: z.number().optional() }) }),
   z.object({ type: z.literal('RecordingFailed'), recording: z.object({ name: z.string(), cause: z.string().optional() }) }),
   z.object({ type: z.literal('PlaybackFinished'), playback: z.object({ id: z.string() }) }),
+  z.object({ type: z.literal('ChannelDtmfReceived'), channel: channelSchema, digit: z.string().regex(/^[0-9*#A-D]$/, 'one DTMF digit') }),
 ]);
 
 // Only what routing acts on is parsed; the rest (ChannelStateChange, Dial,
 // ChannelVarset…) is dropped before validation, which matters under load.
-const handledTypes = new Set(['StasisStart', 'StasisEnd', 'ChannelDestroyed', 'RecordingFinished', 'RecordingFailed', 'PlaybackFinished']);
+const handledTypes = new Set(['StasisStart', 'StasisEnd', 'ChannelDestroyed', 'RecordingFinished', 'RecordingFailed', 'PlaybackFinished', 'ChannelDtmfReceived']);
 
 type AriChannel = z.infer<typeof channelSchema>;
 
@@ -66,6 +67,8 @@ export function translateAriEvent(raw: unknown, logger: Logger): PbxEvent | null
       return { type: 'recordingFailed', name: e.recording.name, cause: e.recording.cause ?? 'unknown' };
     case 'PlaybackFinished':
       return { type: 'playbackFinished', playbackId: e.playback.id };
+    case 'ChannelDtmfReceived':
+      return { type: 'dtmf', channelId: e.channel.id, digit: e.digit };
   }
 }
 
@@ -119,6 +122,19 @@ export class AriPbx implements PbxPort {
 
   async startMoh(id: string): Promise<void> {
     await this.client.request('POST', `/channels/${enc(id)}/moh`);
+  }
+
+  async stopMoh(id: string): Promise<void> {
+    await this.client.request('DELETE', `/channels/${enc(id)}/moh`);
+  }
+
+  async stopPlayback(playbackId: string): Promise<void> {
+    try {
+      await this.client.request('DELETE', `/playbacks/${enc(playbackId)}`);
+    } catch (err) {
+      if (err instanceof PbxCommandError && err.status === 404) return;
+      throw err;
+    }
   }
 
   async hangup(id: string, reason: 'normal' | 'busy' | 'congestion' | 'no_answer' = 'normal'): Promise<void> {

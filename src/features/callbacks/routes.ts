@@ -1,0 +1,71 @@
+// Outbound calls placed by Pult over Asterisk (click-to-call: the operator's
+// phone rings first, then the number) and callback tasks' details. Cloud-PBX
+// rooms use POST /api/click-to-call (their vendor's own click-to-call).
+import { Router } from 'express';
+import { z } from 'zod';
+import { ApiError, notFound, parse } from '../../http/errors.js';
+import { normalizePhone } from '../../domain/phone.js';
+import { currentUser } from '../auth/middleware.js';
+import type { User } from '../auth/service.js';
+import type { CallRouter } from '../routing/router.js';
+import type { PbxPort } from '../../telephony/ports.js';
+import type { CallbackRepository } from './repository.js';
+import type { OutboundCalls } from './outbound-call.js';
+
+const outboundBody = z.object({
+  number: z.string().trim().regex(/^\+?[\d\s()-]{3,25}$/, 'a phone number (digits, spaces, +, (), -)'),
+  callbackId: z.number().int().positive().optional(),
+}).strict();
+const idParam = z.coerce.number().int().positive();
+
+export function callbackRoutes(d: { callbacks: CallbackRepository; outbound: OutboundCalls; router: CallRouter; pbx: PbxPort }): Router {
+  const r = Router();
+  /** The task if `user` may see it (admins: any; others: their companies' lines); another company's task is as unknown as a missing one. */
+  const visibleTask = (user: User, id: number) => {
+    const task = d.callbacks.get(id);
+    if (!task) return null;
+    if (user.tenantIds === null) return task;
+    const tenantId = d.callbacks.tenantOf(id);
+    return tenantId !== null && user.tenantIds.includes(tenantId) ? task : null;
+  };
+
+  const place = async (user: User, number: string, taskId: number | null, lineId: number | null) => {
+    if (!d.pbx.connected) throw new ApiError(503, 'unavailable', 'the telephone system is not connected');
+    const r2 = await d.router.run('outbound-call', () => Promise.resolve(d.outbound.start({ userId: user.id, number, taskId, lineId })));
+    if ('problem' in r2) throw new ApiError(409, 'conflict', r2.problem);
+    return r2.callId;
+  };
+
+  // Click-to-call over Asterisk: your phone rings with the number's card; answer, and Pult dials the number.
+  r.post('/api/calls/outbound', async (req, res) => {
+    const user = currentUser(req);
+    const b = parse(outboundBody, req.body);
+    const number = normalizePhone(b.number) ?? '';
+    if (!/^\d{3,20}$/.test(number)) throw new ApiError(400, 'invalid_input', 'number: not a phone number', [{ field: 'number', problem: 'not a phone number' }]);
+    const task = b.callbackId !== undefined ? visibleTask(user, b.callbackId) : null;
+    if (b.callbackId !== undefined && !task) throw notFound(`callback ${b.callbackId}`);
+    if (task?.status === 'done') throw new ApiError(409, 'conflict', 'the callback is already done');
+    const callId = await place(user, number, task?.id ?? null, task?.lineId ?? null);
+    res.status(202).json({ callId, number, callbackId: task?.id ?? null });
+  });
+
+  // «Перезвонить» on a task: dials the task's own number.
+  r.post('/api/callbacks/:id/call', async (req, res) => {
+    const user = currentUser(req);
+    const task = visibleTask(user, parse(idParam, req.params.id, 'id'));
+    if (!task) throw notFound('callback task');
+    if (task.status === 'done') throw new ApiError(409, 'conflict', 'the callback is already done');
+    if (!task.callable) throw new ApiError(409, 'conflict', 'the number was withheld: it cannot be called back');
+    const callId = await place(user, task.callerNumber, task.id, task.lineId);
+    res.status(202).json({ callId, number: task.callerNumber, callbackId: task.id });
+  });
+
+  // One task with its countdown and earlier attempts.
+  r.get('/api/callbacks/:id', (req, res) => {
+    const user = currentUser(req);
+    const task = visibleTask(user, parse(idParam, req.params.id, 'id'));
+    if (!task) throw notFound('callback task');
+    res.json({ ...task, overdue: task.status !== 'done' && Date.parse(task.dueAt) < Date.now(), attemptCalls: d.callbacks.attemptsOf(task.id) });
+  });
+  return r;
+}

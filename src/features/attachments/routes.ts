@@ -49,8 +49,8 @@ function uploadParser(maxBytes: number): RequestHandler {
     if (!err) return next();
     if (err instanceof multer.MulterError) {
       switch (err.code) {
-        case 'LIMIT_FILE_SIZE': return next(new ApiError(413, 'file_too_large', `a file is larger than ${mb} MB`, [{ field: err.field ?? 'files', problem: `larger than ${mb} MB` }]));
-        case 'LIMIT_FILE_COUNT': return next(new ApiError(413, 'too_many_files', `at most ${MAX_FILES} files at once`));
+        case 'LIMIT_FILE_SIZE': return next(new ApiError(413, 'file_too_large', `a file is larger than ${mb} MB`, [{ field: err.field ?? 'files', problem: `larger than ${mb} MB`, limitMb: mb }]));
+        case 'LIMIT_FILE_COUNT': return next(new ApiError(413, 'too_many_files', `at most ${MAX_FILES} files at once`, [{ field: 'files', problem: `more than ${MAX_FILES} files`, maxFiles: MAX_FILES }]));
         case 'LIMIT_UNEXPECTED_FILE': return next(new ApiError(400, 'invalid_input', `files go in the field \`files\` (at most ${MAX_FILES})`, [{ field: err.field ?? 'files', problem: 'unexpected field' }]));
         default: return next(new ApiError(413, 'too_large', `the form breaks a limit: ${err.message}`));
       }

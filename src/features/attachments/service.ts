@@ -57,7 +57,7 @@ export class AttachmentService {
         }
         rows.push({ ticketId, storageKey, thumbKey, name: f.name, mime: f.mime, size: f.size, sha256: f.sha256, byId: by, at });
       }
-      const ids = this.repo.insertAll(rows, () => this.note?.(ticketId, by, at, `Добавлены вложения: ${files.map((f) => f.name).join(', ')}`));
+      const ids = this.repo.insertAll(rows, () => this.note?.(ticketId, by, at, `${files.length === 1 ? 'Добавлено вложение' : 'Добавлены вложения'}: ${files.map((f) => f.name).join(', ')}`));
       return ids.map((id) => this.view(this.repo.get(id)!));
     } catch (err) {
       await this.store.remove(written);

@@ -292,7 +292,7 @@ export const ru = {
       attachHint: 'Фото с камеры или из галереи, PDF; до 10 файлов за раз',
       attachUploading: (pct: number) => `Загрузка… ${pct} %`,
       attachUploaded: (n: number) => (n === 1 ? 'Файл добавлен' : `Добавлено файлов: ${n}`),
-      attachBadType: (names: string) => `Не принято: ${names}. Можно только фото (JPEG, PNG, WebP, HEIC) или PDF, и файл не должен быть повреждён.`,
+      attachBadType: (names: string) => `Не принято: ${names}. Можно только фото (JPEG, PNG, WebP) или PDF, и файл не должен быть повреждён.`,
       attachTooLarge: (mb: number | null) => (mb ? `Файл больше ${mb} МБ — уменьшите его или снимите заново.` : 'Файл слишком большой.'),
       attachTooMany: (n: number | null) => `Не больше ${n ?? 10} файлов за раз.`,
       attachNoFiles: 'Выберите файлы.',

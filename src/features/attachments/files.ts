@@ -30,7 +30,7 @@ export async function inspect(rawName: string, data: Buffer): Promise<Inspected 
   const name = displayName(rawName);
   const type = await fileTypeFromBuffer(data);
   const ext = type ? allowed[type.mime] : undefined;
-  if (!type || !ext) return { name, problem: `${type ? type.mime : 'unknown type'} is not accepted (JPEG, PNG, WebP, HEIC/AVIF images or PDF)` };
+  if (!type || !ext) return { name, problem: `${type ? type.mime : 'unknown type'} is not accepted (JPEG, PNG, WebP or AVIF images, or PDF)` };
   let thumb: Buffer | null = null;
   if (type.mime.startsWith('image/')) {
     try {

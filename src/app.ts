@@ -44,6 +44,7 @@ import { attachWallboard } from './features/wallboard/index.js';
 import { createAmiObserverMode } from './features/ami-observer/index.js';
 import { RetentionService, startRetentionJobs } from './features/retention/index.js';
 import { attachRequests } from './features/requests/index.js';
+import { attachAttachments } from './features/attachments/index.js';
 import { FallbackImport } from './features/fallback-import/service.js';
 import { FallbackImportRepository } from './features/fallback-import/repository.js';
 import { attachCallbacks } from './features/callbacks/index.js';
@@ -75,8 +76,15 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const tickets = new TicketService(db, clock);
   const directory = new DirectoryService(db);
   const lookup = new CallerLookup(db, directory);
+  // One key signs recording and attachment links (each HMAC carries its own purpose tag).
+  const urlKey = config.PULT_URL_SIGNING_SECRET ? Buffer.from(config.PULT_URL_SIGNING_SECRET) : randomBytes(32);
+  // Requests' attachments: photos and PDFs, checked by content, thumbnails, signed links.
+  const attachments = attachAttachments({
+    db, clock, dir: config.attachmentsDir, maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024), secret: urlKey, ttlSec: config.PULT_RECORDING_URL_TTL_SEC,
+    note: (ticketId, by, at, text) => requests.repo.addComment(ticketId, { at, by, kind: 'comment', text, callId: null }),
+  });
   // Requests' life: pipelines, rules, deadlines, reminders, monitor (issue 10).
-  const requests = attachRequests({ db, clock, logger: logger.child({ part: 'requests' }), timeZone: config.PULT_TIMEZONE, deps: { tickets, lookup, calls, lines } });
+  const requests = attachRequests({ db, clock, logger: logger.child({ part: 'requests' }), timeZone: config.PULT_TIMEZONE, deps: { tickets, lookup, calls, lines }, attachments: (id) => attachments.service.list(id) });
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -106,7 +114,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     maxDelaySec: config.PULT_LOGIN_MAX_DELAY_SEC,
   });
   if (!config.PULT_URL_SIGNING_SECRET) logger.info('PULT_URL_SIGNING_SECRET not set: recording links are signed with a random key and stop working after a restart');
-  const recordingLinks = new RecordingLinks(config.PULT_URL_SIGNING_SECRET ? Buffer.from(config.PULT_URL_SIGNING_SECRET) : randomBytes(32), config.PULT_RECORDING_URL_TTL_SEC, clock);
+  const recordingLinks = new RecordingLinks(urlKey, config.PULT_RECORDING_URL_TTL_SEC, clock);
 
   const pbx = new AriPbx({ url: config.PULT_ARI_URL, user: config.PULT_ARI_USER, password: config.PULT_ARI_PASSWORD, app: config.PULT_ARI_APP, logger: logger.child({ part: 'ari' }) }, logger.child({ part: 'ari' }));
   const fetchPolicy = { hosts: config.PULT_RECORDING_HOSTS, allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutMs: config.PULT_FETCH_TIMEOUT_SEC * 1000, maxBytes: Math.round(config.PULT_RECORDING_MAX_MB * 1024 * 1024) };
@@ -162,11 +170,11 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), webhookRoutes({ log: webhookLog, guard: new WebhookGuard({ perAccountPerSec: config.PULT_WEBHOOK_RATE_PER_ACCOUNT, perIpPerSec: config.PULT_WEBHOOK_RATE_PER_IP, failedPerIpPerMin: config.PULT_WEBHOOK_FAILED_PER_IP }), maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
+    publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: new WebhookGuard({ perAccountPerSec: config.PULT_WEBHOOK_RATE_PER_ACCOUNT, perIpPerSec: config.PULT_WEBHOOK_RATE_PER_IP, failedPerIpPerMin: config.PULT_WEBHOOK_FAILED_PER_IP }), maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

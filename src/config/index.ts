@@ -63,6 +63,10 @@ export const configSchema = z.object({
   // Without a key a random one is made per process (links die with a restart).
   PULT_URL_SIGNING_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   PULT_RECORDING_URL_TTL_SEC: z.coerce.number().int().min(10).max(86_400).default(300),
+  // Requests' attachments (photos, PDFs): where they are kept (default <PULT_STATE_DIR>/attachments)
+  // and the largest file accepted; their signed links live PULT_RECORDING_URL_TTL_SEC too.
+  PULT_ATTACHMENTS_DIR: z.string().optional(),
+  PULT_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(1000).default(10),
   // Demo logins (password PULT_DEMO_PASSWORD) only when asked for; `npm start` sets 'on'.
   PULT_DEMO_DATA: z.enum(['on', 'off'], { error: "'on' or 'off' ('auto' is gone: demo data loads only with PULT_DEMO_DATA=on)" }).default('off'),
   PULT_DEMO_PASSWORD: z.string().min(4).default('demo'),
@@ -116,6 +120,8 @@ export type RawConfig = z.infer<typeof configSchema>;
 export interface Config extends RawConfig {
   dbPath: string;
   recordingsDir: string;
+  /** PULT_ATTACHMENTS_DIR or <PULT_STATE_DIR>/attachments. */
+  attachmentsDir: string;
   /** PULT_FALLBACK_CDR_FILE or <PULT_STATE_DIR>/asterisk-pbx/log/pult-fallback.log. */
   fallbackCdrFile: string;
 }
@@ -148,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     dbPath: c.PULT_DB ?? path.join(c.PULT_STATE_DIR, 'pult.sqlite'),
     recordingsDir: c.PULT_RECORDINGS_DIR ?? path.join(c.PULT_STATE_DIR, 'recordings'),
+    attachmentsDir: c.PULT_ATTACHMENTS_DIR ?? path.join(c.PULT_STATE_DIR, 'attachments'),
     fallbackCdrFile: c.PULT_FALLBACK_CDR_FILE ?? path.join(c.PULT_STATE_DIR, 'asterisk-pbx', 'log', 'pult-fallback.log'),
   };
 }

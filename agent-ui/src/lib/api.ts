@@ -42,6 +42,12 @@ export function onUnauthorized(fn: () => void): void {
   unauthorizedHandler = fn;
 }
 
+/** For requests made outside `request()` (an upload with progress): the server refused the token. */
+export function unauthorized(): void {
+  session.clear();
+  unauthorizedHandler();
+}
+
 export async function request<T>(method: string, path: string, body?: unknown, o: { signal?: AbortSignal; auth?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = session.token;

@@ -1,6 +1,6 @@
 // The requests («Заявки») API as the console uses it: list with filters,
 // a request's page, edit, stage transitions, comments, «Дополнить».
-import { request } from './api.ts';
+import { HttpError, request, session, unauthorized, type FieldProblem } from './api.ts';
 import type { Ticket } from './types.ts';
 
 export type Channel = 'call' | 'walk-in' | 'letter' | 'email' | 'web' | 'other';
@@ -28,8 +28,12 @@ export interface RequestDetail extends Ticket {
   comments: { id: number; at: string; by: { id: number; name: string }; kind: 'comment' | 'append' | 'edit'; text: string; callId: string | null }[];
   calls: { id: string; callerNumber: string; arrivedAt: string; answeredAt: string | null; endedAt: string | null; outcome: string | null; recordingUrl: string | null }[];
   ruleErrors: unknown[];
-  attachments: unknown[];
+  attachments: Attachment[];
 }
+
+/** One attachment; `url` and `thumbUrl` are short-lived signed links (usable in <img> and a new tab). */
+export interface Attachment { id: number; name: string; mime: string; size: number; at: string; by: { id: number; name: string }; url: string; thumbUrl: string | null }
+
 
 export interface ListQuery {
   number?: string; phone?: string; address?: string; text?: string; tenantId?: number; stage?: string; status?: 'open' | 'closed';
@@ -62,5 +66,40 @@ export const requestsApi = {
   append: (id: number, text: string, callId?: string) => request<One>('POST', path(id, '/append'), callId ? { text, callId } : { text }),
   pipeline: (tenantId: number, kind: 'emergency' | 'planned') =>
     request<{ pipeline: { stages: { code: string; name: string; rules: { type: string; fields?: string[] }[] }[] } }>('GET', `/api/pipelines/${tenantId}/${kind}`),
+  attachments: (id: number) => request<{ attachments: Attachment[] }>('GET', path(id, '/attachments')),
   executors: (tenantId: number) => request<{ items: { id: number; name: string }[] }>('GET', `/api/requests/executors?tenantId=${tenantId}`),
 };
+
+/**
+ * Uploads files to a request (multipart, field `files`) with progress; XMLHttpRequest
+ * because fetch reports no upload progress. Errors come back as HttpError like request()'s.
+ */
+export function uploadAttachments(id: number, files: File[], onProgress: (fraction: number) => void): Promise<{ added: Attachment[]; attachments: Attachment[] }> {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const f of files) form.append('files', f, f.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path(id, '/attachments'));
+    xhr.setRequestHeader('accept', 'application/json');
+    const token = session.token;
+    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    xhr.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    });
+    xhr.addEventListener('error', () => reject(new HttpError(0, 'network', 'network error')));
+    xhr.addEventListener('load', () => {
+      let data: unknown = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as { added: Attachment[]; attachments: Attachment[] });
+      if (xhr.status === 401) unauthorized();
+      const e = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+      const details = Array.isArray(e?.details) ? (e.details as FieldProblem[]) : [];
+      reject(new HttpError(xhr.status, e?.code ?? 'http', e?.message ?? `HTTP ${xhr.status}`, details));
+    });
+    xhr.send(form);
+  });
+}

@@ -1,6 +1,6 @@
 // A request's page: number, kind, stage and deadline; the allowed stage
 // buttons; details (editable); history; linked calls with their recordings;
-// comments and «Дополнить» entries with a comment box; attachments.
+// comments and «Дополнить» entries with a comment box; attachments (photos, PDFs) with upload.
 import { api, HttpError } from '../lib/api.ts';
 import { h, fill } from '../lib/dom.ts';
 import { formatPhone, formatWhen, fullAddress, outcomeLabel } from '../lib/format.ts';
@@ -9,6 +9,7 @@ import type { TicketCategory } from '../lib/types.ts';
 import { t } from '../i18n/index.ts';
 import { recordingCell } from '../ui/history.ts';
 import { dueChip } from './chips.ts';
+import { attachmentsBox } from './attachments-box.ts';
 import { editForm } from './edit-form.ts';
 import { StageControls } from './stage-form.ts';
 
@@ -114,7 +115,14 @@ export class RequestPage {
       this.history(req),
       this.calls(req),
       this.comments(req),
-      h('section', null, h('h3', { class: 'section-title' }, p.attachments), h('p', { class: 'muted small' }, p.noAttachments)),
+      attachmentsBox({
+        requestId: req.id,
+        items: req.attachments,
+        onUploaded: (message) => {
+          void this.load(req.id, true).then(() => this.say(message));
+          this.o.onChanged();
+        },
+      }),
     );
   }
 

@@ -6,7 +6,7 @@ import { rooms, type RealtimeServer } from '../../realtime/server.js';
 import type { TicketDeps, TicketLifecycle } from '../tickets/routes.js';
 import { RequestRepository } from './repository.js';
 import { RequestService, type RequestNotifier } from './service.js';
-import { requestRoutes } from './routes.js';
+import { requestRoutes, type RequestRouteDeps } from './routes.js';
 import { startRequestJobs } from './jobs.js';
 import type { ChangedEvent, MonitorSnapshot } from './types.js';
 
@@ -40,7 +40,7 @@ export class SocketRequestNotifier implements RequestNotifier {
   }
 }
 
-export function attachRequests(o: { db: Db; clock: Clock; logger: Logger; timeZone: string; deps: Omit<TicketDeps, 'lifecycle'> }) {
+export function attachRequests(o: { db: Db; clock: Clock; logger: Logger; timeZone: string; deps: Omit<TicketDeps, 'lifecycle'>; attachments?: RequestRouteDeps['attachments'] }) {
   const repo = new RequestRepository(o.db);
   let service: RequestService | null = null;
   const notifier = new SocketRequestNotifier((tenantId) => service!.monitor({ tenantIds: [tenantId] }));
@@ -60,7 +60,7 @@ export function attachRequests(o: { db: Db; clock: Clock; logger: Logger; timeZo
     service: s,
     repo,
     lifecycle,
-    routes: requestRoutes({ ...deps, requests: s, repo }),
+    routes: requestRoutes({ ...deps, requests: s, repo, attachments: o.attachments }),
     connect(io: RealtimeServer) {
       notifier.connect(io);
       jobs = startRequestJobs(s, o.clock, o.logger, o.timeZone);

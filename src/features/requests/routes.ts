@@ -18,6 +18,7 @@ import type { RequestRepository } from './repository.js';
 import type { RequestService } from './service.js';
 import { ftsQuery } from './search.js';
 import { channels } from './types.js';
+import type { AttachmentView } from '../attachments/index.js';
 
 const kind = z.enum(['emergency', 'planned']);
 const id = z.coerce.number().int().positive();
@@ -75,7 +76,11 @@ const pipelineBody = z.object({
   transitions: z.array(z.tuple([z.string(), z.string()])).max(200),
 }).strict();
 
-export interface RequestRouteDeps extends TicketDeps { requests: RequestService; repo: RequestRepository; calls: CallRepository; lines: LineRepository }
+export interface RequestRouteDeps extends TicketDeps {
+  requests: RequestService; repo: RequestRepository; calls: CallRepository; lines: LineRepository;
+  /** A request's attachments with signed links (the attachments feature). */
+  attachments?: (requestId: number) => AttachmentView[];
+}
 
 const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
 
@@ -113,7 +118,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
       calls: linked,
       ruleErrors: repo.ruleErrors(reqId),
       reminders: repo.reminders(reqId),
-      attachments: [] as never[],
+      attachments: d.attachments?.(reqId) ?? [],
     };
   };
   const scoped = (user: User, raw: unknown) => {

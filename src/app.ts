@@ -44,6 +44,7 @@ import { attachWallboard } from './features/wallboard/index.js';
 import { createAmiObserverMode } from './features/ami-observer/index.js';
 import { RetentionService, startRetentionJobs } from './features/retention/index.js';
 import { attachRequests } from './features/requests/index.js';
+import { attachExecutors } from './features/executors/index.js';
 
 export interface Pult {
   config: Config;
@@ -73,6 +74,10 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const lookup = new CallerLookup(db, directory);
   // Requests' life: pipelines, rules, deadlines, reminders, monitor (issue 10).
   const requests = attachRequests({ db, clock, logger: logger.child({ part: 'requests' }), timeZone: config.PULT_TIMEZONE, deps: { tickets, lookup, calls, lines } });
+
+  // Executors: zones, shifts, automatic assignment, day routes (issue 11).
+  const executors = attachExecutors({ db, auth, clock, logger: logger.child({ part: 'executors' }), timeZone: config.PULT_TIMEZONE, tenantExists: (t) => tickets.tenantExists(t), userInTenant: (u, t) => requests.repo.userInTenant(u, t), requestTenant: (r) => requests.repo.state(r)?.tenantId ?? null });
+  requests.service.autoAssigner = (id, stage) => void executors.service.autoAssign(id, stage);
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -148,7 +153,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, executors.routes, directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
@@ -160,6 +165,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   screenPop.attach(events, operators);
   wallboard.connect(io);
   requests.connect(io);
+  executors.connect(io);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PULT_HTTP_PORT, config.PULT_HTTP_HOST, () => resolve());

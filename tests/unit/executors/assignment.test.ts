@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseExecutor, type Candidate } from '../../../src/domain/assignment.js';
+import { chooseExecutor, type AssignTarget, type Candidate } from '../../../src/domain/assignment.js';
 
 const PLUMBER = 1;
 const ELECTRICIAN = 2;
@@ -8,10 +8,10 @@ const dayShift = { weekdays: 127, from: '08:00', to: '17:00', zoneId: null };
 const c = (userId: number, o: Partial<Candidate> = {}): Candidate => ({
   userId, specialityIds: [PLUMBER], buildingIds: [10], zoneIds: [], shifts: [allWeek], exceptions: [], openLoad: 0, lastAssignedAt: null, ...o,
 });
-const target = { buildingId: 10, zoneIds: [7], specialityId: PLUMBER, at: new Date('2026-12-07T06:00:00Z'), timeZone: 'Europe/Moscow' }; // Mon 09:00
+const target: AssignTarget = { buildingId: 10, zoneIds: [7], specialityId: PLUMBER, at: new Date('2026-12-07T06:00:00Z'), timeZone: 'Europe/Moscow' }; // Mon 09:00
 
 describe('the assignment choice', () => {
-  it.each<[string, Candidate[], Partial<typeof target>, number | null]>([
+  it.each<[string, Candidate[], Partial<AssignTarget>, number | null]>([
     ['the only plumber of the building', [c(1)], {}, 1],
     ['serves through a zone holding the building', [c(1, { buildingIds: [], zoneIds: [7] })], {}, 1],
     ['a zone not holding the building does not count', [c(1, { buildingIds: [], zoneIds: [8] })], {}, null],

@@ -54,6 +54,7 @@ CREATE TABLE executor_specialities (
 -- Coordinates (WGS84); null = unknown (such a building is in no zone).
 ALTER TABLE buildings ADD COLUMN lat REAL;
 ALTER TABLE buildings ADD COLUMN lon REAL;
+CREATE INDEX buildings_geo ON buildings(tenant_id, lon, lat);
 
 -- Buildings an executor serves by name.
 CREATE TABLE executor_buildings (

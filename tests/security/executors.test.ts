@@ -212,3 +212,27 @@ describe('the day route', () => {
     expect((await api(s.url, 'PUT', `/api/buildings/${b1.id}/coordinates`, { lat: 91, lon: 1 }, sup1)).status).toBe(400);
   });
 });
+
+describe('the directory import takes buildings’ coordinates', () => {
+  it('lat/lon columns set coordinates and zones; bad ones are rejected with the reason', async () => {
+    const d = 0.0005;
+    const zone = await api<{ zone: { id: number } }>(s.url, 'POST', '/api/zones', { tenantId: 1, name: 'Новый квартал', polygon: [[40.5 - d, 59.5 - d], [40.5 + d, 59.5 - d], [40.5 + d, 59.5 + d], [40.5 - d, 59.5 + d]] }, admin);
+    const csv = [
+      'Лицевой счет;ФИО;УК;Город;Улица;Дом;Квартира;Широта;Долгота',
+      '9900001;Иванов И. И.;УК «Северный квартал»;Вологда;ул. Новая;1;1;59,5;40.5',
+      '9900002;Петров П. П.;УК «Северный квартал»;Вологда;ул. Новая;2;1;95;40.5',
+      '9900003;Сидоров С. С.;УК «Северный квартал»;Вологда;ул. Новая;3;1;59.5;',
+    ].join('\r\n');
+    const r = await fetch(`${s.url}/api/directory/import`, { method: 'POST', headers: { 'content-type': 'text/csv; charset=utf-8', authorization: `Bearer ${admin}` }, body: csv });
+    expect(r.status).toBe(200);
+    const report = await r.json() as { inserted: number; rejected: number; errors: { line: number; field: string; problem: string }[] };
+    expect(report.inserted).toBe(1);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ line: 3, field: 'lat', problem: expect.stringMatching(/^широта «95»/) }),
+      expect.objectContaining({ line: 4, field: 'lon', problem: expect.stringMatching(/нужны и широта, и долгота/) }),
+    ]);
+    const b = sql<{ id: number; lat: number; lon: number }>(`SELECT b.id, b.lat, b.lon FROM buildings b JOIN accounts a ON a.building_id = b.id WHERE a.account_number = '9900001'`)[0]!;
+    expect([b.lat, b.lon]).toEqual([59.5, 40.5]);
+    expect(sql('SELECT 1 FROM zone_buildings WHERE zone_id = ? AND building_id = ?', zone.body.zone.id, b.id)).toHaveLength(1);
+  });
+});

@@ -163,6 +163,11 @@ export class ExecutorRepository {
     })();
   }
 
+  setCoordinatesIfChanged(buildingId: number, lat: number, lon: number): void {
+    const cur = stmt(this.db, 'SELECT lat, lon FROM buildings WHERE id = ?').get(buildingId) as { lat: number | null; lon: number | null } | undefined;
+    if (cur && (cur.lat !== lat || cur.lon !== lon)) this.setCoordinates(buildingId, lat, lon);
+  }
+
   /** The company's buildings as points (for the zones page and routes). */
   buildingPoints(tenantId: number, limit: number): { id: number; address: string; lat: number; lon: number }[] {
     return stmt(this.db, 'SELECT id, address, lat, lon FROM buildings WHERE tenant_id = ? AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id LIMIT ?').all(tenantId, limit) as { id: number; address: string; lat: number; lon: number }[];

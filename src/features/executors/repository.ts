@@ -99,6 +99,13 @@ export class ExecutorRepository {
     return (stmt(this.db, 'SELECT tenant_id FROM buildings WHERE id = ?').pluck().get(buildingId) as number | undefined) ?? null;
   }
 
+  /** The companies a user works for (null: all), for the zones page. */
+  tenants(tenantIds: number[] | null): { id: number; name: string }[] {
+    if (tenantIds === null) return stmt(this.db, 'SELECT id, name FROM tenants ORDER BY id').all() as { id: number; name: string }[];
+    if (!tenantIds.length) return [];
+    return stmt(this.db, `SELECT id, name FROM tenants WHERE id IN (${ph(tenantIds)}) ORDER BY id`).all(...tenantIds) as { id: number; name: string }[];
+  }
+
   // ── zones ──────────────────────────────────────────────────────────────
   zone(id: number): ZoneView | null {
     const z = stmt(this.db, 'SELECT id, tenant_id AS tenantId, city, name, polygon, responsible_id AS responsibleId FROM zones WHERE id = ?').get(id) as

@@ -172,6 +172,7 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
   r.get('/api/executors/:id/route', staff, (req, res) => sendRoute(req, res, executorOf(req).id));
 
   // ── zones ──────────────────────────────────────────────────────────────
+  r.get('/api/zones/companies', staff, (req, res) => void res.json({ items: repo.tenants(currentUser(req).tenantIds) }));
   r.get('/api/zones', staff, (req, res) => {
     const user = currentUser(req);
     const q = parse(z.object({ tenantId: id.optional() }).strict(), req.query, 'query');

@@ -76,7 +76,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const requests = attachRequests({ db, clock, logger: logger.child({ part: 'requests' }), timeZone: config.PULT_TIMEZONE, deps: { tickets, lookup, calls, lines } });
 
   // Executors: zones, shifts, automatic assignment, day routes (issue 11).
-  const executors = attachExecutors({ db, auth, clock, logger: logger.child({ part: 'executors' }), timeZone: config.PULT_TIMEZONE, tenantExists: (t) => tickets.tenantExists(t), userInTenant: (u, t) => requests.repo.userInTenant(u, t), requestTenant: (r) => requests.repo.state(r)?.tenantId ?? null });
+  const executors = attachExecutors({ db, auth, clock, logger: logger.child({ part: 'executors' }), timeZone: config.PULT_TIMEZONE, tileUrl: config.PULT_MAP_TILE_URL ?? null, tenantExists: (t) => tickets.tenantExists(t), userInTenant: (u, t) => requests.repo.userInTenant(u, t), requestTenant: (r) => requests.repo.state(r)?.tenantId ?? null });
   requests.service.autoAssigner = (id, stage) => void executors.service.autoAssign(id, stage);
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
@@ -152,6 +152,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), webhookRoutes({ log: webhookLog, guard: new WebhookGuard({ perAccountPerSec: config.PULT_WEBHOOK_RATE_PER_ACCOUNT, perIpPerSec: config.PULT_WEBHOOK_RATE_PER_IP, failedPerIpPerMin: config.PULT_WEBHOOK_FAILED_PER_IP }), maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
+    tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
     routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, executors.routes, directoryRoutes(directory), wallboard.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });

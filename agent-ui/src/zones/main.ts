@@ -35,7 +35,8 @@ onUnauthorized(showLogin);
 
 async function start(): Promise<void> {
   if (!session.token) return showLogin();
-  const companies = (await request<{ items: { id: number; name: string }[] }>('GET', '/api/zones/companies')).items;
+  const settings = await request<{ items: { id: number; name: string }[]; tileUrl: string | null }>('GET', '/api/zones/companies');
+  const companies = settings.items;
   const select = h('select', { class: 'input', testid: 'zones-company' }, ...companies.map((c) => h('option', { value: c.id }, c.name)));
   const status = h('p', { class: 'muted', role: 'status', testid: 'zones-status' });
   const list = h('ul', { class: 'zone-list', testid: 'zones-list' });
@@ -57,6 +58,7 @@ async function start(): Promise<void> {
   };
   const draw = () => {
     svg.replaceChildren(svgEl('rect', { x: 0, y: 0, width: W, height: H, class: 'zone-bg' }));
+    if (settings.tileUrl) drawTiles(settings.tileUrl);
     for (const zn of zones) {
       svg.append(svgEl('polygon', { points: zn.polygon.map((p) => project(p).join(',')).join(' '), class: 'zone-poly' }));
       const [cx, cy] = project(zn.polygon[0]!);
@@ -76,6 +78,20 @@ async function start(): Promise<void> {
       for (const p of draft) svg.append(svgEl('circle', { cx: project(p)[0], cy: project(p)[1], r: 4, class: 'zone-vertex' }));
     }
     fill(list, zones.length ? zones.map((zn) => h('li', null, z.zoneRow(zn.name, zn.buildingCount), ' ', h('button', { class: 'btn', type: 'button', onclick: () => void remove(zn) }, z.remove))) : h('li', { class: 'muted' }, z.noZones));
+  };
+  /** The configured tile layer (PULT_MAP_TILE_URL) under the points, at the zoom that fits the view. */
+  const drawTiles = (url: string) => {
+    const zoom = Math.max(0, Math.min(19, Math.floor(Math.log2(view.k / 256))));
+    const n = 2 ** zoom, size = view.k / n;
+    const xFrom = Math.floor((view.x0 - PAD / view.k) * n), xTo = Math.floor((view.x0 + (W - PAD) / view.k) * n);
+    const yFrom = Math.floor((view.y0 - PAD / view.k) * n), yTo = Math.floor((view.y0 + (H - PAD) / view.k) * n);
+    if ((xTo - xFrom + 1) * (yTo - yFrom + 1) > 100) return;
+    for (let tx = xFrom; tx <= xTo; tx++) {
+      for (let ty = yFrom; ty <= yTo; ty++) {
+        const href = url.replace('{z}', String(zoom)).replace('{x}', String(tx)).replace('{y}', String(ty));
+        svg.append(svgEl('image', { href, x: PAD + (tx / n - view.x0) * view.k, y: PAD + (ty / n - view.y0) * view.k, width: size, height: size }));
+      }
+    }
   };
   const load = async () => {
     const tenantId = Number(select.value);

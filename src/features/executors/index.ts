@@ -23,7 +23,7 @@ class SocketExecutorNotifier implements ExecutorNotifier {
   }
 }
 
-export function attachExecutors(o: { db: Db; auth: AuthService; clock: Clock; logger: Logger; timeZone: string; tenantExists(id: number): boolean; userInTenant(userId: number, tenantId: number): boolean; requestTenant(id: number): number | null }) {
+export function attachExecutors(o: { db: Db; auth: AuthService; clock: Clock; logger: Logger; timeZone: string; tileUrl: string | null; tenantExists(id: number): boolean; userInTenant(userId: number, tenantId: number): boolean; requestTenant(id: number): number | null }) {
   const repo = new ExecutorRepository(o.db);
   const notifier = new SocketExecutorNotifier();
   const service = new ExecutorService(repo, o.auth, o.clock, o.timeZone, notifier, o.logger);

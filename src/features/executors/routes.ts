@@ -56,7 +56,7 @@ const exceptionBody = z.object({ kind: z.enum(['vacation', 'sick', 'other']), fr
 const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
 const allInScope = (user: User, tenantIds: number[]) => tenantIds.every((t) => inScope(user, t));
 
-export function executorRoutes(repo: ExecutorRepository, service: ExecutorService, o: { tenantExists(id: number): boolean; userInTenant(userId: number, tenantId: number): boolean; requestTenant(id: number): number | null }): Router {
+export function executorRoutes(repo: ExecutorRepository, service: ExecutorService, o: { tileUrl: string | null; tenantExists(id: number): boolean; userInTenant(userId: number, tenantId: number): boolean; requestTenant(id: number): number | null }): Router {
   const r = Router();
   const staff = requireRole('admin', 'supervisor');
 
@@ -172,7 +172,7 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
   r.get('/api/executors/:id/route', staff, (req, res) => sendRoute(req, res, executorOf(req).id));
 
   // ── zones ──────────────────────────────────────────────────────────────
-  r.get('/api/zones/companies', staff, (req, res) => void res.json({ items: repo.tenants(currentUser(req).tenantIds) }));
+  r.get('/api/zones/companies', staff, (req, res) => void res.json({ items: repo.tenants(currentUser(req).tenantIds), tileUrl: o.tileUrl }));
   r.get('/api/zones', staff, (req, res) => {
     const user = currentUser(req);
     const q = parse(z.object({ tenantId: id.optional() }).strict(), req.query, 'query');

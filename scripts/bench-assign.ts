@@ -60,7 +60,7 @@ function build(db: Db): void {
       const c = city(t);
       const cx = c.lon + rnd() * W, cy = c.lat + rnd() * H, r = 0.006 + rnd() * 0.006;
       const ring: LonLat[] = Array.from({ length: 6 }, (_, k) => [cx + r * Math.cos((k * Math.PI) / 3), cy + (r / 2) * Math.sin((k * Math.PI) / 3)]);
-      zonesOf[t]!.push(repo.saveZone({ tenantId: t, city: `Город ${t}`, name: `Зона ${z + 1}`, polygon: ring, responsibleId: 1 }));
+      zonesOf[t]!.push(repo.geo.saveZone({ tenantId: t, city: `Город ${t}`, name: `Зона ${z + 1}`, polygon: ring, responsibleId: 1 }));
     }
   })();
   lap(`${ZONES} zones, ${db.prepare('SELECT count(*) FROM zone_buildings').pluck().get() as number} zone-building rows`);

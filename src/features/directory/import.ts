@@ -12,7 +12,7 @@ import { normalizePhone } from '../../domain/phone.js';
 import { readCsv, type CsvOptions } from './csv.js';
 import { textKey } from './keys.js';
 import { bulkCacheKib, DirectoryRepository, type AccountInput } from './repository.js';
-import { ExecutorRepository } from '../executors/index.js';
+import { ZoneRepository } from '../executors/index.js';
 
 export const importFields = ['accountNumber', 'holderName', 'tenant', 'city', 'street', 'house', 'block', 'flat', 'fiasId', 'phones', 'status', 'lat', 'lon'] as const;
 export type ImportField = (typeof importFields)[number];
@@ -191,7 +191,7 @@ function rowHash(a: AccountInput): string {
 export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, o: ImportOptions = {}): Promise<ImportReport> {
   const started = performance.now();
   const repo = new DirectoryRepository(db);
-  const geo = new ExecutorRepository(db);
+  const geo = new ZoneRepository(db);
   const now = o.now ?? new Date().toISOString();
   const batchSize = o.batchSize ?? 5000;
   const report: ImportReport = { total: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [], errorsTruncated: false, durationMs: 0 };

@@ -11,6 +11,7 @@ import { ExecutorService, type AlarmEvent, type ExecutorNotifier } from './servi
 import { executorGate, executorRoutes } from './routes.js';
 
 export { ExecutorRepository, ExecutorService, executorGate, type AlarmEvent };
+export { ZoneRepository } from './zone-repository.js';
 
 /** Assignments go to the executor's user room as `request.notify`; alarms to supervisors:<tenantId> and the zone's dispatcher. */
 class SocketExecutorNotifier implements ExecutorNotifier {

@@ -1,24 +1,33 @@
 // Executors' storage: profiles, specialities, the buildings and zones they
-// serve, zones with their materialised buildings, shifts and exceptions, and
-// the index-driven candidates of an assignment. All SQL of the feature.
+// serve, and the index-driven candidates of an assignment; zones
+// (zone-repository.ts) and shifts (schedule-repository.ts) beside it.
 import { stmt, type Db } from '../../store/db.js';
-import { bbox, closeRing, inBBox, pointInPolygon, type LonLat } from '../../domain/geo.js';
 import type { Candidate } from '../../domain/assignment.js';
-import type { Shift, ShiftException } from '../../domain/schedule.js';
+import type { ShiftException } from '../../domain/schedule.js';
+import { ZoneRepository } from './zone-repository.js';
+import { ScheduleRepository } from './schedule-repository.js';
+
+export { ZoneRepository, ScheduleRepository };
+export type { ZoneView } from './zone-repository.js';
+export type { ScheduleRow, ExceptionRow } from './schedule-repository.js';
 
 export interface ExecutorView {
   id: number; login: string; fullName: string; mobileNumber: string | null; tenantIds: number[]; disabled: boolean;
   specialityIds: number[]; buildingIds: number[]; zoneIds: number[];
 }
-export interface ZoneView { id: number; tenantId: number; city: string; name: string; polygon: LonLat[]; responsibleId: number | null; executorIds: number[]; buildingCount: number }
-export interface ScheduleRow extends Shift { id: number; userId: number }
-export interface ExceptionRow extends ShiftException { id: number; userId: number; note: string | null }
 
-const ph = (xs: unknown[]) => xs.map(() => '?').join(',');
-const ids = (db: Db, sql: string, ...args: unknown[]) => stmt(db, sql).pluck().all(...args) as number[];
+import { ids, ph } from './sql.js';
 
 export class ExecutorRepository {
-  constructor(private readonly db: Db) {}
+  /** Zones, buildings' coordinates and what zones hold. */
+  readonly geo: ZoneRepository;
+  /** Shifts (of executors and groups), groups, exceptions. */
+  readonly shifts: ScheduleRepository;
+
+  constructor(private readonly db: Db) {
+    this.geo = new ZoneRepository(db);
+    this.shifts = new ScheduleRepository(db);
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
@@ -95,126 +104,6 @@ export class ExecutorRepository {
     return stmt(this.db, `SELECT id FROM buildings WHERE id IN (${ph(buildingIds)}) AND tenant_id IN (${ph(tenantIds)})`).pluck().all(...buildingIds, ...tenantIds) as number[];
   }
 
-  buildingTenant(buildingId: number): number | null {
-    return (stmt(this.db, 'SELECT tenant_id FROM buildings WHERE id = ?').pluck().get(buildingId) as number | undefined) ?? null;
-  }
-
-  /** The companies a user works for (null: all), for the zones page. */
-  tenants(tenantIds: number[] | null): { id: number; name: string }[] {
-    if (tenantIds === null) return stmt(this.db, 'SELECT id, name FROM tenants ORDER BY id').all() as { id: number; name: string }[];
-    if (!tenantIds.length) return [];
-    return stmt(this.db, `SELECT id, name FROM tenants WHERE id IN (${ph(tenantIds)}) ORDER BY id`).all(...tenantIds) as { id: number; name: string }[];
-  }
-
-  // ── zones ──────────────────────────────────────────────────────────────
-  zone(id: number): ZoneView | null {
-    const z = stmt(this.db, 'SELECT id, tenant_id AS tenantId, city, name, polygon, responsible_id AS responsibleId FROM zones WHERE id = ?').get(id) as
-      { id: number; tenantId: number; city: string; name: string; polygon: string; responsibleId: number | null } | undefined;
-    if (!z) return null;
-    return {
-      ...z, polygon: JSON.parse(z.polygon) as LonLat[],
-      executorIds: ids(this.db, 'SELECT user_id FROM executor_zones WHERE zone_id = ? ORDER BY user_id', id),
-      buildingCount: stmt(this.db, 'SELECT count(*) FROM zone_buildings WHERE zone_id = ?').pluck().get(id) as number,
-    };
-  }
-
-  zones(tenantIds: number[] | null): ZoneView[] {
-    const rows = tenantIds === null ? ids(this.db, 'SELECT id FROM zones ORDER BY id') : tenantIds.length === 0 ? [] : (stmt(this.db, `SELECT id FROM zones WHERE tenant_id IN (${ph(tenantIds)}) ORDER BY id`).pluck().all(...tenantIds) as number[]);
-    return rows.map((id) => this.zone(id)!);
-  }
-
-  /** Creates or replaces a zone and materialises the buildings inside it, in one transaction. */
-  saveZone(z: { id?: number; tenantId: number; city: string; name: string; polygon: LonLat[]; responsibleId: number | null }): number {
-    const ring = closeRing(z.polygon);
-    const b = bbox(ring);
-    return this.db.transaction(() => {
-      let id = z.id;
-      if (id === undefined) {
-        id = Number(stmt(this.db, 'INSERT INTO zones (tenant_id, city, name, polygon, responsible_id, min_lon, min_lat, max_lon, max_lat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(z.tenantId, z.city, z.name, JSON.stringify(ring), z.responsibleId, b.minLon, b.minLat, b.maxLon, b.maxLat).lastInsertRowid);
-      } else {
-        stmt(this.db, 'UPDATE zones SET city = ?, name = ?, polygon = ?, responsible_id = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ? WHERE id = ?')
-          .run(z.city, z.name, JSON.stringify(ring), z.responsibleId, b.minLon, b.minLat, b.maxLon, b.maxLat, id);
-        stmt(this.db, 'DELETE FROM zone_buildings WHERE zone_id = ?').run(id);
-      }
-      const inside = stmt(this.db, 'SELECT id, lon, lat FROM buildings WHERE tenant_id = ? AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?')
-        .all(z.tenantId, b.minLon, b.maxLon, b.minLat, b.maxLat) as { id: number; lon: number; lat: number }[];
-      const ins = stmt(this.db, 'INSERT INTO zone_buildings (zone_id, building_id) VALUES (?, ?)');
-      for (const p of inside) if (pointInPolygon(p.lon, p.lat, ring)) ins.run(id, p.id);
-      return id;
-    })();
-  }
-
-  deleteZone(id: number): void {
-    stmt(this.db, 'DELETE FROM zones WHERE id = ?').run(id);
-  }
-
-  setZoneExecutors(zoneId: number, userIds: number[]): void {
-    this.db.transaction(() => {
-      stmt(this.db, 'DELETE FROM executor_zones WHERE zone_id = ?').run(zoneId);
-      for (const u of userIds) stmt(this.db, 'INSERT OR IGNORE INTO executor_zones (zone_id, user_id) VALUES (?, ?)').run(zoneId, u);
-    })();
-  }
-
-  /** Sets a building's coordinates and re-materialises which of its company's zones hold it. */
-  setCoordinates(buildingId: number, lat: number | null, lon: number | null): void {
-    this.db.transaction(() => {
-      stmt(this.db, 'UPDATE buildings SET lat = ?, lon = ? WHERE id = ?').run(lat, lon, buildingId);
-      stmt(this.db, 'DELETE FROM zone_buildings WHERE building_id = ?').run(buildingId);
-      if (lat === null || lon === null) return;
-      const zones = stmt(this.db, 'SELECT z.id, z.polygon, z.min_lon AS minLon, z.min_lat AS minLat, z.max_lon AS maxLon, z.max_lat AS maxLat FROM zones z JOIN buildings b ON b.tenant_id = z.tenant_id WHERE b.id = ? AND z.min_lon <= ? AND z.max_lon >= ?')
-        .all(buildingId, lon, lon) as { id: number; polygon: string; minLon: number; minLat: number; maxLon: number; maxLat: number }[];
-      for (const z of zones) {
-        if (inBBox(z, lon, lat) && pointInPolygon(lon, lat, JSON.parse(z.polygon) as LonLat[])) stmt(this.db, 'INSERT INTO zone_buildings (zone_id, building_id) VALUES (?, ?)').run(z.id, buildingId);
-      }
-    })();
-  }
-
-  setCoordinatesIfChanged(buildingId: number, lat: number, lon: number): void {
-    const cur = stmt(this.db, 'SELECT lat, lon FROM buildings WHERE id = ?').get(buildingId) as { lat: number | null; lon: number | null } | undefined;
-    if (cur && (cur.lat !== lat || cur.lon !== lon)) this.setCoordinates(buildingId, lat, lon);
-  }
-
-  /** The company's buildings as points (for the zones page and routes). */
-  buildingPoints(tenantId: number, limit: number): { id: number; address: string; lat: number; lon: number }[] {
-    return stmt(this.db, 'SELECT id, address, lat, lon FROM buildings WHERE tenant_id = ? AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id LIMIT ?').all(tenantId, limit) as { id: number; address: string; lat: number; lon: number }[];
-  }
-
-  zoneIdsOfBuilding(buildingId: number): number[] {
-    return ids(this.db, 'SELECT zone_id FROM zone_buildings WHERE building_id = ? ORDER BY zone_id', buildingId);
-  }
-
-  responsibleOf(zoneIds: number[]): number[] {
-    if (!zoneIds.length) return [];
-    return stmt(this.db, `SELECT DISTINCT responsible_id FROM zones WHERE id IN (${ph(zoneIds)}) AND responsible_id IS NOT NULL`).pluck().all(...zoneIds) as number[];
-  }
-
-  // ── schedules ──────────────────────────────────────────────────────────
-  schedules(userId: number): ScheduleRow[] {
-    return stmt(this.db, 'SELECT id, user_id AS userId, zone_id AS zoneId, weekdays, from_time AS "from", to_time AS "to", valid_from AS validFrom, valid_to AS validTo FROM schedules WHERE user_id = ? ORDER BY id').all(userId) as ScheduleRow[];
-  }
-
-  addSchedule(userId: number, s: Shift): number {
-    return Number(stmt(this.db, 'INSERT INTO schedules (user_id, zone_id, weekdays, from_time, to_time, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(userId, s.zoneId, s.weekdays, s.from, s.to, s.validFrom ?? null, s.validTo ?? null).lastInsertRowid);
-  }
-
-  deleteSchedule(userId: number, id: number): boolean {
-    return stmt(this.db, 'DELETE FROM schedules WHERE id = ? AND user_id = ?').run(id, userId).changes === 1;
-  }
-
-  exceptions(userId: number): ExceptionRow[] {
-    return stmt(this.db, 'SELECT id, user_id AS userId, kind, from_date AS "from", to_date AS "to", note FROM schedule_exceptions WHERE user_id = ? ORDER BY from_date, id').all(userId) as ExceptionRow[];
-  }
-
-  addException(userId: number, e: ShiftException & { note: string | null }): number {
-    return Number(stmt(this.db, 'INSERT INTO schedule_exceptions (user_id, kind, from_date, to_date, note) VALUES (?, ?, ?, ?, ?)').run(userId, e.kind, e.from, e.to, e.note).lastInsertRowid);
-  }
-
-  deleteException(userId: number, id: number): boolean {
-    return stmt(this.db, 'DELETE FROM schedule_exceptions WHERE id = ? AND user_id = ?').run(id, userId).changes === 1;
-  }
-
   // ── assignment ─────────────────────────────────────────────────────────
   /** What the choice needs of a request. */
   request(id: number): { id: number; tenantId: number; number: string; buildingId: number | null; specialityId: number | null; stage: string; assigneeId: number | null; postponedUntil: string | null } | null {
@@ -243,7 +132,7 @@ export class ExecutorRepository {
       specialityIds: ids(this.db, 'SELECT speciality_id FROM executor_specialities WHERE user_id = ?', p.id),
       buildingIds: listed.has(p.id) ? [buildingId] : [],
       zoneIds: viaZone.get(p.id) ?? [],
-      shifts: stmt(this.db, 'SELECT zone_id AS zoneId, weekdays, from_time AS "from", to_time AS "to", valid_from AS validFrom, valid_to AS validTo FROM schedules WHERE user_id = ?').all(p.id) as Shift[],
+      shifts: this.shifts.effectiveSchedules(p.id),
       // Exceptions that could touch the day (an overnight shift starts the day before).
       exceptions: stmt(this.db, 'SELECT kind, from_date AS "from", to_date AS "to" FROM schedule_exceptions WHERE user_id = ? AND to_date >= date(?, \'-1 day\') AND from_date <= ?').all(p.id, day, day) as ShiftException[],
       openLoad: stmt(this.db, `SELECT count(*) FROM tickets WHERE assignee_id = ? AND status = 'open'`).pluck().get(p.id) as number,

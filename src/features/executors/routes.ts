@@ -68,7 +68,7 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
     return e;
   };
   const zoneOf = (req: Request): ZoneView => {
-    const z_ = repo.zone(parse(id, req.params.id, 'id'));
+    const z_ = repo.geo.zone(parse(id, req.params.id, 'id'));
     if (!z_ || !inScope(currentUser(req), z_.tenantId)) throw notFound('zone');
     return z_;
   };
@@ -77,7 +77,7 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
     const problems: { field: string; problem: string }[] = [];
     if (b.specialityIds && !repo.specialitiesExist(b.specialityIds)) problems.push({ field: 'specialityIds', problem: 'unknown speciality' });
     if (b.buildingIds && repo.buildingsIn(b.buildingIds, tenantIds).length !== new Set(b.buildingIds).size) problems.push({ field: 'buildingIds', problem: 'no such building in the executor’s companies' });
-    if (b.zoneIds && b.zoneIds.some((z_) => { const x = repo.zone(z_); return !x || !tenantIds.includes(x.tenantId); })) problems.push({ field: 'zoneIds', problem: 'no such zone in the executor’s companies' });
+    if (b.zoneIds && b.zoneIds.some((z_) => { const x = repo.geo.zone(z_); return !x || !tenantIds.includes(x.tenantId); })) problems.push({ field: 'zoneIds', problem: 'no such zone in the executor’s companies' });
     if (problems.length) throw new ApiError(400, 'invalid_input', problems.map((p) => `${p.field}: ${p.problem}`).join('; '), problems);
   };
   const badTenants = (user: User, tenantIds: number[]) => {
@@ -133,13 +133,13 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
   // ── schedules and exceptions ───────────────────────────────────────────
   r.get('/api/executors/:id/schedules', staff, (req, res) => {
     const e = executorOf(req);
-    res.json({ schedules: repo.schedules(e.id).map(({ weekdays, ...s }) => ({ ...s, weekdays: [1, 2, 3, 4, 5, 6, 7].filter((d) => weekdays & (1 << (d - 1))) })), exceptions: repo.exceptions(e.id) });
+    res.json({ schedules: repo.shifts.schedules(e.id).map(({ weekdays, ...s }) => ({ ...s, weekdays: [1, 2, 3, 4, 5, 6, 7].filter((d) => weekdays & (1 << (d - 1))) })), exceptions: repo.shifts.exceptions(e.id) });
   });
   r.post('/api/executors/:id/schedules', staff, (req, res) => {
     const e = executorOf(req);
     const b = parse(scheduleBody, req.body);
     if (b.zoneId !== null) {
-      const z_ = repo.zone(b.zoneId);
+      const z_ = repo.geo.zone(b.zoneId);
       if (!z_ || !e.tenantIds.includes(z_.tenantId)) throw new ApiError(400, 'invalid_input', 'zoneId: no such zone in the executor’s companies', [{ field: 'zoneId', problem: 'no such zone' }]);
     }
     const mask = b.weekdays.reduce((m, d) => m | (1 << (d - 1)), 0);
@@ -147,15 +147,15 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
     res.status(201).json(saved);
   });
   r.delete('/api/executors/:id/schedules/:sid', staff, (req, res) => {
-    if (!repo.deleteSchedule(executorOf(req).id, parse(id, req.params.sid, 'sid'))) throw notFound('schedule');
+    if (!repo.shifts.deleteSchedule(executorOf(req).id, parse(id, req.params.sid, 'sid'))) throw notFound('schedule');
     res.status(204).end();
   });
   r.post('/api/executors/:id/exceptions', staff, (req, res) => {
     const e = executorOf(req);
-    res.status(201).json({ id: repo.addException(e.id, parse(exceptionBody, req.body)) });
+    res.status(201).json({ id: repo.shifts.addException(e.id, parse(exceptionBody, req.body)) });
   });
   r.delete('/api/executors/:id/exceptions/:xid', staff, (req, res) => {
-    if (!repo.deleteException(executorOf(req).id, parse(id, req.params.xid, 'xid'))) throw notFound('exception');
+    if (!repo.shifts.deleteException(executorOf(req).id, parse(id, req.params.xid, 'xid'))) throw notFound('exception');
     res.status(204).end();
   });
 
@@ -172,12 +172,12 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
   r.get('/api/executors/:id/route', staff, (req, res) => sendRoute(req, res, executorOf(req).id));
 
   // ── zones ──────────────────────────────────────────────────────────────
-  r.get('/api/zones/companies', staff, (req, res) => void res.json({ items: repo.tenants(currentUser(req).tenantIds), tileUrl: o.tileUrl }));
+  r.get('/api/zones/companies', staff, (req, res) => void res.json({ items: repo.geo.tenants(currentUser(req).tenantIds), tileUrl: o.tileUrl }));
   r.get('/api/zones', staff, (req, res) => {
     const user = currentUser(req);
     const q = parse(z.object({ tenantId: id.optional() }).strict(), req.query, 'query');
     if (q.tenantId && !inScope(user, q.tenantId)) return void res.json({ items: [] });
-    res.json({ items: repo.zones(q.tenantId ? [q.tenantId] : user.tenantIds) });
+    res.json({ items: repo.geo.zones(q.tenantId ? [q.tenantId] : user.tenantIds) });
   });
   const checkZone = (user: User, b: z.infer<typeof zoneBody>) => {
     if (!inScope(user, b.tenantId) || !o.tenantExists(b.tenantId)) throw new ApiError(400, 'invalid_input', 'tenantId: not your company', [{ field: 'tenantId', problem: 'no such company' }]);
@@ -186,7 +186,7 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
   r.post('/api/zones', staff, (req, res) => {
     const b = parse(zoneBody, req.body);
     checkZone(currentUser(req), b);
-    res.status(201).json({ zone: repo.zone(repo.saveZone({ ...b, polygon: b.polygon as LonLat[] })) });
+    res.status(201).json({ zone: repo.geo.zone(repo.geo.saveZone({ ...b, polygon: b.polygon as LonLat[] })) });
   });
   r.get('/api/zones/:id', staff, (req, res) => void res.json({ zone: zoneOf(req) }));
   r.put('/api/zones/:id', staff, (req, res) => {
@@ -194,33 +194,33 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
     const b = parse(zoneBody, req.body);
     if (b.tenantId !== z_.tenantId) throw new ApiError(400, 'invalid_input', 'tenantId: a zone cannot move to another company', [{ field: 'tenantId', problem: 'cannot change' }]);
     checkZone(currentUser(req), b);
-    res.json({ zone: repo.zone(repo.saveZone({ ...b, id: z_.id, polygon: b.polygon as LonLat[] })) });
+    res.json({ zone: repo.geo.zone(repo.geo.saveZone({ ...b, id: z_.id, polygon: b.polygon as LonLat[] })) });
   });
   r.delete('/api/zones/:id', staff, (req, res) => {
-    repo.deleteZone(zoneOf(req).id);
+    repo.geo.deleteZone(zoneOf(req).id);
     res.status(204).end();
   });
   r.put('/api/zones/:id/executors', staff, (req, res) => {
     const z_ = zoneOf(req);
     const b = parse(z.object({ userIds: ids }).strict(), req.body);
     if (b.userIds.some((u) => { const e = repo.executor(u); return !e || !e.tenantIds.includes(z_.tenantId); })) throw new ApiError(400, 'invalid_input', 'userIds: no such executor in this company', [{ field: 'userIds', problem: 'no such executor in this company' }]);
-    repo.setZoneExecutors(z_.id, b.userIds);
-    res.json({ zone: repo.zone(z_.id) });
+    repo.geo.setZoneExecutors(z_.id, b.userIds);
+    res.json({ zone: repo.geo.zone(z_.id) });
   });
 
   // ── buildings as points ────────────────────────────────────────────────
   r.get('/api/buildings/points', staff, (req, res) => {
     const q = parse(z.object({ tenantId: id, limit: z.coerce.number().int().min(1).max(50_000).default(5000) }).strict(), req.query, 'query');
     if (!inScope(currentUser(req), q.tenantId)) throw notFound('company');
-    res.json({ items: repo.buildingPoints(q.tenantId, q.limit) });
+    res.json({ items: repo.geo.buildingPoints(q.tenantId, q.limit) });
   });
   r.put('/api/buildings/:id/coordinates', staff, (req, res) => {
     const buildingId = parse(id, req.params.id, 'id');
     const b = parse(z.object({ lat: z.number().finite().min(-90).max(90).nullable(), lon: z.number().finite().min(-180).max(180).nullable() }).strict().refine((x) => (x.lat === null) === (x.lon === null), 'both lat and lon, or neither'), req.body);
-    const tenantId = repo.buildingTenant(buildingId);
+    const tenantId = repo.geo.buildingTenant(buildingId);
     if (tenantId === null || !inScope(currentUser(req), tenantId)) throw notFound('building');
-    repo.setCoordinates(buildingId, b.lat, b.lon);
-    res.json({ buildingId, lat: b.lat, lon: b.lon, zoneIds: repo.zoneIdsOfBuilding(buildingId) });
+    repo.geo.setCoordinates(buildingId, b.lat, b.lon);
+    res.json({ buildingId, lat: b.lat, lon: b.lon, zoneIds: repo.geo.zoneIdsOfBuilding(buildingId) });
   });
 
   // ── reassignment ───────────────────────────────────────────────────────

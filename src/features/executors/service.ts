@@ -58,13 +58,13 @@ export class ExecutorService {
     if (!r) throw new Error('request not found');
     const now = this.clock.now();
     const at = r.postponedUntil && new Date(r.postponedUntil) > now ? new Date(r.postponedUntil) : now;
-    const zoneIds = r.buildingId !== null ? this.repo.zoneIdsOfBuilding(r.buildingId) : [];
+    const zoneIds = r.buildingId !== null ? this.repo.geo.zoneIdsOfBuilding(r.buildingId) : [];
     const choice = r.buildingId === null
       ? { userId: null, reason: 'у заявки нет дома: назначьте исполнителя вручную' }
       : chooseExecutor(this.repo.candidates(r.buildingId, r.tenantId, zoneIds, localParts(at, this.timeZone).date), { buildingId: r.buildingId, zoneIds, specialityId: r.specialityId, at, timeZone: this.timeZone });
     const iso = now.toISOString();
     if (choice.userId === null) {
-      this.notifier.alarm(r.tenantId, this.repo.responsibleOf(zoneIds), { requestId, number: r.number, tenantId: r.tenantId, stage, reason: choice.reason, at: iso });
+      this.notifier.alarm(r.tenantId, this.repo.geo.responsibleOf(zoneIds), { requestId, number: r.number, tenantId: r.tenantId, stage, reason: choice.reason, at: iso });
       throw new Error(`Не назначена: ${choice.reason}`);
     }
     this.repo.assign(requestId, choice.userId, { at: iso, by: null, stage: r.stage, comment: `назначен автоматически: ${this.repo.userName(choice.userId)}` });
@@ -82,10 +82,13 @@ export class ExecutorService {
     if (userId !== null) this.notifier.assigned(userId, { requestId, number: r.number, tenantId: r.tenantId, stage: r.stage, at: iso });
   }
 
-  /** Saves a shift; the warnings name the executor's other shifts it overlaps. */
-  addSchedule(userId: number, s: Shift): { id: number; warnings: { scheduleId: number; weekday: string; from: string; to: string }[] } {
-    const existing = this.repo.schedules(userId);
-    const id = this.repo.addSchedule(userId, s);
+  /**
+   * Saves a shift of an executor or a group; the warnings name the shifts it
+   * overlaps (an executor's own and their groups'; a group's own).
+   */
+  addSchedule(ownerId: number, s: Shift, owner: 'user' | 'group' = 'user'): { id: number; warnings: { scheduleId: number; weekday: string; from: string; to: string }[] } {
+    const existing = owner === 'user' ? this.repo.shifts.effectiveSchedules(ownerId) : this.repo.shifts.schedules(ownerId, 'group');
+    const id = this.repo.shifts.addSchedule(ownerId, s, owner);
     const warnings = overlaps([...existing, s]).filter((w) => w.b === existing.length).map((w) => ({ scheduleId: existing[w.a]!.id, weekday: w.weekday, from: w.from, to: w.to }));
     return { id, warnings };
   }

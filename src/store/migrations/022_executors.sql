@@ -91,20 +91,38 @@ CREATE TABLE executor_zones (
 ) WITHOUT ROWID;
 CREATE INDEX executor_zones_user ON executor_zones(user_id);
 
--- Shifts: weekday mask (bit 0 = Monday … bit 6 = Sunday), local times in
--- the company's time zone (to < from: the shift ends the next day), an
--- optional zone (null: everywhere the executor serves) and validity dates.
+-- Groups of executors (a brigade) sharing shifts.
+CREATE TABLE executor_groups (
+  id        INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name      TEXT NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+CREATE TABLE executor_group_members (
+  group_id INTEGER NOT NULL REFERENCES executor_groups(id) ON DELETE CASCADE,
+  user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX executor_group_members_user ON executor_group_members(user_id);
+
+-- Shifts of an executor or of a group: weekday mask (bit 0 = Monday … bit 6
+-- = Sunday), local times in the company's time zone (to <= from: the shift
+-- ends the next day), an optional zone (null: everywhere the executor
+-- serves) and validity dates.
 CREATE TABLE schedules (
   id         INTEGER PRIMARY KEY,
-  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  user_id    INTEGER REFERENCES users(id) ON DELETE CASCADE,
+  group_id   INTEGER REFERENCES executor_groups(id) ON DELETE CASCADE,
   zone_id    INTEGER REFERENCES zones(id) ON DELETE CASCADE,
   weekdays   INTEGER NOT NULL CHECK (weekdays BETWEEN 1 AND 127),
   from_time  TEXT NOT NULL,             -- HH:MM
   to_time    TEXT NOT NULL,             -- HH:MM
   valid_from TEXT,                      -- YYYY-MM-DD, inclusive
-  valid_to   TEXT                       -- YYYY-MM-DD, inclusive
+  valid_to   TEXT,                      -- YYYY-MM-DD, inclusive
+  CHECK ((user_id IS NULL) <> (group_id IS NULL))
 );
 CREATE INDEX schedules_user ON schedules(user_id);
+CREATE INDEX schedules_group ON schedules(group_id);
 
 CREATE TABLE schedule_exceptions (
   id        INTEGER PRIMARY KEY,

@@ -41,7 +41,7 @@ beforeEach(() => {
 
 describe('automatic assignment', () => {
   it('assigns the on-shift plumber at the current time; off shift → alarm to the zone’s dispatcher', () => {
-    const zone = repo.saveZone({ tenantId: 1, city: '', name: 'Центр', polygon: [[39.87, 59.21], [39.91, 59.21], [39.91, 59.23], [39.87, 59.23]], responsibleId: 1 });
+    const zone = repo.geo.saveZone({ tenantId: 1, city: '', name: 'Центр', polygon: [[39.87, 59.21], [39.91, 59.21], [39.91, 59.23], [39.87, 59.23]], responsibleId: 1 });
     const p = svc.create({ login: 'p1', password: 'secret-pass-1', fullName: 'Сантехник', mobileNumber: null, tenantIds: [1], specialityIds: [plumberSpec()], buildingIds: [], zoneIds: [zone] });
     svc.addSchedule(p, { weekdays: 0b0011111, from: '08:00', to: '17:00', zoneId: null });
     expect(svc.autoAssign(request(1), 'new')).toBe(p);

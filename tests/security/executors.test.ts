@@ -166,6 +166,31 @@ describe('automatic assignment on entering the assign stage', () => {
   });
 });
 
+describe('groups share shifts', () => {
+  it('a group’s shift puts its members on duty; another company’s staff get 404', async () => {
+    const e = await api<{ executor: { id: number } }>(s.url, 'POST', '/api/executors', { login: 'brigade1', password: 'executor-pass-1', fullName: 'brigade1', tenantIds: [1], specialityIds: [spec('plumber')], buildingIds: [b2.id] }, sup1);
+    expect(e.status).toBe(201);
+    // No shift of their own: nobody is on duty for b2.
+    const before = await newRequest(b2.account, 'water-leak');
+    expect(before.assignee).toBeNull();
+    const g = await api<{ group: { id: number; userIds: number[] } }>(s.url, 'POST', '/api/executor-groups', { tenantId: 1, name: 'Бригада 1', userIds: [e.body.executor.id] }, sup1);
+    expect(g.status).toBe(201);
+    expect(g.body.group.userIds).toEqual([e.body.executor.id]);
+    const shift = await api<{ warnings: unknown[] }>(s.url, 'POST', `/api/executor-groups/${g.body.group.id}/schedules`, { weekdays: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '00:00' }, sup1);
+    expect(shift.status).toBe(201);
+    const overlap = await api<{ warnings: unknown[] }>(s.url, 'POST', `/api/executor-groups/${g.body.group.id}/schedules`, { weekdays: [3], from: '10:00', to: '11:00' }, sup1);
+    expect(overlap.body.warnings).toHaveLength(1);
+    const after = await newRequest(b2.account, 'water-leak');
+    expect(after.assignee?.id).toBe(e.body.executor.id);
+
+    expect((await api(s.url, 'GET', `/api/executor-groups/${g.body.group.id}/schedules`, undefined, sup2)).status).toBe(404);
+    expect((await api(s.url, 'POST', `/api/executor-groups/${g.body.group.id}/schedules`, { weekdays: [1], from: '08:00', to: '09:00' }, sup2)).status).toBe(404);
+    expect((await api(s.url, 'DELETE', `/api/executor-groups/${g.body.group.id}`, undefined, sup2)).status).toBe(404);
+    expect((await api<{ items: unknown[] }>(s.url, 'GET', '/api/executor-groups', undefined, sup2)).body.items).toEqual([]);
+    expect((await api(s.url, 'POST', '/api/executor-groups', { tenantId: 2, name: 'чужие', userIds: [e.body.executor.id] }, admin)).status).toBe(400);
+  });
+});
+
 describe('an executor sees only the requests assigned to them', () => {
   it('list and page: their own only; other requests 404; other APIs 403', async () => {
     const mine = await newRequest(b1.account, 'water-leak');

@@ -8,7 +8,10 @@ import { rooms, type RealtimeServer } from '../../realtime/server.js';
 import type { AuthService } from '../auth/service.js';
 import { ExecutorRepository } from './repository.js';
 import { ExecutorService, type AlarmEvent, type ExecutorNotifier } from './service.js';
+import { Router } from 'express';
 import { executorGate, executorRoutes } from './routes.js';
+import { zoneRoutes } from './zone-routes.js';
+import { groupRoutes } from './group-routes.js';
 
 export { ExecutorRepository, ExecutorService, executorGate, type AlarmEvent };
 export { ZoneRepository } from './zone-repository.js';
@@ -32,7 +35,7 @@ export function attachExecutors(o: { db: Db; auth: AuthService; clock: Clock; lo
     repo,
     service,
     gate: executorGate(),
-    routes: executorRoutes(repo, service, o),
+    routes: Router().use(executorRoutes(repo, service, o), zoneRoutes(repo, o), groupRoutes(repo, service, o)),
     connect(io: RealtimeServer) {
       notifier.io = io;
     },

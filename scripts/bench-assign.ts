@@ -110,6 +110,9 @@ const db = openDb(file);
 const clock = { now: () => NOW };
 const svc = new ExecutorService(new ExecutorRepository(db), new AuthService(db, clock, 12), clock, 'Europe/Moscow', { assigned() {}, alarm() {} }, silentLogger);
 // Fresh requests to assign, on random buildings; categories with and without a speciality.
+// The same ones every run, whether the data set was just built or reused.
+seed = 12345;
+db.prepare('UPDATE executor_profiles SET last_assigned_at = NULL WHERE last_assigned_at IS NOT NULL').run();
 const cats = db.prepare('SELECT id FROM ticket_categories').pluck().all() as number[];
 const firstId = (db.prepare('SELECT max(id) FROM tickets').pluck().get() as number) + 1;
 db.transaction(() => {

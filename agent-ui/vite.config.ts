@@ -18,6 +18,7 @@ export default defineConfig({
         console: `${root}index.html`,
         mobile: `${root}mobile/index.html`,
         wallboard: `${root}wallboard/index.html`,
+        zones: `${root}zones/index.html`,
       },
     },
   },

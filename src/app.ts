@@ -49,6 +49,7 @@ import { FallbackImport } from './features/fallback-import/service.js';
 import { FallbackImportRepository } from './features/fallback-import/repository.js';
 import { attachCallbacks } from './features/callbacks/index.js';
 import { WaitAnnouncements } from './features/routing/wait-announcements.js';
+import { attachExecutors } from './features/executors/index.js';
 
 export interface Pult {
   config: Config;
@@ -85,6 +86,10 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   });
   // Requests' life: pipelines, rules, deadlines, reminders, monitor (issue 10).
   const requests = attachRequests({ db, clock, logger: logger.child({ part: 'requests' }), timeZone: config.PULT_TIMEZONE, deps: { tickets, lookup, calls, lines }, attachments: (id) => attachments.service.list(id) });
+
+  // Executors: zones, shifts, automatic assignment, day routes (issue 11).
+  const executors = attachExecutors({ db, auth, clock, logger: logger.child({ part: 'executors' }), timeZone: config.PULT_TIMEZONE, tileUrl: config.PULT_MAP_TILE_URL ?? null, tenantExists: (t) => tickets.tenantExists(t), userInTenant: (u, t) => requests.repo.userInTenant(u, t), requestTenant: (r) => requests.repo.state(r)?.tenantId ?? null });
+  requests.service.autoAssigner = (id, stage) => void executors.service.autoAssign(id, stage);
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -173,8 +178,9 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: new WebhookGuard({ perAccountPerSec: config.PULT_WEBHOOK_RATE_PER_ACCOUNT, perIpPerSec: config.PULT_WEBHOOK_RATE_PER_IP, failedPerIpPerMin: config.PULT_WEBHOOK_FAILED_PER_IP }), maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
+    tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
-    routes: [authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
@@ -186,6 +192,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   screenPop.attach(events, operators);
   wallboard.connect(io);
   requests.connect(io);
+  executors.connect(io);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PULT_HTTP_PORT, config.PULT_HTTP_HOST, () => resolve());

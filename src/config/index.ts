@@ -93,6 +93,9 @@ export const configSchema = z.object({
   PULT_AUTO_PAUSE_AFTER_MISSED: z.coerce.number().int().min(0).max(100).default(2),
   PULT_SHORT_ABANDON_SEC: seconds.default(5),
   PULT_TIMEZONE: z.string().default('Europe/Moscow'),
+  // Zones page (/zones/): an optional map tile layer under the buildings, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png.
+  // Unset (the default): plain points on a blank canvas. Its origin is added to the CSP's img-src.
+  PULT_MAP_TILE_URL: z.string().regex(/^https?:\/\/[^/\s]+\/\S*\{z\}\S*\{x\}\S*\{y\}/, 'an http(s) URL template with {z}, {x} and {y}').optional(),
   PULT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // AMI observer mode (docs/ami-observer.md): an existing Asterisk with app_queue keeps call control.
   PULT_MODE: z.enum(['ari', 'ami-observer']).default('ari'),

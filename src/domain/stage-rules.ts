@@ -7,7 +7,8 @@ export const requirableFields = ['result', 'reason', 'until', 'comment', 'assign
 export type RequirableField = (typeof requirableFields)[number];
 
 export const stageRule = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('assign'), to: z.literal('building-default') }).strict(),
+  // building-default: the building's default executor; auto: the choice of src/domain/assignment.ts.
+  z.object({ type: z.literal('assign'), to: z.enum(['building-default', 'auto']) }).strict(),
   z.object({ type: z.literal('notify'), to: z.enum(['assignee', 'supervisors', 'creator']) }).strict(),
   z.object({ type: z.literal('remind'), everyMinutes: z.number().int().min(1).max(10080), escalateAfterMinutes: z.number().int().min(0).max(100000) }).strict(),
   z.object({ type: z.literal('require'), fields: z.array(z.enum(requirableFields)).min(1) }).strict(),

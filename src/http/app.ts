@@ -6,11 +6,11 @@ import { errorHandler, unknownRoute } from './errors.js';
 import { uiRoutes } from './ui.js';
 import { securityHeaders } from './security-headers.js';
 
-export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authenticate: express.RequestHandler; routes: Router[]; uiDir?: string; sipWsUrl?: string }): express.Express {
+export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authenticate: express.RequestHandler; routes: Router[]; uiDir?: string; sipWsUrl?: string; tileUrl?: string }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders({ sipWsUrl: o.sipWsUrl }));
+  app.use(securityHeaders({ sipWsUrl: o.sipWsUrl, tileUrl: o.tileUrl }));
   // Over the limit: 413 (errors.ts maps the parsers' errors to JSON ApiErrors).
   app.use(express.json({ limit: '1mb' }));
   for (const r of o.publicRoutes) app.use(r);

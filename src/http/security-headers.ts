@@ -16,8 +16,9 @@ function originOf(url: string): string | null {
   }
 }
 
-export function securityHeaders(o: { sipWsUrl?: string } = {}): RequestHandler[] {
+export function securityHeaders(o: { sipWsUrl?: string; tileUrl?: string } = {}): RequestHandler[] {
   const sip = o.sipWsUrl ? originOf(o.sipWsUrl) : null;
+  const tiles = o.tileUrl ? originOf(o.tileUrl) : null;
   const hsts = strictTransportSecurity({ maxAge: 180 * 24 * 3600, includeSubDomains: false });
   return [
     helmet({
@@ -27,7 +28,8 @@ export function securityHeaders(o: { sipWsUrl?: string } = {}): RequestHandler[]
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
+          // The zones page's map tiles, when PULT_MAP_TILE_URL is set.
+          imgSrc: ["'self'", 'data:', ...(tiles ? [tiles] : [])],
           fontSrc: ["'self'", 'data:'],
           // 'self' covers socket.io (same-origin ws/wss); the softphone registers at the SIP WebSocket.
           connectSrc: ["'self'", ...(sip ? [sip] : [])],

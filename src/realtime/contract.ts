@@ -65,6 +65,8 @@ export interface ServerToClientEvents {
   'request.reminder': (e: import('../features/requests/types.js').ReminderEvent) => void;
   'request.notify': (e: import('../features/requests/types.js').NotifyEvent) => void;
   'request.changed': (e: import('../features/requests/types.js').ChangedEvent) => void;
+  /** Nobody could be assigned automatically: to supervisors:<tenantId> and the zone's responsible dispatcher. */
+  'request.alarm': (e: import('../features/executors/service.js').AlarmEvent) => void;
   'requests.monitor': (e: { tenantId: number; counts: import('../features/requests/types.js').MonitorSnapshot }) => void;
   'wallboard.patch': (p: import('../features/wallboard/contract.js').WallboardPatch) => void;
 }

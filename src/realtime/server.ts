@@ -42,7 +42,7 @@ export function createRealtime(server: http.Server, auth: AuthService, clock: Cl
   io.on('connection', (socket) => {
     const d = socket.data;
     const supervised = d.role === 'supervisor' ? (d.tenantIds ?? []).map(rooms.supervisors) : [];
-    void socket.join([rooms.user(d.userId), rooms.role(d.role), rooms.session(d.sessionKey), ...(d.tenantIds ?? []).map(rooms.tenant), ...supervised]);
+    void socket.join([rooms.user(d.userId), rooms.role(d.role), rooms.session(d.sessionKey), ...(d.role === 'executor' ? [] : (d.tenantIds ?? []).map(rooms.tenant)), ...supervised]);
     const timer = setTimeout(() => {
       logger.info('socket disconnected: session expired', { userId: d.userId, session: d.sessionKey });
       socket.disconnect(true);

@@ -29,10 +29,21 @@ export function migrate(db: Db): string[] {
   for (const f of files) {
     if (done.has(f)) continue;
     const sql = readFileSync(path.join(migrationsDir, f), 'utf8');
-    db.transaction(() => {
-      db.exec(sql);
-      db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(f, new Date().toISOString());
-    })();
+    // A file that rebuilds a referenced table says so on its first line: foreign
+    // keys are off while it runs (they cannot change inside a transaction) and
+    // checked before it commits.
+    const fkOff = sql.startsWith('-- pult:foreign-keys-off');
+    const fkWas = db.pragma('foreign_keys', { simple: true }) as number;
+    if (fkOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(sql);
+        if (fkOff && (db.pragma('foreign_key_check') as unknown[]).length > 0) throw new Error(`migration ${f} leaves broken foreign keys`);
+        db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(f, new Date().toISOString());
+      })();
+    } finally {
+      if (fkOff) db.pragma(`foreign_keys = ${fkWas ? 'ON' : 'OFF'}`);
+    }
     applied.push(f);
   }
   return applied;

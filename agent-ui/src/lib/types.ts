@@ -6,7 +6,7 @@ export type { CallCard, CardAccount, CardCall, CardTicket, ServerToClientEvents,
 export interface User {
   id: number;
   login: string;
-  role: 'admin' | 'supervisor' | 'operator' | 'overflow';
+  role: 'admin' | 'supervisor' | 'operator' | 'overflow' | 'executor';
   fullName: string;
   tenantIds: number[] | null;
 }

@@ -10,7 +10,7 @@ import type { Db } from '../../store/db.js';
 import type { Clock } from '../../clock.js';
 import { dummyHash, hashPassword, hashPasswordAsync, verifyPasswordAsync } from './passwords.js';
 
-export const roles = ['admin', 'supervisor', 'operator', 'overflow'] as const;
+export const roles = ['admin', 'supervisor', 'operator', 'overflow', 'executor'] as const;
 export type Role = (typeof roles)[number];
 
 export interface User {

@@ -200,7 +200,34 @@ export function seedDirectoryDemo(db: Db, o: { accounts: number; seed: number; n
   } finally {
     db.pragma(`cache_size = ${cacheBefore}`);
   }
+  seedDemoCoordinates(db);
   return added;
+}
+
+/**
+ * Demo buildings get coordinates in Vologda (59.18–59.26 N, 39.80–39.98 E):
+ * each street a deterministic line, houses along it by number. Only
+ * buildings without coordinates are touched.
+ */
+export function seedDemoCoordinates(db: Db): number {
+  const rows = db.prepare('SELECT id, street_key AS s, house_num AS n FROM buildings WHERE lat IS NULL').all() as { id: number; s: string; n: number }[];
+  const set = db.prepare('UPDATE buildings SET lat = ?, lon = ? WHERE id = ?');
+  const hash = (x: string) => {
+    let h = 2166136261;
+    for (let i = 0; i < x.length; i++) h = Math.imul(h ^ x.charCodeAt(i), 16777619);
+    return h >>> 0;
+  };
+  db.transaction(() => {
+    for (const r of rows) {
+      const rnd = prng(hash(r.s));
+      const lat0 = 59.185 + rnd() * 0.06;
+      const lon0 = 39.81 + rnd() * 0.15;
+      const angle = rnd() * Math.PI;
+      const step = 0.0006 * Math.min(r.n, 200);
+      set.run(Math.round((lat0 + Math.sin(angle) * step * 0.5) * 1e6) / 1e6, Math.round((lon0 + Math.cos(angle) * step) * 1e6) / 1e6, r.id);
+    }
+  })();
+  return rows.length;
 }
 
 /** The CSV header written by writeDemoCsv; the import recognises it without a mapping. */

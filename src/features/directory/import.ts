@@ -12,8 +12,9 @@ import { normalizePhone } from '../../domain/phone.js';
 import { readCsv, type CsvOptions } from './csv.js';
 import { textKey } from './keys.js';
 import { bulkCacheKib, DirectoryRepository, type AccountInput } from './repository.js';
+import { ZoneRepository } from '../executors/index.js';
 
-export const importFields = ['accountNumber', 'holderName', 'tenant', 'city', 'street', 'house', 'block', 'flat', 'fiasId', 'phones', 'status'] as const;
+export const importFields = ['accountNumber', 'holderName', 'tenant', 'city', 'street', 'house', 'block', 'flat', 'fiasId', 'phones', 'status', 'lat', 'lon'] as const;
 export type ImportField = (typeof importFields)[number];
 /** Our field ← the CSV header name. */
 export type ImportMapping = Partial<Record<ImportField, string>>;
@@ -33,6 +34,8 @@ const aliases: Record<ImportField, string[]> = {
   fiasId: ['fiasId', 'fias', 'ФИАС', 'Код ФИАС', 'GUID дома', 'ГАР'],
   phones: ['phones', 'phone', 'Телефон', 'Телефоны', 'Тел'],
   status: ['status', 'Статус', 'Состояние'],
+  lat: ['lat', 'latitude', 'Широта'],
+  lon: ['lon', 'lng', 'longitude', 'Долгота'],
 };
 
 export interface ImportError {
@@ -89,6 +92,19 @@ const statusWords: Record<string, 'active' | 'closed'> = {
 const cell = (max: number, label: string) => z.string().trim().max(max, `${label} длиннее ${max} символов`);
 const required = (max: number, label: string) => cell(max, label).min(1, `${label}: пустое значение`);
 
+/** An optional decimal degree (a comma as the decimal sign is accepted); empty = unknown. */
+function coordinate(limit: number, label: string) {
+  return z.string().trim().transform((v, ctx) => {
+    if (v === '') return null;
+    const n = /^[-+]?\d{1,3}([.,]\d+)?$/.test(v) ? Number(v.replace(',', '.')) : NaN;
+    if (!Number.isFinite(n) || Math.abs(n) > limit) {
+      ctx.addIssue({ code: 'custom', message: `${label} «${v}»: нужно число градусов от −${limit} до ${limit}` });
+      return null;
+    }
+    return n;
+  });
+}
+
 export const importRowSchema = z.object({
   accountNumber: required(32, 'номер ЛС').regex(/^[\p{L}\p{N}\-/.]*$/u, 'номер ЛС: допустимы буквы, цифры, «-», «/», «.»'),
   holderName: required(300, 'ФИО'),
@@ -119,6 +135,10 @@ export const importRowSchema = z.object({
     if (!s) ctx.addIssue({ code: 'custom', message: `статус «${v}» не распознан: active/closed, открыт/закрыт` });
     return s ?? 'active';
   }),
+  lat: coordinate(90, 'широта'),
+  lon: coordinate(180, 'долгота'),
+}).superRefine((a, ctx) => {
+  if ((a.lat === null) !== (a.lon === null)) ctx.addIssue({ code: 'custom', path: [a.lat === null ? 'lat' : 'lon'], message: 'координаты дома: нужны и широта, и долгота' });
 });
 
 /** The header as echoed back in an error: at most 30 columns of at most 60 characters each. */
@@ -162,7 +182,8 @@ export function resolveColumns(header: string[], o: Pick<ImportOptions, 'mapping
 
 function rowHash(a: AccountInput): string {
   return createHash('sha1')
-    .update(JSON.stringify([a.accountNumber, a.holderName, a.tenant, a.city, a.street, a.house, a.block, a.flat, a.fiasId, a.phones, a.status]))
+    // Coordinates join the hash only when given, so files without them hash as before.
+    .update(JSON.stringify([a.accountNumber, a.holderName, a.tenant, a.city, a.street, a.house, a.block, a.flat, a.fiasId, a.phones, a.status, ...(a.lat != null ? [a.lat, a.lon] : [])]))
     .digest('base64');
 }
 
@@ -170,6 +191,7 @@ function rowHash(a: AccountInput): string {
 export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, o: ImportOptions = {}): Promise<ImportReport> {
   const started = performance.now();
   const repo = new DirectoryRepository(db);
+  const geo = new ZoneRepository(db);
   const now = o.now ?? new Date().toISOString();
   const batchSize = o.batchSize ?? 5000;
   const report: ImportReport = { total: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [], errorsTruncated: false, durationMs: 0 };
@@ -208,6 +230,8 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
         if (buildings.size > 200_000) buildings.clear();
         buildings.set(bk, (b = repo.buildingId(t, a)));
       }
+      // Coordinates move the building (and the zones holding it) only when they changed.
+      if (a.lat != null && a.lon != null) geo.setCoordinatesIfChanged(b, a.lat, a.lon);
       if (state) {
         repo.updateAccount(state.id, a, b, t, hash, now);
         seen.add(state.id);

@@ -36,6 +36,9 @@ export interface AccountInput {
   fiasId: string | null;
   phones: string[];
   status: AccountStatus;
+  /** WGS84 coordinates of the building, when the export has them. */
+  lat?: number | null;
+  lon?: number | null;
 }
 
 /** Page cache for bulk loads, as PRAGMA cache_size (negative = KiB): 256 MiB. */

@@ -115,6 +115,12 @@ export class RequestRepository {
     return stmt(this.db, 'SELECT created_at FROM tickets WHERE id = ?').pluck().get(id) as string;
   }
 
+  /** A dispatcher's (re)assignment, as a history row at the current stage. */
+  recordAssignment(id: number, a: { at: string; by: number; stage: string; assigneeId: number | null }): void {
+    const name = a.assigneeId === null ? null : (stmt(this.db, 'SELECT full_name FROM users WHERE id = ?').pluck().get(a.assigneeId) as string | undefined) ?? '';
+    stmt(this.db, 'INSERT INTO ticket_history (ticket_id, at, by_user, from_stage, to_stage, comment) VALUES (?, ?, ?, ?, ?, ?)').run(id, a.at, a.by, a.stage, a.stage, name === null ? 'исполнитель снят' : `назначен: ${name}`);
+  }
+
   setAssignee(id: number, userId: number): void {
     stmt(this.db, 'UPDATE tickets SET assignee_id = ? WHERE id = ?').run(userId, id);
   }

@@ -83,6 +83,8 @@ export interface RequestRouteDeps extends TicketDeps {
 }
 
 const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
+/** An executor sees only the requests assigned to them (issue 11). */
+const visible = (user: User, s: { tenantId: number; assigneeId: number | null }) => inScope(user, s.tenantId) && (user.role !== 'executor' || s.assigneeId === user.id);
 
 export function requestRoutes(d: RequestRouteDeps): Router {
   const r = Router();
@@ -91,7 +93,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
   /** The request as its page shows it: 404 outside the user's companies. */
   const detail = (user: User, reqId: number) => {
     const t = tickets.get(reqId);
-    if (!t || !inScope(user, t.tenantId)) throw notFound('request');
+    if (!t || !visible(user, { tenantId: t.tenantId, assigneeId: repo.state(reqId)?.assigneeId ?? null })) throw notFound('request');
     const x = repo.extras(reqId);
     const lineIds = visibleLineIds(user, d.lines);
     const linked = t.callIds
@@ -124,7 +126,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
   const scoped = (user: User, raw: unknown) => {
     const reqId = parse(id, raw, 'id');
     const s = repo.state(reqId);
-    if (!s || !inScope(user, s.tenantId)) throw notFound('request');
+    if (!s || !visible(user, s)) throw notFound('request');
     return s;
   };
 
@@ -140,7 +142,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
       tenantIds: q.tenantId ? [q.tenantId] : user.tenantIds,
       number: q.number, phone: q.phone ? (normalizePhone(q.phone) ?? q.phone) : undefined, text: text ?? undefined, address: address ?? undefined,
       stage: q.stage?.split(','), status: q.status, kind: q.kind, categoryId: q.categoryId,
-      assigneeId: q.assigneeId === 'none' ? null : q.assigneeId, channel: q.channel, buildingId: q.buildingId, late: q.late !== undefined,
+      assigneeId: user.role === 'executor' ? user.id : q.assigneeId === 'none' ? null : q.assigneeId, channel: q.channel, buildingId: q.buildingId, late: q.late !== undefined,
       from: q.from, to: q.to, before: createdAt ? { createdAt, id: Number(before) } : undefined, limit: q.limit,
     }));
   });
@@ -186,6 +188,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     const user = currentUser(req);
     const s = scoped(user, req.params.id);
     const b = parse(transitionBody, req.body);
+    if (user.role === 'executor' && b.assigneeId !== undefined && b.assigneeId !== user.id) throw new ApiError(403, 'forbidden', 'an executor cannot hand a request to someone else');
     requests.transition(s.id, b.to, b, user.id);
     res.json({ request: detail(user, s.id) });
   });

@@ -23,6 +23,9 @@ export interface RequestNotifier {
 export const DUE_SOON_MINUTES = 60;
 
 export class RequestService {
+  /** The executors feature's automatic choice, for {type:'assign', to:'auto'}; throws when nobody can be assigned. */
+  autoAssigner: ((id: number, stage: string) => void) | null = null;
+
   constructor(
     private readonly repo: RequestRepository,
     private readonly clock: Clock,
@@ -96,6 +99,7 @@ export class RequestService {
     const at = this.clock.now().toISOString();
     if (fields.categoryId !== undefined && fields.categoryId !== s.categoryId) fields.dueAt = this.dueFor(fields.categoryId, new Date(this.repo.createdAt(id)));
     this.repo.edit(id, fields, at);
+    if (fields.assigneeId !== undefined && fields.assigneeId !== s.assigneeId) this.repo.recordAssignment(id, { at, by, stage: s.stage, assigneeId: fields.assigneeId });
     this.repo.addComment(id, { at, by, kind: 'edit', text: `изменено: ${Object.keys(patch).join(', ')}`, callId: null });
     if (kind) this.changeKind(id, kind, by);
     const after = this.mustState(id);
@@ -161,6 +165,10 @@ export class RequestService {
     const at = now.toISOString();
     switch (rule.type) {
       case 'assign': {
+        if (rule.to === 'auto') {
+          if (!this.autoAssigner) throw new Error('automatic assignment is not available');
+          return this.autoAssigner(id, stage);
+        }
         if (s.buildingId === null) throw new Error('no building: cannot assign the default executor');
         const exec = this.repo.buildingDefaultExecutor(s.buildingId);
         if (exec === null) throw new Error('the building has no default executor');

@@ -1,0 +1,22 @@
+// Strings of the zones page (/zones/): an admin or supervisor draws zones over the company's buildings.
+export const z = {
+  title: 'Пульт — зоны обслуживания',
+  heading: 'Зоны обслуживания',
+  subtitle: 'Вход для администратора или старшего диспетчера',
+  company: 'Компания',
+  buildings: (n: number) => `Домов на схеме: ${n}`,
+  hint: 'Щёлкайте по схеме, чтобы поставить вершины новой зоны (не меньше трёх), затем дайте ей имя и сохраните.',
+  name: 'Название зоны',
+  save: 'Сохранить зону',
+  undo: 'Убрать последнюю точку',
+  clear: 'Сбросить',
+  remove: 'Удалить',
+  removeConfirm: (name: string) => `Удалить зону «${name}»?`,
+  needPoints: 'Нужно не меньше трёх точек',
+  needName: 'Введите название зоны',
+  saved: (name: string, n: number) => `Зона «${name}» сохранена: домов внутри — ${n}`,
+  zoneRow: (name: string, n: number) => `${name} · домов: ${n}`,
+  noZones: 'Зон пока нет',
+  noBuildings: 'У домов этой компании нет координат: загрузите их в справочник (столбцы «Широта», «Долгота»).',
+  logout: 'Выйти',
+};

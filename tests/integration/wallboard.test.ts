@@ -251,7 +251,7 @@ describe('the wallboard page in Chromium', () => {
     const row = page.getByTestId('callback-row').first();
     await row.locator('select').selectOption(String(op.id));
     await row.getByRole('button', { name: 'Перезвонить' }).click();
-    await page.getByTestId('callback-row').first().getByText('Назначено').waitFor({ timeout: 5000 });
+    await page.getByTestId('callback-row').first().getByText('Назначено').waitFor({ timeout: 15_000 });
     await page.close();
   });
 });

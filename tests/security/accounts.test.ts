@@ -7,7 +7,7 @@ import path from 'node:path';
 import { testServer } from '../support/test-server.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
 import { loadConfig } from '../../src/config/index.js';
-import { openSocket, disconnected, type Client } from './support.js';
+import { openSocket, disconnected, type Client } from '../support/security-probes.js';
 
 type Server = Awaited<ReturnType<typeof testServer>>;
 const repo = path.resolve(import.meta.dirname, '../..');

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/test-server.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
-import { disconnected, openSocket, sleep, until, type Client } from './support.js';
+import { disconnected, openSocket, sleep, until, type Client } from '../support/security-probes.js';
 
 type Server = Awaited<ReturnType<typeof testServer>>;
 const sockets: Client[] = [];

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/test-server.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
-import { openSocket, sleep, until, type Client } from './support.js';
+import { openSocket, sleep, until, type Client } from '../support/security-probes.js';
 import { applyWallboardPatch } from '../../src/features/wallboard/patch.js';
 import type { WallboardPatch, WallboardSnapshot } from '../../src/features/wallboard/contract.js';
 

@@ -1,4 +1,5 @@
-// Shared helpers of the security probes: extra users, stored calls, sockets.
+// Shared helpers of the security probes: extra users, stored calls, sockets,
+// polling with a deadline.
 import { io as connect, type Socket } from 'socket.io-client';
 import { systemClock } from '../../src/clock.js';
 import { AuthService, type Role } from '../../src/features/auth/service.js';
@@ -29,13 +30,30 @@ export function storeCall(s: Server, lineId: number, answeredBy?: number): strin
   return id;
 }
 
-export async function socketFor(s: Server, token: string): Promise<Client> {
-  const c: Client = connect(s.url, { auth: { token }, transports: ['websocket'], reconnection: false });
+/** Connects with a login token; resolves once connected, rejects on connect_error. */
+export async function openSocket(url: string, token: string, opened: Client[] = [], listen?: (c: Client) => void): Promise<Client> {
+  const c: Client = connect(url, { auth: { token }, transports: ['websocket'], reconnection: false });
+  opened.push(c);
+  listen?.(c); // before connecting: the server pushes right at connect
   await new Promise<void>((resolve, reject) => {
     c.once('connect', () => resolve());
     c.once('connect_error', (e) => reject(e));
   });
   return c;
+}
+
+export const socketFor = (s: Server, token: string): Promise<Client> => openSocket(s.url, token);
+
+/** Resolves with the disconnect reason, or rejects after `ms`. */
+export function disconnected(c: Client, ms = 3000): Promise<string> {
+  if (!c.connected) return Promise.resolve('already disconnected');
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('socket still connected')), ms);
+    c.once('disconnect', (reason) => {
+      clearTimeout(t);
+      resolve(reason);
+    });
+  });
 }
 
 export async function until<T>(what: string, fn: () => T | null | undefined | false, ms = 3000): Promise<T> {
@@ -44,6 +62,8 @@ export async function until<T>(what: string, fn: () => T | null | undefined | fa
     const v = fn();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

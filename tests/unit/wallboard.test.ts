@@ -5,17 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { io as connect, type Socket } from 'socket.io-client';
 import { testServer } from '../support/test-server.js';
+import { openSocket, until, type Client, type Server } from '../support/security-probes.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
 import { hashPassword } from '../../src/features/auth/passwords.js';
 import { CallRepository } from '../../src/features/calls/repository.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/contract.js';
 import type { WallboardSnapshot } from '../../src/features/wallboard/contract.js';
 import { applyWallboardPatch } from '../../src/features/wallboard/patch.js';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-type Server = Awaited<ReturnType<typeof testServer>>;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pult-wallboard-'));
 const dbFile = path.join(dir, 'pult.sqlite');
@@ -51,31 +48,17 @@ function storeCall(lineId: number, caller: string, what: { answerAfter?: number;
 }
 
 async function socketFor(token: string): Promise<{ c: Client; snaps: WallboardSnapshot[] }> {
-  const c: Client = connect(s.url, { auth: { token }, transports: ['websocket'], reconnection: false });
-  sockets.push(c);
   const snaps: WallboardSnapshot[] = [];
-  // Each snapshot, and each state after a patch (applied as the wallboard page does).
-  c.on('wallboard.snapshot', (x) => snaps.push(x));
-  c.on('wallboard.patch', (p) => {
-    const next = snaps.length ? applyWallboardPatch(snaps[snaps.length - 1]!, p) : null;
-    if (next) snaps.push(next);
-    else c.emit('wallboard.resync');
-  });
-  await new Promise<void>((resolve, reject) => {
-    c.once('connect', () => resolve());
-    c.once('connect_error', (e) => reject(e));
+  const c = await openSocket(s.url, token, sockets, (c) => {
+    // Each snapshot, and each state after a patch (applied as the wallboard page does).
+    c.on('wallboard.snapshot', (x) => snaps.push(x));
+    c.on('wallboard.patch', (p) => {
+      const next = snaps.length ? applyWallboardPatch(snaps[snaps.length - 1]!, p) : null;
+      if (next) snaps.push(next);
+      else c.emit('wallboard.resync');
+    });
   });
   return { c, snaps };
-}
-
-async function until<T>(what: string, fn: () => T | null | undefined | false, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const wallboard = async (token: string) => (await api<WallboardSnapshot>(s.url, 'GET', '/api/wallboard', undefined, token)).body;

@@ -1,4 +1,4 @@
-// The audit log of cloud-PBX webhooks and the retention of webhook data.
+// The audit log of cloud-PBX webhooks (pruned by src/features/retention/).
 // A refused delivery (401/403/404: anyone on the network can send one) is
 // logged without its body; an accepted or malformed one with its body, its
 // secrets redacted by key name.
@@ -39,5 +39,4 @@ export class WebhookLog {
     stmt(this.db, 'INSERT INTO webhook_log (vendor, account_id, account_given, received_at, status, body, size, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(e.vendor, e.accountId, e.accountGiven?.slice(0, 40) ?? null, e.receivedAt, e.status, body, e.size, e.error?.slice(0, 500) ?? null);
   }
-  // Pruning: src/features/retention/ (batched, daily).
 }

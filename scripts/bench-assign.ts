@@ -16,6 +16,7 @@ import { openDb, type Db } from '../src/store/db.js';
 import { AuthService } from '../src/features/auth/service.js';
 import { ExecutorRepository, ExecutorService } from '../src/features/executors/index.js';
 import { silentLogger } from '../src/log.js';
+import { prng } from '../src/features/directory/demo-data.js';
 import { percentile } from './lib/bench-rig.js';
 import type { LonLat } from '../src/domain/geo.js';
 
@@ -25,13 +26,7 @@ const TENANTS = 20, BUILDINGS = 1_000_000, ZONES = 5_000, EXECUTORS = 10_000, LO
 const file = path.resolve(import.meta.dirname, '..', 'var', 'bench', 'assign.sqlite');
 const NOW = new Date('2026-12-02T09:30:00Z'); // Wednesday 12:30 in Moscow
 
-let seed = 11;
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+let rnd = prng(11);
 const int = (n: number) => Math.floor(rnd() * n);
 const city = (t: number) => ({ lat: 55 + (t % 5) * 1.5, lon: 37 + Math.floor(t / 5) * 3 }); // 20 cities, far apart
 const W = 0.18, H = 0.09; // a city is about 10 × 10 km
@@ -111,7 +106,7 @@ const clock = { now: () => NOW };
 const svc = new ExecutorService(new ExecutorRepository(db), new AuthService(db, clock, 12), clock, 'Europe/Moscow', { assigned() {}, alarm() {} }, silentLogger);
 // Fresh requests to assign, on random buildings; categories with and without a speciality.
 // The same ones every run, whether the data set was just built or reused.
-seed = 12345;
+rnd = prng(12345);
 db.prepare('UPDATE executor_profiles SET last_assigned_at = NULL WHERE last_assigned_at IS NOT NULL').run();
 const cats = db.prepare('SELECT id FROM ticket_categories').pluck().all() as number[];
 const firstId = (db.prepare('SELECT max(id) FROM tickets').pluck().get() as number) + 1;

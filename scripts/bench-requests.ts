@@ -14,6 +14,7 @@ import { openDb, type Db } from '../src/store/db.js';
 import { RequestRepository, RequestService } from '../src/features/requests/index.js';
 import { ftsQuery } from '../src/features/requests/search.js';
 import { silentLogger } from '../src/log.js';
+import { prng } from '../src/features/directory/demo-data.js';
 import { percentile } from './lib/bench-rig.js';
 import type { ListFilter } from '../src/features/requests/types.js';
 
@@ -24,14 +25,8 @@ const TENANTS = 20;
 const file = path.resolve(import.meta.dirname, '..', 'var', 'bench', `requests-${total}.sqlite`);
 const NOW = new Date('2026-12-01T12:00:00Z');
 
-let seed = 42;
 // mulberry32: successive draws are independent (an LCG's low bits tie the company to the text).
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rnd = prng(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 const streets = ['ул. Ленина', 'пр-т Победы', 'ул. Гагарина', 'ул. Мира', 'ул. Садовая', 'ул. Советская', 'ул. Школьная', 'ул. Новая', 'пер. Почтовый', 'ул. Лесная', 'ул. Пушкина', 'ул. Чехова'];
 const texts = ['Течёт стояк в ванной', 'Засор канализации на кухне', 'Нет света в подъезде', 'Разбито стекло на лестнице', 'Протечка кровли над квартирой', 'Не работает домофон', 'Засор мусоропровода', 'Не закрывается входная дверь', 'Холодные батареи', 'Запах газа в подъезде', 'Сорвало кран', 'Течь из потолка', 'Искрит розетка в щитке', 'Нет горячей воды'];

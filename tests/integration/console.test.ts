@@ -6,10 +6,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { launchChromium, screenshot, uiLogin } from '../support/browser.js';
 import { pbxAriUrl, portOffset, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
 import { execFileSync } from 'node:child_process';
 import { waitFor } from './helpers.js';
@@ -29,12 +29,6 @@ async function start(name: string): Promise<PultProcess> {
     PULT_ARI_URL: pbxAriUrl, PULT_ARI_PASSWORD: s.PULT_ARI_PASSWORD ?? '', PULT_SIP_WS_URL: `ws://127.0.0.1:${rigEnv.PULT_ASTERISK_HTTP_PORT}/ws`,
     PULT_OVERFLOW_AFTER_SEC: '60', PULT_RING_TIMEOUT_SEC: '30', PULT_OVERFLOW_TIMEOUT_SEC: '20', PULT_WRAPUP_SEC: '2', PULT_DEMO_ACCOUNTS: '200', PULT_LOG_LEVEL: 'debug',
   }, `ui-${name}`);
-}
-
-async function uiLogin(page: Page, loginName: string): Promise<void> {
-  await page.getByTestId('login-login').fill(loginName);
-  await page.getByTestId('login-password').fill('demo');
-  await page.getByTestId('login-submit').click();
 }
 
 beforeAll(async () => {

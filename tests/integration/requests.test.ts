@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { launchChromium, screenshot, uiLogin } from '../support/browser.js';
 import { pbxAriUrl, portOffset, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
 
 const DID = '74950000001';
@@ -41,12 +41,6 @@ async function newPage(viewport: { width: number; height: number }, mobile = fal
   page.on('console', (m) => m.type() === 'error' && !/WebSocket|sip\./.test(m.text()) && console.log('[browser]', m.text()));
   page.on('pageerror', (e) => console.log('[pageerror]', e.message));
   return page;
-}
-
-async function uiLogin(page: Page, loginName: string, user = 'login-login'): Promise<void> {
-  await page.getByTestId(user).fill(loginName);
-  await page.getByTestId('login-password').fill('demo');
-  await page.getByTestId('login-submit').click();
 }
 
 interface Detail { id: number; number: string; address: string; stage: { code: string }; calls: { id: string }[]; comments: { kind: string; callId: string | null; text: string }[]; status: string; late: boolean }

@@ -2,14 +2,10 @@
 // the dispatcher picks photos, they upload, their thumbnails load (signed
 // same-origin links, nothing blocked), a click opens the full file, and a
 // refused file is explained in Russian, naming it.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { buildUi, launchChromium, screenshot, uiLogin } from '../support/browser.js';
 import { testServer } from '../support/test-server.js';
 import type { Server } from '../support/security-probes.js';
 
@@ -17,8 +13,7 @@ let s: Server;
 let browser: Browser;
 
 beforeAll(async () => {
-  const uiDir = mkdtempSync(path.join(os.tmpdir(), 'pult-ui-'));
-  execFileSync('npx', ['vite', 'build', '--config', 'agent-ui/vite.config.ts', '--outDir', uiDir, '--emptyOutDir', '--logLevel', 'error'], { stdio: 'pipe' });
+  const uiDir = buildUi();
   s = await testServer({ PULT_DEMO_DATA: 'on', PULT_UI_DIR: uiDir });
   browser = await launchChromium();
 }, 120_000);
@@ -39,9 +34,7 @@ describe('the request page’s attachments', () => {
       });
     });
     await page.goto(s.url + '/');
-    await page.getByTestId('login-login').fill('operator');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
+    await uiLogin(page, 'operator');
     await page.getByTestId('user-name').waitFor({ timeout: 15_000 });
     await page.keyboard.press('F3');
     await page.getByTestId('requests-view').waitFor({ timeout: 5000 });

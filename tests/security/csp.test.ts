@@ -2,13 +2,9 @@
 // real Chromium — console (/), mobile page (/m/), wallboard (/wall/): after a
 // login nothing is blocked (no securitypolicyviolation event, no CSP console
 // error), and the policy is really enforced (an injected inline script is).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { buildUi, launchChromium, screenshot, uiLogin } from '../support/browser.js';
 import { testServer } from '../support/test-server.js';
 import type { Server } from '../support/security-probes.js';
 
@@ -16,9 +12,7 @@ let s: Server;
 let browser: Browser;
 
 beforeAll(async () => {
-  // The pages as shipped: a fresh Vite build into a temporary directory.
-  const uiDir = mkdtempSync(path.join(os.tmpdir(), 'pult-ui-'));
-  execFileSync('npx', ['vite', 'build', '--config', 'agent-ui/vite.config.ts', '--outDir', uiDir, '--emptyOutDir', '--logLevel', 'error'], { stdio: 'pipe' });
+  const uiDir = buildUi();
   s = await testServer({ PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '50', PULT_UI_DIR: uiDir, PULT_SIP_WS_URL: 'ws://127.0.0.1:9/ws' });
   browser = await launchChromium();
 }, 120_000);
@@ -55,9 +49,7 @@ describe('the built pages under their CSP', () => {
   it('console (/): log in as an operator, the softphone starts', async () => {
     const { page, watch } = await open('/');
     expect((await page.request.get(s.url + '/')).headers()['content-security-policy']).toContain("frame-ancestors 'none'");
-    await page.getByTestId('login-login').fill('operator');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
+    await uiLogin(page, 'operator');
     await page.getByTestId('user-name').waitFor({ timeout: 15_000 });
     await page.getByTestId('softphone-status').waitFor({ timeout: 15_000 });
     await settle(page);
@@ -92,9 +84,7 @@ describe('the built pages under their CSP', () => {
 
   it('mobile page (/m/): log in as overflow staff', async () => {
     const { page, watch } = await open('/m/');
-    await page.getByTestId('login-login').fill('mobile');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
+    await uiLogin(page, 'mobile');
     await page.getByTestId('user-name').waitFor({ timeout: 15_000 });
     await settle(page);
     await screenshot(page, 'csp-mobile');
@@ -105,9 +95,7 @@ describe('the built pages under their CSP', () => {
 
   it('wallboard (/wall/): log in as a supervisor, the snapshot arrives over socket.io', async () => {
     const { page, watch } = await open('/wall/');
-    await page.getByTestId('login-user').fill('supervisor');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
+    await uiLogin(page, 'supervisor', 'login-user');
     await page.getByTestId('wall-clock').waitFor({ timeout: 15_000 });
     await page.getByTestId('operator').first().waitFor({ timeout: 15_000 });
     await settle(page);

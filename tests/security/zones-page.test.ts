@@ -1,13 +1,9 @@
 // Issue 11, item 2: the zones page (/zones/) in real Chromium under the CSP:
 // a supervisor logs in, the company's buildings are plotted, three clicks
 // and a name make a zone that the API then holds.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { buildUi, launchChromium, screenshot, uiLogin } from '../support/browser.js';
 import { testServer } from '../support/test-server.js';
 import type { Server } from '../support/security-probes.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
@@ -16,8 +12,7 @@ let s: Server;
 let browser: Browser;
 
 beforeAll(async () => {
-  const uiDir = mkdtempSync(path.join(os.tmpdir(), 'pult-ui-'));
-  execFileSync('npx', ['vite', 'build', '--config', 'agent-ui/vite.config.ts', '--outDir', uiDir, '--emptyOutDir', '--logLevel', 'error'], { stdio: 'pipe' });
+  const uiDir = buildUi();
   s = await testServer({ PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '1000', PULT_UI_DIR: uiDir });
   browser = await launchChromium();
 }, 120_000);
@@ -33,9 +28,7 @@ describe('the zones page', () => {
     const violations: string[] = [];
     page.on('console', (m) => { if (/content security policy/i.test(m.text())) violations.push(m.text()); });
     await page.goto(s.url + '/zones/');
-    await page.getByTestId('login-login').fill('supervisor');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
+    await uiLogin(page, 'supervisor');
     await page.getByTestId('zones-map').waitFor({ timeout: 15_000 });
     await page.waitForFunction(() => document.querySelectorAll('.zone-building').length > 0, undefined, { timeout: 15_000 });
     const plotted = await page.locator('.zone-building').count();

@@ -1,6 +1,8 @@
 // Debian's chromium driven by playwright-core (browsers cannot be downloaded
 // here), with a fake microphone and camera, WebRTC allowed on loopback.
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -30,4 +32,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(shotsDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** The pages as shipped: a fresh Vite build into a temporary directory, whose path it returns. */
+export function buildUi(): string {
+  const uiDir = mkdtempSync(path.join(os.tmpdir(), 'pult-ui-'));
+  execFileSync('npx', ['vite', 'build', '--config', 'agent-ui/vite.config.ts', '--outDir', uiDir, '--emptyOutDir', '--logLevel', 'error'], { stdio: 'pipe' });
+  return uiDir;
+}
+
+/** Fills a page's login form (the login field's test id differs per page) with the demo password and submits it. */
+export async function uiLogin(page: Page, loginName: string, loginField = 'login-login'): Promise<void> {
+  await page.getByTestId(loginField).fill(loginName);
+  await page.getByTestId('login-password').fill('demo');
+  await page.getByTestId('login-submit').click();
 }

@@ -5,6 +5,7 @@ import { h } from '../lib/dom.ts';
 import { requestsApi, type EditBody, type RequestDetail } from '../lib/requests-api.ts';
 import type { TicketCategory } from '../lib/types.ts';
 import { t } from '../i18n/index.ts';
+import { showFieldProblems } from './field-problems.ts';
 
 const p = t.requests.page;
 
@@ -43,20 +44,8 @@ export function editForm(req: RequestDetail, o: { categories: () => TicketCatego
     summary,
     h('div', { class: 'form-actions' }, save, h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: () => o.onCancel() }, p.cancel)),
   );
-  const show = (problems: FieldProblem[]) => {
-    for (const e of errors.values()) e.hidden = true;
-    const loose: string[] = [];
-    for (const x of problems) {
-      const text = p.fieldProblems[x.field] ?? t.ticket.fieldProblems[x.field] ?? x.problem;
-      const e = errors.get(x.field);
-      if (e) {
-        e.textContent = text;
-        e.hidden = false;
-      } else loose.push(text);
-    }
-    summary.textContent = [p.fixErrors, ...loose].join(' ');
-    summary.hidden = false;
-  };
+  const show = (problems: FieldProblem[]) =>
+    showFieldProblems(errors, summary, p.fixErrors, problems, (x) => p.fieldProblems[x.field] ?? t.ticket.fieldProblems[x.field] ?? x.problem);
   form.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {
       e.preventDefault();

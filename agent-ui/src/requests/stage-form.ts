@@ -6,6 +6,7 @@ import { HttpError, type FieldProblem } from '../lib/api.ts';
 import { h, fill } from '../lib/dom.ts';
 import { requestsApi, type RequestDetail, type StageRef, type TransitionBody } from '../lib/requests-api.ts';
 import { t } from '../i18n/index.ts';
+import { showFieldProblems } from './field-problems.ts';
 
 const p = t.requests.page;
 type Field = 'result' | 'reason' | 'until' | 'assignee' | 'comment';
@@ -94,20 +95,7 @@ export class StageControls {
       summary,
       h('div', { class: 'form-actions' }, go, h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: () => fill(this.formBox) }, p.cancel)),
     );
-    const show = (problems: FieldProblem[]) => {
-      for (const e of errors.values()) e.hidden = true;
-      const loose: string[] = [];
-      for (const x of problems) {
-        const text = p.fieldProblems[x.field] ?? x.problem;
-        const e = errors.get(x.field);
-        if (e) {
-          e.textContent = text;
-          e.hidden = false;
-        } else loose.push(text);
-      }
-      summary.textContent = [p.fixErrors, ...loose].join(' ');
-      summary.hidden = false;
-    };
+    const show = (problems: FieldProblem[]) => showFieldProblems(errors, summary, p.fixErrors, problems, (x) => p.fieldProblems[x.field] ?? x.problem);
     form.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') {
         e.preventDefault();

@@ -145,13 +145,13 @@ export class RequestRepository {
     return (stmt(this.db, 'SELECT tenant_id FROM buildings WHERE id = ?').pluck().get(buildingId) as number | undefined) ?? null;
   }
 
-  /** Whether a user works for a company (admins work for all). */
   /** Who can hold a request of this company: its active users (not admins, not overflow staff), by name. */
   executors(tenantId: number): { id: number; name: string }[] {
     return stmt(this.db, `SELECT u.id, u.full_name AS name FROM users u JOIN user_tenants ut ON ut.user_id = u.id AND ut.tenant_id = ?
       WHERE u.disabled_at IS NULL AND u.role IN ('operator', 'supervisor') ORDER BY u.full_name, u.id`).all(tenantId) as { id: number; name: string }[];
   }
 
+  /** Whether a user works for a company (admins work for all). */
   userInTenant(userId: number, tenantId: number): boolean {
     return stmt(this.db, `SELECT 1 FROM users u WHERE u.id = ? AND (u.role = 'admin' OR EXISTS (SELECT 1 FROM user_tenants ut WHERE ut.user_id = u.id AND ut.tenant_id = ?))`).pluck().get(userId, tenantId) !== undefined;
   }
@@ -278,17 +278,21 @@ export class RequestRepository {
     const byKind = stmt(this.db, `SELECT t.kind, count(*) AS open, coalesce(sum(t.due_at < ?), 0) AS late FROM tickets t INDEXED BY tickets_open_monitor WHERE ${w} GROUP BY t.kind`).all(nowIso, ...args) as { kind: string; open: number; late: number }[];
     const byCategory = stmt(this.db, `SELECT t.category_id AS categoryId, count(*) AS open, coalesce(sum(t.due_at < ?), 0) AS late FROM tickets t INDEXED BY tickets_open_monitor WHERE ${w} GROUP BY t.category_id`).all(nowIso, ...args) as { categoryId: number; open: number; late: number }[];
     const byExecutor = stmt(this.db, `SELECT t.assignee_id AS userId, count(*) AS open, coalesce(sum(t.due_at < ?), 0) AS late FROM tickets t INDEXED BY tickets_open_monitor WHERE ${w} AND t.assignee_id IS NOT NULL GROUP BY t.assignee_id`).all(nowIso, ...args) as { userId: number; open: number; late: number }[];
-    const names = byExecutor.length ? new Map((stmt(this.db, `SELECT id, full_name AS name FROM users WHERE id IN (${ph(byExecutor)})`).all(...byExecutor.map((e) => e.userId)) as { id: number; name: string }[]).map((u) => [u.id, u.name])) : new Map<number, string>();
+    const names = this.namesOf('users', 'full_name', byExecutor.map((e) => e.userId));
+    const categories = this.namesOf('ticket_categories', 'name', byCategory.map((c) => c.categoryId));
     return {
       ...totals,
       byKind,
-      byCategory: byCategory.map((c) => ({ ...c, name: this.categoryName(c.categoryId) })),
+      byCategory: byCategory.map((c) => ({ ...c, name: categories.get(c.categoryId) ?? '' })),
       byExecutor: byExecutor.map((e) => ({ ...e, name: names.get(e.userId) ?? '' })),
     };
   }
 
-  private categoryName(id: number): string {
-    return (stmt(this.db, 'SELECT name FROM ticket_categories WHERE id = ?').pluck().get(id) as string | undefined) ?? '';
+  /** id → name for a few rows of a table, in one query. */
+  private namesOf(table: 'users' | 'ticket_categories', column: 'full_name' | 'name', ids: number[]): Map<number, string> {
+    if (!ids.length) return new Map();
+    const rows = stmt(this.db, `SELECT id, ${column} AS name FROM ${table} WHERE id IN (${ph(ids)})`).all(...ids) as { id: number; name: string }[];
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   /** Stage counts for the monitor (per-stage «в работе», «отложена»…). */

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { Db } from '../../store/db.js';
-import type { PbxChannel, PbxPort } from '../../telephony/ports.js';
+import { unansweredReason, type PbxChannel, type PbxPort } from '../../telephony/ports.js';
 import type { CallEvents } from '../../telephony/events.js';
 import type { CallRecord, CallRepository } from '../calls/repository.js';
 import type { LineRepository, Line } from '../lines/repository.js';
@@ -37,14 +37,6 @@ const operatorLeg = (callId: string) => `${callId}-o1`;
 const numberLeg = (callId: string) => `${callId}-p1`;
 const bridgeName = (callId: string) => `${callId}-b`;
 const recordingName = (callId: string) => `pult-${callId}`;
-
-/** Q.850 cause → why the number did not answer. */
-function numberResult(cause: number): string {
-  if (cause === 17) return 'busy';
-  if (cause === 18 || cause === 19 || cause === 16) return 'noanswer';
-  if (cause === 21) return 'rejected';
-  return 'failed';
-}
 
 export class OutboundCalls {
   private finishedHandlers: ((r: { callId: string; taskId: number | null; userId: number; result: OutboundResult }) => void)[] = [];
@@ -201,13 +193,13 @@ export class OutboundCalls {
     }
     if (isOperator && offer?.endedAt === null) {
       // The operator did not take it: not an attempt against the caller; the operator's missed-offer count applies.
-      const result = numberResult(cause);
+      const result = unansweredReason(cause);
       this.d.calls.endOffer(channelId, result, this.now());
       if (userId !== null && result === 'noanswer') this.d.router.offerRangOut(userId);
       return this.end(call, userId, 'unanswered', `operator did not answer (${result})`, false, 'operator-missed');
     }
     if (isOperator) return this.end(call, userId, 'unanswered', 'operator hung up before the number answered', false, 'operator-left');
-    return this.end(call, userId, 'unanswered', `number did not answer (${numberResult(cause)})`, false, 'number-failed');
+    return this.end(call, userId, 'unanswered', `number did not answer (${unansweredReason(cause)})`, false, 'number-failed');
   }
 
   private end(call: CallRecord, userId: number | null, outcome: 'answered' | 'unanswered', reason: string, afterTalk: boolean, result: OutboundResult | null): void {

@@ -14,7 +14,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import { isOpen } from '../../domain/working-hours.js';
 import { assignOperators, type QueuedCall } from '../../domain/queue-policy.js';
-import type { OriginateRequest, PbxChannel, PbxEvent, PbxPort } from '../../telephony/ports.js';
+import { unansweredReason, type OriginateRequest, type PbxChannel, type PbxEvent, type PbxPort } from '../../telephony/ports.js';
 import type { CallEvents } from '../../telephony/events.js';
 import type { CallOutcome, CallRecord, CallRepository, Offer } from '../calls/repository.js';
 import type { Line, LineRepository } from '../lines/repository.js';
@@ -46,14 +46,6 @@ export interface RouterOptions {
 
 const recordingName = (callId: string) => `pult-${callId}`;
 const bridgeName = (callId: string) => `${callId}-b`;
-
-/** Q.850 cause → what happened to an offer. */
-function offerResult(cause: number): string {
-  if (cause === 17) return 'busy';
-  if (cause === 18 || cause === 19 || cause === 16) return 'noanswer';
-  if (cause === 21) return 'rejected';
-  return 'failed';
-}
 
 export class CallRouter {
   private queue: Promise<void> = Promise.resolve();
@@ -470,7 +462,7 @@ export class CallRouter {
     if (call && call.state === 'connected' && call.answeredChannelId === channelId) {
       return this.finishConnected(call, offer.targetKind === 'operator' ? 'operator hung up' : 'mobile hung up');
     }
-    await this.closeOffer(channelId, offerResult(cause));
+    await this.closeOffer(channelId, unansweredReason(cause));
   }
 
   private async onCallerGone(call: CallRecord): Promise<void> {

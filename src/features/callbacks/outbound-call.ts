@@ -17,6 +17,7 @@ import type { OperatorService } from '../operators/service.js';
 import type { RecordingService } from '../recordings/service.js';
 import type { CallRouter } from '../routing/router.js';
 import type { CallbackRepository } from './repository.js';
+import { deskEndpoint, trunkEndpoint } from '../../telephony/ari/endpoints.js';
 
 export type OutboundResult = 'connected' | 'operator-missed' | 'number-failed' | 'operator-left';
 
@@ -94,14 +95,14 @@ export class OutboundCalls {
     const at = this.now();
     this.d.db.transaction(() => {
       calls.createOutbound({ id: callId, lineId: line?.id ?? null, did: line?.dids[0] ?? 'outbound', number: s.number, partyChannelId: numberLeg(callId), at, callbackTaskId: s.taskId });
-      calls.addOffer({ callId, channelId: leg, targetKind: 'operator', userId: s.userId, target: `PJSIP/${op.extension}`, offeredAt: at });
+      calls.addOffer({ callId, channelId: leg, targetKind: 'operator', userId: s.userId, target: deskEndpoint(op.extension), offeredAt: at });
       operators.setActivity(s.userId, 'ringing', callId);
     })();
     this.d.logger.info('outbound call: ringing the operator first', { callId, operator: op.login, number: s.number, taskId: s.taskId });
     events.emit('call.offered', { callId, kind: 'operator', userId: s.userId, target: op.extension, at });
     this.d.pbx.originate({
       channelId: leg,
-      endpoint: `PJSIP/${op.extension}`,
+      endpoint: deskEndpoint(op.extension),
       callerId: s.number,
       timeoutSec: line?.ringTimeoutSec ?? 15,
       appArgs: ['outbound', callId, 'operator'],
@@ -144,7 +145,7 @@ export class OutboundCalls {
     this.background(call.id, 'ringback for the operator', this.d.pbx.ring(leg));
     this.d.pbx.originate({
       channelId: numberLeg(call.id),
-      endpoint: `PJSIP/${call.callerNumber}@${this.d.opts.trunkEndpoint}`,
+      endpoint: trunkEndpoint(call.callerNumber, this.d.opts.trunkEndpoint),
       callerId: call.did,
       timeoutSec: this.d.opts.numberRingSec,
       appArgs: ['outbound', call.id, 'number'],

@@ -30,6 +30,14 @@ export type PbxEvent =
   /** A caller pressed a key (0-9, *, #, A-D). */
   | { type: 'dtmf'; channelId: string; digit: string };
 
+/** Q.850 cause of a dialled leg that ended unanswered → why it did not answer. */
+export function unansweredReason(cause: number): string {
+  if (cause === 17) return 'busy';
+  if (cause === 18 || cause === 19 || cause === 16) return 'noanswer';
+  if (cause === 21) return 'rejected';
+  return 'failed';
+}
+
 export interface OriginateRequest {
   /** Chosen by us, so the leg can be found again after a restart. */
   channelId: string;

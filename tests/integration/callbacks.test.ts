@@ -2,13 +2,10 @@
 // itself (the operator's desk phone first, then the caller over the
 // carrier trunk), bridged with audio both ways and recorded; a busy caller
 // is tried again; a caller who calls in closes their own task.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import { SimController } from '../../scripts/lib/sim-controller.js';
+import { describe, expect, it } from 'vitest';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
-import { pbxAriUrl, portOffset, secrets, simAriUrl, stateDir } from './env.js';
-import { deskOperator, setState, sleep, waitFor } from './helpers.js';
+import { portOffset } from './env.js';
+import { deskOperator, pultRigEnv, setState, sleep, useSim, waitFor } from './helpers.js';
 
 const DID = '74950000001';
 const MOBILE = '79990000001';
@@ -17,38 +14,17 @@ const HTTP_PORT = String(8295 + portOffset);
 interface CallItem { id: string; from: string; state: string; outcome: string | null; direction: string; callbackTaskId: number | null; answeredBy: number | null; recording: { state: string } | null }
 interface TaskItem { id: number; callId: string; callerNumber: string; status: string; doneReason: string | null; attempts: number; dueAt: string; callable: boolean }
 
-let sim: SimController;
 let pult: PultProcess | null = null;
 let admin = '';
 
-beforeAll(async () => {
-  sim = new SimController({ url: simAriUrl, user: 'sim', password: secrets().PULT_SIM_ARI_PASSWORD ?? '' });
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-});
-beforeEach(() => {
-  sim.on('*', { action: 'ignore' });
-  sim.channels.clear();
-});
-afterEach(async () => {
-  await sim.hangupAll();
-  await sleep(300);
+const sim = useSim(async () => {
   await pult?.kill();
   pult = null;
 });
 
 async function start(name: string, extra: Record<string, string> = {}): Promise<void> {
-  const db = path.join(stateDir, `pult-callbacks-${name}.sqlite`);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
   pult = await startPultProcess({
-    PULT_HTTP_PORT: HTTP_PORT,
-    PULT_STATE_DIR: stateDir,
-    PULT_DB: db,
-    PULT_RECORDINGS_DIR: path.join(stateDir, `recordings-callbacks-${name}`),
-    PULT_ARI_URL: pbxAriUrl,
-    PULT_ARI_PASSWORD: secrets().PULT_ARI_PASSWORD ?? '',
+    ...pultRigEnv(`callbacks-${name}`, HTTP_PORT),
     PULT_DEMO_DATA: 'on',
     PULT_DEMO_DID: DID,
     PULT_DEMO_MOBILE: MOBILE,

@@ -1,7 +1,10 @@
 // Small helpers every real-Asterisk test file uses.
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
-import { rigEnv } from './env.js';
+import { pbxAriUrl, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,4 +31,44 @@ export async function deskOperator(url: string, adminToken: string, loginName: s
 
 export async function setState(url: string, token: string, state: 'available' | 'offline'): Promise<void> {
   expect((await api(url, 'POST', '/api/operators/me/state', { state }, token)).status).toBe(200);
+}
+
+/**
+ * The simulator (carrier, callers, desk phones, mobiles) for one test file:
+ * connected once, each test sees only its own calls, and after each test
+ * every call is hung up and `stopPult` ends that test's Pult, so nothing is
+ * left for the next server to adopt.
+ */
+export function useSim(stopPult: () => Promise<void>): SimController {
+  const sim = new SimController({ url: simAriUrl, user: 'sim', password: secrets().PULT_SIM_ARI_PASSWORD ?? '' });
+  beforeAll(async () => {
+    await sim.start();
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+  beforeEach(() => {
+    sim.on('*', { action: 'ignore' });
+    sim.channels.clear();
+  });
+  afterEach(async () => {
+    await sim.hangupAll();
+    await sleep(300);
+    await stopPult();
+  });
+  return sim;
+}
+
+/** The environment a Pult process on the rig starts with: its port, a fresh database and recordings folder named `tag`, the PBX's ARI. */
+export function pultRigEnv(tag: string, httpPort: string): Record<string, string> {
+  const db = path.join(stateDir, `pult-${tag}.sqlite`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  return {
+    PULT_HTTP_PORT: httpPort,
+    PULT_STATE_DIR: stateDir,
+    PULT_DB: db,
+    PULT_RECORDINGS_DIR: path.join(stateDir, `recordings-${tag}`),
+    PULT_ARI_URL: pbxAriUrl,
+    PULT_ARI_PASSWORD: secrets().PULT_ARI_PASSWORD ?? '',
+  };
 }

@@ -2,13 +2,10 @@
 // mobile, it never takes the caller out of the queue. With the one overflow
 // mobile busy on another call, a waiting caller reaches the operator who
 // frees up, not the goodbye.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import { SimController } from '../../scripts/lib/sim-controller.js';
+import { describe, expect, it } from 'vitest';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
-import { pbxAriUrl, portOffset, secrets, simAriUrl, stateDir } from './env.js';
-import { deskOperator, setState, sleep, waitFor } from './helpers.js';
+import { portOffset } from './env.js';
+import { deskOperator, pultRigEnv, setState, sleep, useSim, waitFor } from './helpers.js';
 
 const DID = '74950000001';
 const MOBILE = '79990000001';
@@ -16,37 +13,16 @@ const HTTP_PORT = String(8294 + portOffset);
 
 interface CallItem { id: string; from: string; state: string; outcome: string | null; answeredBy: number | null; answeredVia: string | null; overflowReason: string | null }
 
-let sim: SimController;
 let pult: PultProcess | null = null;
 
-beforeAll(async () => {
-  sim = new SimController({ url: simAriUrl, user: 'sim', password: secrets().PULT_SIM_ARI_PASSWORD ?? '' });
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-});
-beforeEach(() => {
-  sim.on('*', { action: 'ignore' });
-  sim.channels.clear();
-});
-afterEach(async () => {
-  await sim.hangupAll();
-  await sleep(300);
+const sim = useSim(async () => {
   await pult?.kill();
   pult = null;
 });
 
 async function start(name: string, extra: Record<string, string> = {}): Promise<string> {
-  const db = path.join(stateDir, `pult-queue-${name}.sqlite`);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
   pult = await startPultProcess({
-    PULT_HTTP_PORT: HTTP_PORT,
-    PULT_STATE_DIR: stateDir,
-    PULT_DB: db,
-    PULT_RECORDINGS_DIR: path.join(stateDir, `recordings-queue-${name}`),
-    PULT_ARI_URL: pbxAriUrl,
-    PULT_ARI_PASSWORD: secrets().PULT_ARI_PASSWORD ?? '',
+    ...pultRigEnv(`queue-${name}`, HTTP_PORT),
     PULT_DEMO_DATA: 'on',
     PULT_DEMO_DID: DID,
     PULT_DEMO_MOBILE: MOBILE,

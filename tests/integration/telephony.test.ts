@@ -1,15 +1,14 @@
 // The telephony core against the real thing: a real Asterisk 22 with the
 // project's dialplan/, real SIP calls with audio from the simulator Asterisk
 // (carrier, callers, desk phones, mobiles), and the Pult server as a process.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rmSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
-import { pbxAriUrl, portOffset, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
+import { portOffset, repo, rigEnv, stateDir } from './env.js';
 import { execFileSync } from 'node:child_process';
 import { readWavInfo } from '../../src/features/recordings/wav.js';
-import { deskOperator as provisionDeskOperator, setState as setOperatorState, sleep, waitFor } from './helpers.js';
+import { deskOperator as provisionDeskOperator, pultRigEnv, setState as setOperatorState, sleep, useSim, waitFor } from './helpers.js';
 
 const DID = '74950000001';
 const MOBILE = '79990000001';
@@ -21,21 +20,12 @@ interface CallItem {
   overflowReason: string | null; line: { name: string } | null;
 }
 
-let sim: SimController;
 let pult: PultProcess | null = null;
 let admin = '';
 
 function pultEnv(name: string): Record<string, string> {
-  const s = secrets();
-  const db = path.join(stateDir, `pult-${name}.sqlite`);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
   return {
-    PULT_HTTP_PORT: HTTP_PORT,
-    PULT_STATE_DIR: stateDir,
-    PULT_DB: db,
-    PULT_RECORDINGS_DIR: path.join(stateDir, `recordings-${name}`),
-    PULT_ARI_URL: pbxAriUrl,
-    PULT_ARI_PASSWORD: s.PULT_ARI_PASSWORD ?? '',
+    ...pultRigEnv(name, HTTP_PORT),
     PULT_DEMO_DATA: 'on',
     PULT_DEMO_DID: DID,
     PULT_DEMO_MOBILE: MOBILE,
@@ -78,23 +68,9 @@ async function download(url: string, headers: Record<string, string> = {}): Prom
   return { status: r.status, body: Buffer.from(await r.arrayBuffer()), headers: r.headers };
 }
 
-beforeAll(async () => {
-  const s = secrets();
-  sim = new SimController({ url: simAriUrl, user: 'sim', password: s.PULT_SIM_ARI_PASSWORD ?? '' });
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-});
-beforeEach(() => {
-  sim.on('*', { action: 'ignore' });
-  sim.channels.clear(); // each test sees only its own calls
-});
-afterEach(async () => {
-  // Leave nothing behind for the next test: a caller left in the app would be
-  // adopted by the next server (as it should be in production).
-  await sim.hangupAll();
-  await sleep(300);
+// Each test sees only its own calls and leaves nothing behind: a caller left
+// in the app would be adopted by the next server (as it should be in production).
+const sim = useSim(async () => {
   await pult?.kill();
   pult = null;
 });

@@ -5,14 +5,14 @@
 // waiting (screenshots in artifacts/screenshots).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
 import { launchChromium, screenshot } from '../support/browser.js';
 import { pbxAriUrl, portOffset, repo, secrets, simAriUrl, stateDir } from './env.js';
-import { deskOperator as provisionDeskOperator, setState as setOperatorState, sleep, waitFor } from './helpers.js';
+import { deskOperator as provisionDeskOperator, pultRigEnv, setState as setOperatorState, sleep, waitFor } from './helpers.js';
 import type { WallboardSnapshot } from '../../src/features/wallboard/contract.js';
 
 const DID = '74950000001';
@@ -25,16 +25,8 @@ let pult: PultProcess | null = null;
 let admin = '';
 
 async function start(name: string, env: Record<string, string> = {}): Promise<void> {
-  const s = secrets();
-  const db = path.join(stateDir, `pult-wall-${name}.sqlite`);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
   pult = await startPultProcess({
-    PULT_HTTP_PORT: HTTP_PORT,
-    PULT_STATE_DIR: stateDir,
-    PULT_DB: db,
-    PULT_RECORDINGS_DIR: path.join(stateDir, `recordings-wall-${name}`),
-    PULT_ARI_URL: pbxAriUrl,
-    PULT_ARI_PASSWORD: s.PULT_ARI_PASSWORD ?? '',
+    ...pultRigEnv(`wall-${name}`, HTTP_PORT),
     PULT_DEMO_DID: DID,
     PULT_DEMO_MOBILE: MOBILE,
     PULT_DEMO_ACCOUNTS: '0',

@@ -1,4 +1,5 @@
 // Builds the routing core on an in-memory database and a fake PBX.
+import { afterEach, beforeEach, vi } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,17 @@ import { CallEvents } from '../../src/telephony/events.js';
 import { ExternalCallService } from '../../src/features/external-calls/service.js';
 import type { VpbxAccount } from '../../src/features/external-calls/accounts.js';
 import { FakePbx } from './fake-pbx.js';
+
+/** Fake timers and Date (not promises, so `settle()` still works) for every test of the file, from 2026-11-23 09:00 UTC. */
+export function useRoutingClock(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.setSystemTime(new Date('2026-11-23T09:00:00Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
 
 export function routingHarness(lineOverrides: Partial<NewLine> = {}, groupMode: 'sequential' | 'simultaneous' = 'sequential', routerOverrides: Partial<RouterOptions> = {}) {
   const db = openDb(':memory:');

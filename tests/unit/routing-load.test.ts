@@ -3,17 +3,11 @@
 // 4–6 s) and one overflow mobile that takes one call at a time. On the old
 // policy 27 of the 40 heard the goodbye 8–16 s after they called; now every
 // caller stays in the queue until someone takes them.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { routingHarness } from '../support/routing-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { routingHarness, useRoutingClock } from '../support/routing-harness.js';
 import type { OriginateRequest } from '../../src/telephony/ports.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  vi.setSystemTime(new Date('2026-11-23T09:00:00Z'));
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useRoutingClock();
 
 describe('a burst of callers onto a few operators and one mobile', () => {
   it('40 callers in 20 s, 4 operators, 1 mobile: nobody hears the goodbye, everybody reaches someone', async () => {

@@ -1,16 +1,10 @@
 // Issue 15 ("Never let a caller go"): every call has an owner, operators who
 // let offers ring out are paused, line priority; against the fake PBX.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { routingHarness } from '../support/routing-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { routingHarness, useRoutingClock } from '../support/routing-harness.js';
 import { loadConfig } from '../../src/config/index.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  vi.setSystemTime(new Date('2026-11-23T09:00:00Z'));
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useRoutingClock();
 
 describe('every call has an owner (issue 15, item 8)', () => {
   it('an ARI resync leaves a cloud-PBX call alone: not ended, no callback task', async () => {

@@ -1,14 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { routingHarness } from '../support/routing-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { routingHarness, useRoutingClock } from '../support/routing-harness.js';
 import { wav } from '../support/fake-pbx.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  vi.setSystemTime(new Date('2026-11-23T09:00:00Z'));
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useRoutingClock();
+
+/** One operator rings for a caller; past the line's 10 s overflow the mobile rings too. */
+async function operatorAndMobileRinging() {
+  const h = routingHarness({ overflowAfterSec: 10 });
+  const a = h.addOperator('a', '1001');
+  await h.settle();
+  h.pbx.inbound('c1', '74950000001');
+  await h.settle();
+  const opLeg = h.pbx.lastOriginate()!;
+  await vi.advanceTimersByTimeAsync(10_000);
+  await h.settle();
+  const mobileLeg = h.pbx.lastOriginate()!;
+  return { h, a, opLeg, mobileLeg };
+}
 
 describe('call routing', () => {
   it('offers a call to the longest-idle operator, connects and records it on answer', async () => {
@@ -109,18 +117,10 @@ describe('call routing', () => {
 
   it('after the line timeout the mobiles ring too, while the operator keeps ringing; the operator answering first wins', async () => {
     // Issue 15: overflow adds destinations; it never takes the caller out of the queue.
-    const h = routingHarness({ overflowAfterSec: 10 });
-    const a = h.addOperator('a', '1001');
-    await h.settle();
-    h.pbx.inbound('c1', '74950000001');
-    await h.settle();
-    const opLeg = h.pbx.lastOriginate()!;
-    await vi.advanceTimersByTimeAsync(10_000);
-    await h.settle();
+    const { h, a, opLeg, mobileLeg } = await operatorAndMobileRinging();
     const call = h.calls.byCallerChannel('c1')!;
     expect(call.state).toBe('overflow');
     expect(call.overflowReason).toBe('timeout');
-    const mobileLeg = h.pbx.lastOriginate()!;
     expect(mobileLeg.endpoint).toBe('PJSIP/79990000001@carrier');
     expect(h.pbx.ops('hangup').map((c) => c.args[0])).not.toContain(opLeg.channelId);
     expect(h.calls.openOffers(call.id).map((o) => o.channelId)).toEqual([opLeg.channelId, mobileLeg.channelId]);
@@ -133,15 +133,7 @@ describe('call routing', () => {
   });
 
   it('a mobile answering first wins over a ringing operator, whose leg is cancelled and who is free again', async () => {
-    const h = routingHarness({ overflowAfterSec: 10 });
-    const a = h.addOperator('a', '1001');
-    await h.settle();
-    h.pbx.inbound('c1', '74950000001');
-    await h.settle();
-    const opLeg = h.pbx.lastOriginate()!;
-    await vi.advanceTimersByTimeAsync(10_000);
-    await h.settle();
-    const mobileLeg = h.pbx.lastOriginate()!;
+    const { h, a, opLeg, mobileLeg } = await operatorAndMobileRinging();
     // Both legs ring at the same time now.
     expect(h.operators.get(a)!.state).toBe('ringing');
     expect(h.calls.offerByChannel(opLeg.channelId)!.endedAt).toBeNull();

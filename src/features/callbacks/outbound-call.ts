@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { Db } from '../../store/db.js';
-import type { PbxChannel, PbxPort } from '../../telephony/ports.js';
+import { unansweredReason, type PbxChannel, type PbxPort } from '../../telephony/ports.js';
 import type { CallEvents } from '../../telephony/events.js';
 import type { CallRecord, CallRepository } from '../calls/repository.js';
 import type { LineRepository, Line } from '../lines/repository.js';
@@ -17,6 +17,7 @@ import type { OperatorService } from '../operators/service.js';
 import type { RecordingService } from '../recordings/service.js';
 import type { CallRouter } from '../routing/router.js';
 import type { CallbackRepository } from './repository.js';
+import { deskEndpoint, trunkEndpoint } from '../../telephony/ari/endpoints.js';
 
 export type OutboundResult = 'connected' | 'operator-missed' | 'number-failed' | 'operator-left';
 
@@ -37,14 +38,6 @@ const operatorLeg = (callId: string) => `${callId}-o1`;
 const numberLeg = (callId: string) => `${callId}-p1`;
 const bridgeName = (callId: string) => `${callId}-b`;
 const recordingName = (callId: string) => `pult-${callId}`;
-
-/** Q.850 cause → why the number did not answer. */
-function numberResult(cause: number): string {
-  if (cause === 17) return 'busy';
-  if (cause === 18 || cause === 19 || cause === 16) return 'noanswer';
-  if (cause === 21) return 'rejected';
-  return 'failed';
-}
 
 export class OutboundCalls {
   private finishedHandlers: ((r: { callId: string; taskId: number | null; userId: number; result: OutboundResult }) => void)[] = [];
@@ -102,14 +95,14 @@ export class OutboundCalls {
     const at = this.now();
     this.d.db.transaction(() => {
       calls.createOutbound({ id: callId, lineId: line?.id ?? null, did: line?.dids[0] ?? 'outbound', number: s.number, partyChannelId: numberLeg(callId), at, callbackTaskId: s.taskId });
-      calls.addOffer({ callId, channelId: leg, targetKind: 'operator', userId: s.userId, target: `PJSIP/${op.extension}`, offeredAt: at });
+      calls.addOffer({ callId, channelId: leg, targetKind: 'operator', userId: s.userId, target: deskEndpoint(op.extension), offeredAt: at });
       operators.setActivity(s.userId, 'ringing', callId);
     })();
     this.d.logger.info('outbound call: ringing the operator first', { callId, operator: op.login, number: s.number, taskId: s.taskId });
     events.emit('call.offered', { callId, kind: 'operator', userId: s.userId, target: op.extension, at });
     this.d.pbx.originate({
       channelId: leg,
-      endpoint: `PJSIP/${op.extension}`,
+      endpoint: deskEndpoint(op.extension),
       callerId: s.number,
       timeoutSec: line?.ringTimeoutSec ?? 15,
       appArgs: ['outbound', callId, 'operator'],
@@ -152,7 +145,7 @@ export class OutboundCalls {
     this.background(call.id, 'ringback for the operator', this.d.pbx.ring(leg));
     this.d.pbx.originate({
       channelId: numberLeg(call.id),
-      endpoint: `PJSIP/${call.callerNumber}@${this.d.opts.trunkEndpoint}`,
+      endpoint: trunkEndpoint(call.callerNumber, this.d.opts.trunkEndpoint),
       callerId: call.did,
       timeoutSec: this.d.opts.numberRingSec,
       appArgs: ['outbound', call.id, 'number'],
@@ -201,13 +194,13 @@ export class OutboundCalls {
     }
     if (isOperator && offer?.endedAt === null) {
       // The operator did not take it: not an attempt against the caller; the operator's missed-offer count applies.
-      const result = numberResult(cause);
+      const result = unansweredReason(cause);
       this.d.calls.endOffer(channelId, result, this.now());
       if (userId !== null && result === 'noanswer') this.d.router.offerRangOut(userId);
       return this.end(call, userId, 'unanswered', `operator did not answer (${result})`, false, 'operator-missed');
     }
     if (isOperator) return this.end(call, userId, 'unanswered', 'operator hung up before the number answered', false, 'operator-left');
-    return this.end(call, userId, 'unanswered', `number did not answer (${numberResult(cause)})`, false, 'number-failed');
+    return this.end(call, userId, 'unanswered', `number did not answer (${unansweredReason(cause)})`, false, 'number-failed');
   }
 
   private end(call: CallRecord, userId: number | null, outcome: 'answered' | 'unanswered', reason: string, afterTalk: boolean, result: OutboundResult | null): void {

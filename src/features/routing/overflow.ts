@@ -11,6 +11,7 @@ import type { CallEvents } from '../../telephony/events.js';
 import type { CallRecord, CallRepository, Offer } from '../calls/repository.js';
 import type { LineRepository, OverflowGroup } from '../lines/repository.js';
 import type { CallTimers } from './timers.js';
+import { trunkEndpoint } from '../../telephony/ari/endpoints.js';
 
 export interface OverflowDeps {
   calls: CallRepository;
@@ -113,7 +114,7 @@ export class MobileOverflow {
     this.d.events.emit('call.offered', { callId, kind: 'mobile', userId: member.userId, target: member.number, at });
     this.d.ring(callId, channelId, {
       channelId,
-      endpoint: `PJSIP/${member.number}@${this.d.trunkEndpoint}`,
+      endpoint: trunkEndpoint(member.number, this.d.trunkEndpoint),
       callerId: this.d.callerIdOf(call),
       timeoutSec: group.timeoutSec,
       appArgs: ['offer', callId],

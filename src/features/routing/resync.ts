@@ -10,6 +10,7 @@ import type { LineRepository } from '../lines/repository.js';
 import type { OperatorService } from '../operators/service.js';
 import type { RecordingService } from '../recordings/service.js';
 import type { CallRouter } from './router.js';
+import { trunkEndpoint } from '../../telephony/ari/endpoints.js';
 
 export interface ResyncReport {
   endpoints: number;
@@ -40,7 +41,7 @@ export class Resync {
     for (const s of specs) await this.pbx.upsertEndpoint(s);
     const numbers = this.lines.allOverflowNumbers();
     if (numbers.length > 0) {
-      await this.pbx.setGlobalVar('PULT_FALLBACK_DIAL', numbers.map((n) => `PJSIP/${n}@${this.opts.trunkEndpoint}`).join('&'));
+      await this.pbx.setGlobalVar('PULT_FALLBACK_DIAL', numbers.map((n) => trunkEndpoint(n, this.opts.trunkEndpoint)).join('&'));
       await this.pbx.setGlobalVar('PULT_FALLBACK_TIMEOUT', String(this.opts.fallbackTimeoutSec));
     }
     return specs.length;

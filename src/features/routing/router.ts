@@ -14,7 +14,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import { isOpen } from '../../domain/working-hours.js';
 import { assignOperators, type QueuedCall } from '../../domain/queue-policy.js';
-import type { OriginateRequest, PbxChannel, PbxEvent, PbxPort } from '../../telephony/ports.js';
+import { unansweredReason, type OriginateRequest, type PbxChannel, type PbxEvent, type PbxPort } from '../../telephony/ports.js';
 import type { CallEvents } from '../../telephony/events.js';
 import type { CallOutcome, CallRecord, CallRepository, Offer } from '../calls/repository.js';
 import type { Line, LineRepository } from '../lines/repository.js';
@@ -25,6 +25,7 @@ import { retryBusy } from './busy-retry.js';
 import { CallTimers } from './timers.js';
 import { MobileOverflow } from './overflow.js';
 import { MissedOffers } from './missed-offers.js';
+import { deskEndpoint, trunkEndpoint } from '../../telephony/ari/endpoints.js';
 
 export interface ChannelOwner {
   entered(channel: PbxChannel, args: string[]): Promise<void> | void;
@@ -46,14 +47,6 @@ export interface RouterOptions {
 
 const recordingName = (callId: string) => `pult-${callId}`;
 const bridgeName = (callId: string) => `${callId}-b`;
-
-/** Q.850 cause → what happened to an offer. */
-function offerResult(cause: number): string {
-  if (cause === 17) return 'busy';
-  if (cause === 18 || cause === 19 || cause === 16) return 'noanswer';
-  if (cause === 21) return 'rejected';
-  return 'failed';
-}
 
 export class CallRouter {
   private queue: Promise<void> = Promise.resolve();
@@ -329,14 +322,14 @@ export class CallRouter {
     const channelId = `${call.id}-o${this.calls.offers(call.id).length + 1}`;
     const at = this.now();
     this.db.transaction(() => {
-      this.calls.addOffer({ callId: call.id, channelId, targetKind: 'operator', userId, target: `PJSIP/${op.extension}`, offeredAt: at });
+      this.calls.addOffer({ callId: call.id, channelId, targetKind: 'operator', userId, target: deskEndpoint(op.extension), offeredAt: at });
       this.operators.setActivity(userId, 'ringing', call.id);
     })();
     this.events.emit('call.offered', { callId: call.id, kind: 'operator', userId, target: op.extension, at });
     this.logger.info('offering call to operator', { callId: call.id, operator: op.login, extension: op.extension });
     this.originate(call.id, channelId, {
       channelId,
-      endpoint: `PJSIP/${op.extension}`,
+      endpoint: deskEndpoint(op.extension),
       callerId: callerIdOf(call),
       timeoutSec: line?.ringTimeoutSec ?? 15,
       appArgs: ['offer', call.id],
@@ -422,7 +415,7 @@ export class CallRouter {
     const ok = this.db.transaction(() => {
       if (!this.calls.startTransfer(callId, byUserId, label, at)) return false;
       if ('userId' in target) {
-        this.calls.addOffer({ callId, channelId, targetKind: 'operator', userId: target.userId, target: `PJSIP/${target.extension}`, offeredAt: at });
+        this.calls.addOffer({ callId, channelId, targetKind: 'operator', userId: target.userId, target: deskEndpoint(target.extension), offeredAt: at });
         const op = this.operators.get(target.userId);
         if (op?.activity === 'idle') this.operators.setActivity(target.userId, 'ringing', callId);
       } else {
@@ -437,7 +430,7 @@ export class CallRouter {
     this.background('transfer: release the operator, ring for the caller', callId, Promise.all([this.pbx.hangup(operatorLeg), this.pbx.ring(call.callerChannelId)]));
     this.originate(callId, channelId, {
       channelId,
-      endpoint: 'userId' in target ? `PJSIP/${target.extension}` : `PJSIP/${target.number}@${this.opts.trunkEndpoint}`,
+      endpoint: 'userId' in target ? deskEndpoint(target.extension) : trunkEndpoint(target.number, this.opts.trunkEndpoint),
       callerId: callerIdOf(call),
       timeoutSec: line?.ringTimeoutSec ?? 30,
       appArgs: ['transfer', callId],
@@ -470,7 +463,7 @@ export class CallRouter {
     if (call && call.state === 'connected' && call.answeredChannelId === channelId) {
       return this.finishConnected(call, offer.targetKind === 'operator' ? 'operator hung up' : 'mobile hung up');
     }
-    await this.closeOffer(channelId, offerResult(cause));
+    await this.closeOffer(channelId, unansweredReason(cause));
   }
 
   private async onCallerGone(call: CallRecord): Promise<void> {

@@ -11,6 +11,7 @@ import type { LineRepository } from '../lines/repository.js';
 import type { OperatorService } from '../operators/service.js';
 import type { Scope, WallboardService } from './service.js';
 import { SuperviseError, type Supervision } from './supervise.js';
+import { deskEndpoint } from '../../telephony/ari/endpoints.js';
 
 const idParam = z.coerce.number().int().positive();
 const superviseBody = z.object({
@@ -88,11 +89,11 @@ export function wallboardRoutes(d: {
       if (phone.userId !== user.id && callTenant !== null && !phone.tenantIds.includes(callTenant)) {
         throw new ApiError(400, 'invalid_input', `extension ${ext} does not belong to the call's company`, [{ field: 'supervisorEndpoint', problem: "not a phone of the call's company" }]);
       }
-      endpoint = `PJSIP/${ext}`;
+      endpoint = deskEndpoint(ext);
     } else {
       const own = d.operators.get(user.id);
       if (!own) throw new ApiError(409, 'no_phone', 'you have no phone: pass supervisorEndpoint (a provisioned extension)');
-      endpoint = `PJSIP/${own.extension}`;
+      endpoint = deskEndpoint(own.extension);
     }
     try {
       const s = await d.supervision.start({ callId: call.id, mode: b.mode, supervisorId: user.id, endpoint });

@@ -74,6 +74,16 @@ export function translateAriEvent(raw: unknown, logger: Logger): PbxEvent | null
 
 const enc = encodeURIComponent;
 
+/** Runs a removal; a 404 means the thing is already gone, which is what we wanted. */
+async function unlessGone(request: Promise<unknown>): Promise<void> {
+  try {
+    await request;
+  } catch (err) {
+    if (err instanceof PbxCommandError && err.status === 404) return;
+    throw err;
+  }
+}
+
 export class AriPbx implements PbxPort {
   readonly client: AriClient;
   private handlers: ((e: PbxEvent) => void)[] = [];
@@ -129,22 +139,11 @@ export class AriPbx implements PbxPort {
   }
 
   async stopPlayback(playbackId: string): Promise<void> {
-    try {
-      await this.client.request('DELETE', `/playbacks/${enc(playbackId)}`);
-    } catch (err) {
-      if (err instanceof PbxCommandError && err.status === 404) return;
-      throw err;
-    }
+    await unlessGone(this.client.request('DELETE', `/playbacks/${enc(playbackId)}`));
   }
 
   async hangup(id: string, reason: 'normal' | 'busy' | 'congestion' | 'no_answer' = 'normal'): Promise<void> {
-    try {
-      await this.client.request('DELETE', `/channels/${enc(id)}`, { reason });
-    } catch (err) {
-      // Already gone is what we wanted.
-      if (err instanceof PbxCommandError && err.status === 404) return;
-      throw err;
-    }
+    await unlessGone(this.client.request('DELETE', `/channels/${enc(id)}`, { reason }));
   }
 
   async play(id: string, playbackId: string, media: string[], lang?: string): Promise<void> {
@@ -173,12 +172,7 @@ export class AriPbx implements PbxPort {
   }
 
   async destroyBridge(id: string): Promise<void> {
-    try {
-      await this.client.request('DELETE', `/bridges/${enc(id)}`);
-    } catch (err) {
-      if (err instanceof PbxCommandError && err.status === 404) return;
-      throw err;
-    }
+    await unlessGone(this.client.request('DELETE', `/bridges/${enc(id)}`));
   }
 
   async recordBridge(bridgeId: string, name: string, format: string): Promise<void> {
@@ -195,12 +189,7 @@ export class AriPbx implements PbxPort {
   }
 
   async deleteRecording(name: string): Promise<void> {
-    try {
-      await this.client.request('DELETE', `/recordings/stored/${enc(name)}`);
-    } catch (err) {
-      if (err instanceof PbxCommandError && err.status === 404) return;
-      throw err;
-    }
+    await unlessGone(this.client.request('DELETE', `/recordings/stored/${enc(name)}`));
   }
 
   async listChannels(): Promise<PbxChannel[]> {

@@ -61,3 +61,52 @@ export function assignOperators(calls: readonly QueuedCall[], free: readonly Fre
   }
   return decisions;
 }
+
+/** A caller in the queue as the dispatcher sees it (waiting, or overflowed: mobiles ringing). */
+export interface WaitingCall {
+  callId: string;
+  state: 'waiting' | 'overflow';
+  priority: number;
+  arrivedAt: string;
+  tenantId: number | null;
+  operatorRinging: boolean;
+  /** Operators who let this call ring out or failed, and until when (ms) it is not offered to them again. */
+  cooldownUntil: ReadonlyMap<number, number>;
+}
+
+export interface DispatchPlan {
+  /** Which caller rings which operator now. */
+  offers: OfferDecision[];
+  /** Waiting callers whose company has no operator logged in: ring the mobiles now. */
+  overflowNoOperators: string[];
+  /** When (ms) a cooldown ends and the queue should be looked at again; null = no need. */
+  retryAtMs: number | null;
+}
+
+/**
+ * One dispatch round, "who gets which caller now": callers of a company with
+ * nobody logged in go to overflow (a waiting one starts it; overflowed ones
+ * just wait for the mobiles); the rest are matched by assignOperators, with
+ * operators still cooling down for a caller left out; the earliest cooldown
+ * end says when to look again.
+ */
+export function planDispatch(calls: readonly WaitingCall[], loggedIn: ReadonlyMap<number | null, number>, free: readonly FreeOperator[], nowMs: number): DispatchPlan {
+  const overflowNoOperators: string[] = [];
+  const queued: QueuedCall[] = [];
+  let retryAtMs = Infinity;
+  for (const call of calls) {
+    if ((loggedIn.get(call.tenantId) ?? 0) === 0) {
+      if (call.state === 'waiting') overflowNoOperators.push(call.callId);
+      continue;
+    }
+    const excluded = new Set<number>();
+    for (const [userId, until] of call.cooldownUntil) {
+      if (until <= nowMs) continue;
+      excluded.add(userId);
+      retryAtMs = Math.min(retryAtMs, until);
+    }
+    queued.push({ callId: call.callId, priority: call.priority, arrivedAt: call.arrivedAt, tenantId: call.tenantId, operatorRinging: call.operatorRinging, excluded });
+  }
+  const offers = queued.some((c) => !c.operatorRinging) ? assignOperators(queued, free) : [];
+  return { offers, overflowNoOperators, retryAtMs: retryAtMs === Infinity ? null : retryAtMs };
+}

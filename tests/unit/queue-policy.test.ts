@@ -1,6 +1,6 @@
 // The queue policy as a table: who gets which caller now.
 import { describe, expect, it } from 'vitest';
-import { assignOperators, type FreeOperator, type QueuedCall } from '../../src/domain/queue-policy.js';
+import { assignOperators, planDispatch, type FreeOperator, type QueuedCall, type WaitingCall } from '../../src/domain/queue-policy.js';
 
 const call = (callId: string, o: Partial<QueuedCall> = {}): QueuedCall => ({
   callId, priority: 0, arrivedAt: '2026-11-23T09:00:00.000Z', tenantId: 1, operatorRinging: false, excluded: new Set(), ...o,
@@ -26,6 +26,51 @@ describe('queue policy: assignOperators', () => {
   for (const c of cases) {
     it(c.name, () => {
       expect(assignOperators(c.calls, c.free).map((d) => [d.callId, d.userId])).toEqual(c.expected);
+    });
+  }
+});
+
+describe('queue policy: planDispatch (one dispatch round)', () => {
+  const now = Date.UTC(2026, 10, 23, 9, 1, 0);
+  const waiting = (callId: string, o: Partial<WaitingCall> = {}): WaitingCall => ({
+    callId, state: 'waiting', priority: 0, arrivedAt: t(0), tenantId: 1, operatorRinging: false, cooldownUntil: new Map(), ...o,
+  });
+  const logged = (entries: [number | null, number][]) => new Map(entries);
+  const cases: { name: string; calls: WaitingCall[]; loggedIn: Map<number | null, number>; free: FreeOperator[]; offers: [string, number][]; overflow: string[]; retryAt: number | null }[] = [
+    { name: 'a waiting caller goes to the free operator', calls: [waiting('a')], loggedIn: logged([[1, 1]]), free: [op(1, t(0))], offers: [['a', 1]], overflow: [], retryAt: null },
+    {
+      name: 'nobody of the company logged in: a waiting caller overflows now, an overflowed one just waits',
+      calls: [waiting('w', { tenantId: 2 }), waiting('o', { tenantId: 2, state: 'overflow' }), waiting('x')], loggedIn: logged([[1, 1], [2, 0]]), free: [op(1, t(0), [1, 2])],
+      offers: [['x', 1]], overflow: ['w'], retryAt: null,
+    },
+    { name: 'an unknown company counts as nobody logged in', calls: [waiting('a', { tenantId: 9 })], loggedIn: logged([[1, 3]]), free: [op(1, t(0))], offers: [], overflow: ['a'], retryAt: null },
+    {
+      name: 'an operator cooling down is left out; the queue is looked at again when the cooldown ends',
+      calls: [waiting('a', { cooldownUntil: new Map([[1, now + 1500]]) })], loggedIn: logged([[1, 1]]), free: [op(1, t(0))], offers: [], overflow: [], retryAt: now + 1500,
+    },
+    {
+      name: 'an ended cooldown no longer excludes, and sets no retry',
+      calls: [waiting('a', { cooldownUntil: new Map([[1, now - 1]]) })], loggedIn: logged([[1, 1]]), free: [op(1, t(0))], offers: [['a', 1]], overflow: [], retryAt: null,
+    },
+    {
+      name: 'the earliest of several cooldowns decides the retry, even for a caller ringing someone else',
+      calls: [waiting('a', { operatorRinging: true, cooldownUntil: new Map([[1, now + 900]]) }), waiting('b', { cooldownUntil: new Map([[2, now + 3000]]) })], loggedIn: logged([[1, 2]]), free: [op(2, t(0))],
+      offers: [], overflow: [], retryAt: now + 900,
+    },
+    {
+      name: 'an emergency caller who came later is served before a planned one; overflowed callers stay in the queue',
+      calls: [waiting('planned', { arrivedAt: t(1) }), waiting('emergency', { arrivedAt: t(40), priority: 10, state: 'overflow' })], loggedIn: logged([[1, 1]]), free: [op(1, t(0))],
+      offers: [['emergency', 1]], overflow: [], retryAt: null,
+    },
+    { name: 'every caller already ringing an operator: no offers', calls: [waiting('a', { operatorRinging: true })], loggedIn: logged([[1, 1]]), free: [op(1, t(0))], offers: [], overflow: [], retryAt: null },
+    { name: 'a line with no company: anyone logged in at all', calls: [waiting('a', { tenantId: null })], loggedIn: logged([[null, 1]]), free: [op(5, t(0), [])], offers: [['a', 5]], overflow: [], retryAt: null },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const plan = planDispatch(c.calls, c.loggedIn, c.free, now);
+      expect(plan.offers.map((d) => [d.callId, d.userId])).toEqual(c.offers);
+      expect(plan.overflowNoOperators).toEqual(c.overflow);
+      expect(plan.retryAtMs).toEqual(c.retryAt);
     });
   }
 });

@@ -18,6 +18,7 @@ import type { RecordingService } from '../recordings/service.js';
 import type { CallRouter } from '../routing/router.js';
 import type { CallbackRepository } from './repository.js';
 import { deskEndpoint, trunkEndpoint } from '../../telephony/ari/endpoints.js';
+import { bridgeName, legVariables, outboundLegOf, outboundNumberLeg, outboundOperatorLeg, recordingName } from '../../telephony/ari/names.js';
 
 export type OutboundResult = 'connected' | 'operator-missed' | 'number-failed' | 'operator-left';
 
@@ -34,10 +35,8 @@ export interface StartOutbound {
   lineId: number | null;
 }
 
-const operatorLeg = (callId: string) => `${callId}-o1`;
-const numberLeg = (callId: string) => `${callId}-p1`;
-const bridgeName = (callId: string) => `${callId}-b`;
-const recordingName = (callId: string) => `pult-${callId}`;
+const operatorLeg = outboundOperatorLeg;
+const numberLeg = outboundNumberLeg;
 
 export class OutboundCalls {
   private finishedHandlers: ((r: { callId: string; taskId: number | null; userId: number; result: OutboundResult }) => void)[] = [];
@@ -51,7 +50,7 @@ export class OutboundCalls {
     d.router.registerChannelOwner('outbound', {
       entered: (channel, args) => this.entered(channel, args[0] ?? '', args[1] ?? ''),
       gone: (channelId, cause) => {
-        if (!channelId.endsWith('-o1') && !channelId.endsWith('-p1')) return;
+        if (!outboundLegOf(channelId)) return;
         void d.router.enqueue('outbound-leg-gone', () => this.legGone(channelId, cause));
       },
     });
@@ -107,7 +106,7 @@ export class OutboundCalls {
       timeoutSec: line?.ringTimeoutSec ?? 15,
       appArgs: ['outbound', callId, 'operator'],
       // The softphone matches the ringing SIP call to its card by this header.
-      variables: { PULT_CALL_ID: callId, 'PJSIP_HEADER(add,X-Pult-Call-Id)': callId },
+      variables: legVariables(callId, { sipHeader: true }),
     }).catch((err: unknown) => {
       this.d.logger.warn('outbound call: could not ring the operator', { callId, err });
       void this.d.router.enqueue('outbound-originate-failed', () => this.legGone(leg, 0));
@@ -149,7 +148,7 @@ export class OutboundCalls {
       callerId: call.did,
       timeoutSec: this.d.opts.numberRingSec,
       appArgs: ['outbound', call.id, 'number'],
-      variables: { PULT_CALL_ID: call.id },
+      variables: legVariables(call.id, { sipHeader: false }),
     }).catch((err: unknown) => {
       this.d.logger.warn('outbound call: could not dial the number', { callId: call.id, err });
       void this.d.router.enqueue('outbound-originate-failed', () => this.legGone(numberLeg(call.id), 0));
@@ -183,8 +182,10 @@ export class OutboundCalls {
 
   /** One of the two legs is gone (hung up, rang out, refused). */
   private legGone(channelId: string, cause: number): void {
-    const isOperator = channelId.endsWith('-o1');
-    const callId = channelId.slice(0, -3);
+    const leg = outboundLegOf(channelId);
+    if (!leg) return;
+    const isOperator = leg.role === 'operator';
+    const callId = leg.callId;
     const call = this.d.calls.get(callId);
     if (!call || call.direction !== 'outbound' || call.state === 'ended') return;
     const offer = this.d.calls.offers(callId)[0];

@@ -12,6 +12,7 @@ import type { CallRecord, CallRepository, Offer } from '../calls/repository.js';
 import type { LineRepository, OverflowGroup } from '../lines/repository.js';
 import type { CallTimers } from './timers.js';
 import { trunkEndpoint } from '../../telephony/ari/endpoints.js';
+import { legVariables, mobileLegId } from '../../telephony/ari/names.js';
 
 export interface OverflowDeps {
   calls: CallRepository;
@@ -108,7 +109,7 @@ export class MobileOverflow {
       this.missed(call, group, index);
       return false;
     }
-    const channelId = `${callId}-m${offers.filter((o) => o.targetKind === 'mobile').length + 1}`;
+    const channelId = mobileLegId(callId, offers.filter((o) => o.targetKind === 'mobile').length + 1);
     const at = this.d.clock.now().toISOString();
     this.d.calls.addOffer({ callId, channelId, targetKind: 'mobile', userId: member.userId, target: member.number, offeredAt: at });
     this.d.events.emit('call.offered', { callId, kind: 'mobile', userId: member.userId, target: member.number, at });
@@ -118,7 +119,7 @@ export class MobileOverflow {
       callerId: this.d.callerIdOf(call),
       timeoutSec: group.timeoutSec,
       appArgs: ['offer', callId],
-      variables: { PULT_CALL_ID: callId },
+      variables: legVariables(callId, { sipHeader: false }),
     }, `mobile ${member.number}`);
     return true;
   }

@@ -11,6 +11,7 @@ import type { OperatorService } from '../operators/service.js';
 import type { RecordingService } from '../recordings/service.js';
 import type { CallRouter } from './router.js';
 import { trunkEndpoint } from '../../telephony/ari/endpoints.js';
+import { callIdOfBridge, callIdOfOfferLeg } from '../../telephony/ari/names.js';
 
 export interface ResyncReport {
   endpoints: number;
@@ -106,10 +107,10 @@ export class Resync {
     }
     // Our offer legs that belong to no open call.
     for (const c of channels) {
-      const m = /^([0-9a-f-]{36})-[om]\d+$/.exec(c.id);
-      if (!m) continue;
+      const legOf = callIdOfOfferLeg(c.id);
+      if (!legOf) continue;
       const offer = this.calls.offerByChannel(c.id);
-      const call = m[1] ? this.calls.get(m[1]) : null;
+      const call = this.calls.get(legOf);
       const inUse = call && call.state !== 'ended' && (offer?.endedAt === null || call.answeredChannelId === c.id);
       if (!inUse) {
         await this.pbx.hangup(c.id).catch(() => undefined);
@@ -118,9 +119,9 @@ export class Resync {
     }
     // Bridges of calls that are over (their recording finishes when destroyed).
     for (const b of bridges) {
-      const m = /^([0-9a-f-]{36})-b$/.exec(b.id);
-      if (!m?.[1]) continue;
-      const call = this.calls.get(m[1]);
+      const bridgeOf = callIdOfBridge(b.id);
+      if (!bridgeOf) continue;
+      const call = this.calls.get(bridgeOf);
       if (!call || call.state === 'ended') {
         await this.pbx.destroyBridge(b.id).catch(() => undefined);
         report.bridgesDestroyed++;

@@ -17,6 +17,7 @@ import type { CallEvents } from '../../telephony/events.js';
 import type { CallRecord, CallRepository } from '../calls/repository.js';
 import type { LineRepository } from '../lines/repository.js';
 import type { CallRouter } from './router.js';
+import { announcementPlaybackId } from '../../telephony/ari/names.js';
 
 /** The prompts, from Asterisk's ru sound set (see README: which file says what). */
 export interface AnnouncementSounds {
@@ -120,7 +121,7 @@ export class WaitAnnouncements {
     w.count++;
     const ahead = this.position(call);
     const media = [...(ahead === 0 ? this.sounds.next : this.sounds.ahead(ahead)), ...this.sounds.pressOne];
-    const playbackId = `${callId}-ann${w.count}`;
+    const playbackId = announcementPlaybackId(callId, w.count);
     w.playbackId = playbackId;
     this.byPlayback.set(playbackId, callId);
     const ch = call.callerChannelId;

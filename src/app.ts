@@ -22,6 +22,7 @@ import { CallRepository } from './features/calls/repository.js';
 import { callRoutes } from './features/calls/routes.js';
 import { RecordingService } from './features/recordings/service.js';
 import { CallRouter } from './features/routing/router.js';
+import { lineRoutes } from './features/lines/routes.js';
 import { Resync } from './features/routing/resync.js';
 import { healthRoutes } from './features/health/routes.js';
 import { isEmpty, seedDemo } from './features/demo/seed.js';
@@ -181,7 +182,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
-    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t) }), vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

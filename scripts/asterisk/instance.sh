@@ -260,6 +260,10 @@ build_data_dir() {
       ln -s "$dir" "$data/sounds/$lang"
     fi
   done
+  # Pult's own prompts (sound:pult/…, e.g. the entry menu's), spoken by espeak-ng.
+  if [ "$NAME" = pbx ]; then
+    bash "$REPO/scripts/asterisk/sounds.sh" "$data/sounds/pult"
+  fi
 }
 
 write_asterisk_conf() {

@@ -30,7 +30,8 @@ export async function startPultProcess(env: Record<string, string>, logName: str
   proc.stdout!.pipe(out);
   proc.stderr!.pipe(out);
   const url = `http://127.0.0.1:${env.PULT_HTTP_PORT}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: on a loaded machine tsx's first transpile alone can take tens of seconds.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`pult exited with ${proc.exitCode}; see ${logFile}`);
     try {
@@ -40,7 +41,11 @@ export async function startPultProcess(env: Record<string, string>, logName: str
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new Error(`pult did not come up with the PBX connected; see ${logFile}`);
+    if (Date.now() > deadline) {
+      // Not left running: the next test's server would find its port taken and its requests answered by this one.
+      proc.kill('SIGKILL');
+      throw new Error(`pult did not come up with the PBX connected; see ${logFile}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

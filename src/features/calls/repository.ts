@@ -44,6 +44,10 @@ export interface CallRecord {
   /** 'outbound': placed by Pult (callback, click-to-call); callerNumber is the number dialled. */
   direction: 'inbound' | 'outbound';
   callbackTaskId: number | null;
+  /** The line whose entry menu the caller went through (lineId is the line they chose), or null. */
+  entryLineId: number | null;
+  /** The key they pressed in it; null: none (stayed on the menu's line). */
+  entryDigit: string | null;
 }
 
 export interface Offer {
@@ -74,7 +78,8 @@ const callCols = `id, controller, line_id AS lineId, did, caller_number AS calle
   bridge_id AS bridgeId, state, arrived_at AS arrivedAt, overflow_at AS overflowAt, overflow_reason AS overflowReason, answered_at AS answeredAt,
   ended_at AS endedAt, outcome, end_reason AS endReason, answered_by AS answeredBy, answered_via AS answeredVia,
   answered_channel_id AS answeredChannelId, answered_number AS answeredNumber, wait_sec AS waitSec, talk_sec AS talkSec,
-  transferred_at AS transferredAt, transferred_by AS transferredBy, transfer_target AS transferTarget, direction, callback_task_id AS callbackTaskId`;
+  transferred_at AS transferredAt, transferred_by AS transferredBy, transfer_target AS transferTarget, direction, callback_task_id AS callbackTaskId,
+  entry_line_id AS entryLineId, entry_digit AS entryDigit`;
 const offerCols = `id, call_id AS callId, channel_id AS channelId, target_kind AS targetKind, user_id AS userId, target, offered_at AS offeredAt, ended_at AS endedAt, result`;
 const recCols = (t = '') =>
   `${t}id, ${t}call_id AS callId, ${t}pbx_name AS pbxName, ${t}format, ${t}state, ${t}file_path AS filePath, ${t}size_bytes AS sizeBytes, ${t}duration_sec AS durationSec, ${t}error`;
@@ -83,9 +88,9 @@ export class CallRepository {
   constructor(private readonly db: Db) {}
 
   /** A new waiting call; `controller` defaults to 'ari' (observers must say 'ami' / 'vpbx'). */
-  create(c: { id: string; controller?: CallController; lineId: number | null; did: string; callerNumber: string; callerName: string | null; callerChannelId: string; arrivedAt: string }): CallRecord {
-    stmt(this.db, `INSERT INTO calls (id, controller, line_id, did, caller_number, caller_name, caller_channel_id, state, arrived_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?)`)
-      .run(c.id, c.controller ?? 'ari', c.lineId, c.did, c.callerNumber, c.callerName, c.callerChannelId, c.arrivedAt);
+  create(c: { id: string; controller?: CallController; lineId: number | null; did: string; callerNumber: string; callerName: string | null; callerChannelId: string; arrivedAt: string; entry?: { lineId: number; digit: string | null } }): CallRecord {
+    stmt(this.db, `INSERT INTO calls (id, controller, line_id, did, caller_number, caller_name, caller_channel_id, state, arrived_at, entry_line_id, entry_digit) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?)`)
+      .run(c.id, c.controller ?? 'ari', c.lineId, c.did, c.callerNumber, c.callerName, c.callerChannelId, c.arrivedAt, c.entry?.lineId ?? null, c.entry?.digit ?? null);
     return this.get(c.id)!;
   }
 

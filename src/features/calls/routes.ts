@@ -74,6 +74,8 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, links: 
       // 'outbound': placed by Pult (callback, click-to-call); `from` is then the number dialled.
       direction: c.direction,
       callbackTaskId: c.callbackTaskId,
+      // The entry menu the caller went through: its line and the key pressed (null: none, stayed on that line).
+      entryMenu: c.entryLineId !== null ? { lineId: c.entryLineId, lineName: names.get(c.entryLineId) ?? null, digit: c.entryDigit } : null,
       // A short-lived signed link an <audio> element can play without headers.
       recordingUrl: rec?.state === 'stored' ? links.sign(c.id).url : null,
       recording: rec ? { state: rec.state, durationSec: rec.durationSec, sizeBytes: rec.sizeBytes, error: rec.error } : null,

@@ -3,6 +3,7 @@
 import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import { workingHoursSchema, type WorkingHours } from '../../domain/working-hours.js';
+import type { EntryMenu } from '../../domain/entry-menu.js';
 
 export interface OverflowGroup {
   id: number;
@@ -94,6 +95,25 @@ export class LineRepository {
   defaultLine(): Line | null {
     const row = stmt(this.db, 'SELECT * FROM lines WHERE is_default = 1 ORDER BY id LIMIT 1').get() as LineRow | undefined;
     return row ? this.toLine(row) : null;
+  }
+
+  /** The line's entry menu, or null when calls to it go straight to the queue. */
+  entryMenu(lineId: number): EntryMenu | null {
+    const m = stmt(this.db, 'SELECT prompt, timeout_sec AS timeoutSec FROM line_entry_menus WHERE line_id = ?').get(lineId) as { prompt: string; timeoutSec: number } | undefined;
+    if (!m) return null;
+    const options = stmt(this.db, 'SELECT digit, target_line_id AS lineId FROM line_entry_menu_options WHERE line_id = ? ORDER BY digit').all(lineId) as EntryMenu['options'];
+    return { prompt: JSON.parse(m.prompt) as string[], timeoutSec: m.timeoutSec, options };
+  }
+
+  /** Sets (or with null removes) the line's entry menu; checked by the caller (domain/entry-menu.ts). */
+  setEntryMenu(lineId: number, menu: EntryMenu | null): void {
+    this.db.transaction(() => {
+      stmt(this.db, 'DELETE FROM line_entry_menus WHERE line_id = ?').run(lineId);
+      if (!menu) return;
+      stmt(this.db, 'INSERT INTO line_entry_menus (line_id, prompt, timeout_sec) VALUES (?, ?, ?)').run(lineId, JSON.stringify(menu.prompt), menu.timeoutSec);
+      const opt = stmt(this.db, 'INSERT INTO line_entry_menu_options (line_id, digit, target_line_id) VALUES (?, ?, ?)');
+      for (const o of menu.options) opt.run(lineId, o.digit, o.lineId);
+    })();
   }
 
   createOverflowGroup(g: Omit<OverflowGroup, 'id'>): OverflowGroup {

@@ -15,6 +15,8 @@ export interface Arrival {
   arrivedAt: string;
   /** Latency diagnostics of the PBX event that brought it. */
   timing?: { emittedAt?: string; receivedAt: number };
+  /** The entry menu the caller went through: its line and the key pressed (null: none). */
+  entry?: { lineId: number; digit: string | null };
 }
 
 /** The line a dialled number belongs to; an unknown number goes to the default line. */
@@ -28,6 +30,14 @@ export function lineForDid(ctx: RoutingContext, did: string, channel: PbxChannel
 
 /** Logs the call, tells everyone, and puts the caller in the queue. */
 export async function admitCall(ctx: RoutingContext, a: Arrival): Promise<CallRecord> {
+  const call = logArrival(ctx, a);
+  treatWaiting(ctx, call, a.line);
+  await ctx.routeWaiting(call, a.line);
+  return call;
+}
+
+/** Logs the call and tells everyone (call.arrived), without queueing it. */
+export function logArrival(ctx: RoutingContext, a: Arrival): CallRecord {
   const { channel, did, line, arrivedAt, timing } = a;
   const callId = randomUUID();
   const call = ctx.calls.create({
@@ -39,19 +49,18 @@ export async function admitCall(ctx: RoutingContext, a: Arrival): Promise<CallRe
     callerName: channel.callerName || null,
     callerChannelId: channel.id,
     arrivedAt,
+    entry: a.entry,
   });
   // Latency diagnostics: channel created → PBX emitted StasisStart → we received it → we process it.
   const created = parseAriTime(channel.creationTime);
   const emitted = timing?.emittedAt ? parseAriTime(timing.emittedAt) : null;
   ctx.logger.info('call arrived', {
-    callId, did, caller: call.callerNumber, line: line?.name ?? null,
+    callId, did, caller: call.callerNumber, line: line?.name ?? null, entryDigit: a.entry?.digit,
     pbxMs: created !== null && emitted !== null ? emitted - created : null,
     transportMs: emitted !== null && timing ? timing.receivedAt - emitted : null,
     queueMs: timing ? Date.now() - timing.receivedAt : null,
   });
   ctx.events.emit('call.arrived', { callId, lineId: call.lineId, did: call.did, caller: call.callerNumber, at: arrivedAt });
-  treatWaiting(ctx, call, line);
-  await ctx.routeWaiting(call, line);
   return call;
 }
 

@@ -2,7 +2,8 @@
 // channel entering the app names its purpose in its first argument:
 // 'inbound' (a caller), 'offer' (an operator's or mobile's leg answered),
 // 'transfer' (a transfer target answered), or a kind another feature
-// registered (supervision, outbound calls…). Recording and playback events
+// registered (supervision, outbound calls…). Keys go to the entry menu;
+// recording and playback events
 // go to the recordings and whoever waits for the playback. The router runs
 // every event through its serial queue.
 import type { PbxChannel, PbxEvent } from '../../telephony/ports.js';
@@ -18,6 +19,8 @@ export interface IntakeHandlers {
   offerAnswered(channel: PbxChannel, callId: string): Promise<void>;
   transferAnswered(channel: PbxChannel, callId: string): Promise<void>;
   channelGone(channelId: string, cause: number): Promise<void>;
+  /** A caller pressed a key (the entry menu reads it; wait-announcements.ts listens on its own). */
+  dtmf(channelId: string, digit: string): Promise<void>;
 }
 
 const ROUTING_KINDS = new Set(['inbound', 'offer', 'transfer']);
@@ -65,6 +68,8 @@ export class EventIntake {
         }
         return;
       }
+      case 'dtmf':
+        return this.h.dtmf(e.channelId, e.digit);
       case 'playbackFinished':
         ctx.playbacks.get(e.playbackId)?.();
         ctx.playbacks.delete(e.playbackId);

@@ -16,6 +16,7 @@
 //                                  domain/queue-policy.ts decides (pure)
 //   arrival.ts, offer.ts, connect.ts, transfer.ts, overflow.ts,
 //   goodbye.ts, callback.ts, hangups.ts, operator-release.ts   one action each
+//   entry-menu.ts                  the optional per-line menu before the queue
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { PbxChannel, PbxEvent, PbxPort } from '../../telephony/ports.js';
@@ -39,6 +40,7 @@ import { transferAnswered, transferCall, type TransferTarget } from './transfer.
 import { channelGone, endCall, finishConnected } from './hangups.js';
 import { callerAskedForCallback } from './callback.js';
 import { OperatorRelease } from './operator-release.js';
+import { EntryMenus } from './entry-menu.js';
 
 export type { ChannelOwner } from './intake.js';
 export type { RouterOptions } from './context.js';
@@ -49,6 +51,7 @@ export class CallRouter {
   private readonly intake: EventIntake;
   private readonly scheduler: Scheduler;
   private readonly release: OperatorRelease;
+  private readonly menus: EntryMenus;
 
   constructor(db: Db, pbx: PbxPort, calls: CallRepository, lines: LineRepository, operators: OperatorService, recordings: RecordingService, events: CallEvents, clock: Clock, logger: Logger, opts: RouterOptions) {
     const queue = new SerialQueue(logger);
@@ -89,11 +92,17 @@ export class CallRouter {
     this.ctx = ctx;
     this.scheduler = new Scheduler(ctx);
     this.release = new OperatorRelease(ctx);
+    this.menus = new EntryMenus(ctx);
     this.intake = new EventIntake(ctx, {
       inbound: (channel, did, timing) => this.onInbound(channel, did, undefined, timing),
       offerAnswered: (channel, callId) => connectAnswered(ctx, channel, callId),
       transferAnswered: (channel, callId) => transferAnswered(ctx, channel, callId),
-      channelGone: (channelId, cause) => channelGone(ctx, channelId, cause),
+      channelGone: async (channelId, cause) => {
+        if (!(await this.menus.gone(channelId))) await channelGone(ctx, channelId, cause);
+      },
+      dtmf: async (channelId, digit) => {
+        await this.menus.dtmf(channelId, digit);
+      },
     });
     pbx.onEvent((e) => {
       const receivedAt = Date.now();
@@ -137,17 +146,27 @@ export class CallRouter {
     this.ctx.timers.clear();
     this.release.stop();
     this.scheduler.stop();
+    this.menus.stop();
   }
 
   handle(e: PbxEvent, receivedAt = Date.now()): Promise<void> {
     return this.intake.handle(e, receivedAt);
   }
 
-  /** A caller entered the app (or is adopted by resync): logged and queued on the line of their DID. */
+  /**
+   * A caller entered the app (or is adopted by resync): logged and queued on
+   * the line of their DID, or first through that line's entry menu.
+   */
   async onInbound(channel: PbxChannel, did: string, arrivedAt = this.ctx.now(), timing?: { emittedAt?: string; receivedAt: number }): Promise<void> {
-    if (this.ctx.calls.byCallerChannel(channel.id)) return; // already ours (replay or resync)
-    const line = lineForDid(this.ctx, did, channel);
-    await admitCall(this.ctx, { channel, did, line, arrivedAt, timing });
+    if (this.ctx.calls.byCallerChannel(channel.id) || this.menus.has(channel.id)) return; // already ours (replay or resync)
+    const arrival = { channel, did, line: lineForDid(this.ctx, did, channel), arrivedAt, timing };
+    if (this.menus.start(arrival)) return;
+    await admitCall(this.ctx, arrival);
+  }
+
+  /** Was this caller's last key pressed in the entry menu (so not a request for a callback)? Asked once per key. */
+  keyTakenByEntryMenu(channelId: string): boolean {
+    return this.menus.takeKeyMark(channelId);
   }
 
   /** Puts queued callers through to free operators, as the queue policy decides. */

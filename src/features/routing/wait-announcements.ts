@@ -164,7 +164,8 @@ export class WaitAnnouncements {
 
   /** '1' from a waiting caller on a line with announcements: called back, place kept. Other keys are ignored. */
   private async onDtmf(channelId: string, digit: string): Promise<void> {
-    if (digit !== '1') return;
+    // A key pressed in the entry menu chose the line; it is no request for a callback.
+    if (this.d.router.keyTakenByEntryMenu(channelId) || digit !== '1') return;
     const call = this.d.calls.byCallerChannel(channelId);
     if (!this.isWaiting(call) || this.everySec(call) <= 0) return;
     this.d.logger.info('the waiting caller pressed 1: callback task', { callId: call.id });

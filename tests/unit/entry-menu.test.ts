@@ -150,3 +150,23 @@ describe('entry menu over the PBX (fake)', () => {
     expect(h.calls.byCallerChannel('c1')).toMatchObject({ lineId: h.line.id, entryLineId: null, entryDigit: null });
   });
 });
+
+describe('entry menu across a PBX reconnect (fake)', () => {
+  useRoutingClock();
+
+  it('a caller who hung up in the menu while Pult was away is logged as abandoned at the resync; one still there stays in the menu', async () => {
+    const h = routingHarness({ overflowGroupId: null });
+    h.lines.setEntryMenu(h.line.id, menu([['1', h.line.id]]));
+    h.pbx.inbound('gone', '74950000001', '79160000007');
+    h.pbx.inbound('here', '74950000001', '79160000008');
+    await h.settle();
+    h.pbx.channels.delete('gone'); // hung up while the ARI connection was down: no event
+    await h.router.run('resync', () => h.resync.run());
+    await h.settle();
+    expect(h.calls.byCallerChannel('gone')).toMatchObject({ state: 'ended', outcome: 'abandoned', lineId: h.line.id });
+    expect(h.calls.byCallerChannel('here')).toBeNull();
+    h.pbx.dtmf('here', '1');
+    await h.settle();
+    expect(h.calls.byCallerChannel('here')).toMatchObject({ state: 'waiting', entryDigit: '1' });
+  });
+});

@@ -72,6 +72,13 @@ export class EntryMenus {
     return true;
   }
 
+  /** After a reconnect: callers who hung up in a menu while we were away are logged as abandoned. */
+  async dropGone(alive: ReadonlySet<string>): Promise<number> {
+    const gone = [...this.sessions.keys()].filter((id) => !alive.has(id));
+    for (const id of gone) await this.gone(id);
+    return gone.length;
+  }
+
   stop(): void {
     for (const s of this.sessions.values()) if (s.timer) clearTimeout(s.timer);
     this.sessions.clear();

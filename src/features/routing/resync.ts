@@ -55,6 +55,9 @@ export class Resync {
     const bridges = await this.pbx.listBridges();
     const alive = new Map(channels.map((c) => [c.id, c]));
 
+    // Callers still in an entry menu (no call record yet) whose channel is gone.
+    await this.router.entryMenusGone(new Set(alive.keys()));
+
     // Only the calls Pult controls over ARI: an observed call (AMI, a cloud
     // PBX's webhooks) was never on this Asterisk and is none of our business.
     for (const call of this.calls.open('ari')) {
@@ -99,7 +102,7 @@ export class Resync {
       if (c.dialplanApp !== 'Stasis') continue;
       const [app, kind, did] = c.dialplanAppData.split(',');
       if (app !== this.opts.app) continue;
-      if (kind === 'inbound' && !this.calls.byCallerChannel(c.id)) {
+      if (kind === 'inbound' && !this.calls.byCallerChannel(c.id) && !this.router.inEntryMenu(c.id)) {
         this.logger.warn('adopting a call that arrived while Pult was away', { channelId: c.id, did });
         await this.router.onInbound(c, did ?? '', c.creationTime ? new Date(c.creationTime).toISOString() : undefined);
         report.adoptedNew++;

@@ -202,6 +202,16 @@ export class CallRouter {
     await this.scheduler.routeWaiting(call, line);
   }
 
+  /** Is this caller in an entry menu now (not yet a call of any queue)? */
+  inEntryMenu(channelId: string): boolean {
+    return this.menus.has(channelId);
+  }
+
+  /** Callers who hung up in an entry menu while Pult was away: logged as abandoned. */
+  entryMenusGone(alive: ReadonlySet<string>): Promise<number> {
+    return this.menus.dropGone(alive);
+  }
+
   answeredWhileAway(channel: PbxChannel, callId: string): Promise<void> {
     return connectAnswered(this.ctx, channel, callId);
   }

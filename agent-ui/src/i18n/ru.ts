@@ -355,6 +355,9 @@ export const ru = {
     recordingFailed: 'записи нет',
     talk: 'разговор',
     makeTicket: 'Оформить заявку',
+    /** The caller's choice in the line's entry menu («аварийная — 1, плановая — 2»). */
+    entryKey: (digit: string) => `выбор в меню: ${digit}`,
+    entryNoKey: 'в меню ничего не выбрано',
   },
 
   callbacks: {

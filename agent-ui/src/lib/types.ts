@@ -60,6 +60,8 @@ export interface CallItem {
   answeredVia: 'console' | 'mobile' | null;
   recordingUrl: string | null;
   recording: { state: string; durationSec: number | null } | null;
+  /** The line's entry menu the caller went through: its line and the key (null: none). */
+  entryMenu?: { lineId: number; lineName: string | null; digit: string | null } | null;
 }
 
 export interface NewTicketBody {

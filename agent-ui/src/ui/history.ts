@@ -82,6 +82,7 @@ export class HistoryPanel {
             'div',
             { class: 'history-sub' },
             c.line?.name ?? '',
+            c.entryMenu ? ` · ${c.entryMenu.digit ? t.history.entryKey(c.entryMenu.digit) : t.history.entryNoKey}` : '',
             c.talkSec ? ` · ${t.history.talk} ${formatDuration(c.talkSec)}` : '',
             c.answeredVia ? ` · ${t.via[c.answeredVia] ?? ''}` : '',
             c.recordingUrl && c.recording?.durationSec ? ` · ${t.history.recording.toLowerCase()} ${formatDuration(c.recording.durationSec)}` : '',

@@ -275,6 +275,7 @@ class ConsoleUi {
     this.phone.onChange(() => this.renderPhone());
     this.phone.onCallEnded(() => {
       this.lastEndedAt = Date.now();
+      this.dialpad.say('');
       stopRinging();
       this.renderPhone();
     });

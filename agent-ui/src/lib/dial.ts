@@ -21,7 +21,11 @@ export function dialProblem(raw: string): string | null {
 
 function explain(err: unknown): string {
   if (!(err instanceof HttpError)) return `${t.dial.failed}: ${(err as Error).message}`;
-  if (err.status === 400) return `${t.dial.refused}: ${err.details[0]?.problem ?? err.message}`;
+  if (err.status === 400) {
+    const problem = err.details[0]?.problem ?? err.message;
+    const why = problem.includes('premium') ? t.dial.premium : problem.includes('short') ? t.dial.tooShort : problem.includes('long') ? t.dial.tooLong : t.dial.badChars;
+    return `${t.dial.refused}: ${why.charAt(0).toLowerCase()}${why.slice(1)}`;
+  }
   if (err.status === 404) return t.dial.noLine;
   if (err.status === 409) return err.message.includes('line') ? t.dial.noLine : t.dial.busy;
   if (err.status === 502) return t.dial.cloudFailed;

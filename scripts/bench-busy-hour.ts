@@ -171,7 +171,7 @@ try {
   const outbound = (await callLog()).filter((c) => c.direction === 'outbound');
   const share = final.length ? `${((100 * in10) / final.length).toFixed(1)} %` : 'n/a (no callback tasks)';
   console.log(`callback phase: ${((Date.now() - burstEnd) / 1000).toFixed(0)} s after the burst; ${final.length} tasks, ${connected.length} connected, ${final.filter((t) => t.status !== 'done').length} still open; ${outbound.length} callback calls dialled`);
-  console.log(`callbacks connected within 10 min of the call: ${in10}/${final.length} = ${share}; call → connected p50 ${percentile(delays, 50).toFixed(0)} s, p95 ${percentile(delays, 95).toFixed(0)} s, max ${delays.length ? Math.max(...delays).toFixed(0) : '-'} s`);
+  console.log(`callbacks connected within 10 min of the call: ${in10}/${final.length} = ${share}; call → connected ${delays.length ? `p50 ${percentile(delays, 50).toFixed(0)} s, p95 ${percentile(delays, 95).toFixed(0)} s, max ${Math.max(...delays).toFixed(0)} s` : '-'}`);
   console.log(`pult: RSS ${procStats(pult.proc.pid!).rssMb.toFixed(0)} MB, CPU ${procStats(pult.proc.pid!).cpuSec.toFixed(1)} s`);
   process.exitCode = lost > 0 || twice > 0 ? 1 : 0;
 } finally {

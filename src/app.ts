@@ -62,6 +62,7 @@ export interface Pult {
   pbx: AriPbx;
   io: RealtimeServer;
   logger: Logger;
+  operators: OperatorService;
   stop(): Promise<void>;
 }
 
@@ -219,7 +220,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   );
 
   return {
-    config, db, server, port, router, events, pbx, io, logger,
+    config, db, server, port, router, events, pbx, io, logger, operators,
     async stop() {
       router.stop();
       callbackFeature.stop();

@@ -139,8 +139,12 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   // A company served by a cloud PBX places people's calls through its click-to-call.
   const cloud = {
     serves: (tenantId: number) => servedByCloudPbx(vpbxAccounts, tenantId),
-    call: (userId: number, tenantId: number, number: string) =>
+    call: (userId: number, tenantId: number, number: string, callbackId?: number) =>
       cloudClickToCall({ accounts: vpbxAccounts, service: externalCalls, fetchPolicy, logger: logger.child({ part: 'vpbx' }) }, userId, [tenantId], number)
+        .then((placed) => {
+          if (callbackId !== undefined) calls.assignPendingCallback(callbackId, userId);
+          return placed;
+        })
         .catch((err: unknown) => { if (err instanceof NoCloudAccountError) return { problem: err.message }; throw err; }),
   };
   const callbackFeature = attachCallbacks({ db, pbx, router, calls, lines, operators, recordings, events, clock, logger: logger.child({ part: 'callbacks' }), cloud }, {

@@ -146,4 +146,23 @@ describe('a company served by a cloud PBX: its vendor’s click-to-call, correct
     expect(r.status).toBe(409);
     expect(hits.length).toBe(before + 1);
   });
+
+  it('«Перезвонить» on a callback task of a cloud-PBX company goes through its vendor and assigns the task; another company’s operator gets 404 and no request', async () => {
+    // A missed call on company 1's line with its task (what the webhooks leave).
+    const now = new Date().toISOString();
+    s.db.prepare(`INSERT INTO calls (id, controller, line_id, did, caller_number, caller_channel_id, state, arrived_at, ended_at, outcome) VALUES ('cb-cloud-1', 'vpbx', ?, '74950000001', '79165550066', 'ext:test:cb-cloud-1', 'ended', ?, ?, 'abandoned')`).run(lineOf(1), now, now);
+    const taskId = Number(s.db.prepare(`INSERT INTO callback_tasks (call_id, caller_number, line_id, reason, created_at, due_at) VALUES ('cb-cloud-1', '79165550066', ?, 'abandoned', ?, ?)`).run(lineOf(1), now, now).lastInsertRowid);
+    const before = hits.length;
+    // An operator of company 2 only (the demo has none) may not touch company 1's task.
+    const stranger = await api<{ operator: { userId: number } }>(s.url, 'POST', '/api/operators', { login: 'dial4', password: 'secret-dial-4', fullName: 'Диспетчер Рассвета', extension: '1304', deviceKind: 'webrtc', tenantIds: [2] }, admin);
+    expect(stranger.status).toBe(201);
+    expect((await api(s.url, 'POST', `/api/callbacks/${taskId}/call`, {}, await login(s.url, 'dial4', 'secret-dial-4'))).status).toBe(404);
+    expect(hits.length).toBe(before);
+    const r = await api<{ via: string; vendor: string }>(s.url, 'POST', `/api/callbacks/${taskId}/call`, {}, await login(s.url, 'operator2', 'demo'));
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ via: 'cloud-pbx', vendor: 'mango' });
+    expect(hits.length).toBe(before + 1);
+    expect(JSON.parse(new URLSearchParams(hits.at(-1)!.body).get('json')!)).toMatchObject({ from: { extension: '101' }, to_number: '79165550066' });
+    expect(s.db.prepare('SELECT status, assigned_to AS assignedTo FROM callback_tasks WHERE id = ?').get(taskId)).toEqual({ status: 'assigned', assignedTo: userId('operator2') });
+  });
 });

@@ -19,7 +19,7 @@ import { planDial } from './dial-in.js';
 export interface CloudDial {
   serves(tenantId: number): boolean;
   /** Places the call; `problem` when the company's account does not know this user (an admin maps PBX logins). */
-  call(userId: number, tenantId: number, number: string): Promise<{ vendor: string } | { problem: string }>;
+  call(userId: number, tenantId: number, number: string, callbackId?: number): Promise<{ vendor: string } | { problem: string }>;
 }
 
 const dialBody = z.object({
@@ -51,13 +51,7 @@ export function callbackRoutes(d: { callbacks: CallbackRepository; outbound: Out
     }
     const line = { id: plan.line.id, name: plan.line.name, callerId: plan.line.dids[0] ?? null };
     if (plan.line.tenantId !== null && d.cloud?.serves(plan.line.tenantId)) {
-      let placed;
-      try {
-        placed = await d.cloud.call(user.id, plan.line.tenantId, plan.number);
-      } catch (err) {
-        throw new ApiError(502, 'pbx_error', `the cloud PBX did not place the call: ${(err as Error).message}`);
-      }
-      if ('problem' in placed) throw new ApiError(409, 'conflict', placed.problem);
+      const placed = await viaCloud(user.id, plan.line.tenantId, plan.number);
       return void res.status(202).json({ via: 'cloud-pbx', vendor: placed.vendor, number: plan.number, line });
     }
     if (!d.pbx.connected) throw new ApiError(503, 'unavailable', 'the telephone system is not connected');
@@ -70,6 +64,17 @@ export function callbackRoutes(d: { callbacks: CallbackRepository; outbound: Out
     if (user.tenantIds === null) return task;
     const tenantId = d.callbacks.tenantOf(id);
     return tenantId !== null && user.tenantIds.includes(tenantId) ? task : null;
+  };
+
+  const viaCloud = async (userId: number, tenantId: number, number: string, callbackId?: number) => {
+    let placed;
+    try {
+      placed = await d.cloud!.call(userId, tenantId, number, callbackId);
+    } catch (err) {
+      throw new ApiError(502, 'pbx_error', `the cloud PBX did not place the call: ${(err as Error).message}`);
+    }
+    if ('problem' in placed) throw new ApiError(409, 'conflict', placed.problem);
+    return placed;
   };
 
   const place = async (user: User, number: string, taskId: number | null, lineId: number | null) => {
@@ -99,6 +104,12 @@ export function callbackRoutes(d: { callbacks: CallbackRepository; outbound: Out
     if (!task) throw notFound('callback task');
     if (task.status === 'done') throw new ApiError(409, 'conflict', 'the callback is already done');
     if (!task.callable) throw new ApiError(409, 'conflict', 'the number was withheld: it cannot be called back');
+    // A company served by a cloud PBX: its click-to-call (the task is assigned to the caller-back).
+    const tenantId = d.callbacks.tenantOf(task.id);
+    if (tenantId !== null && d.cloud?.serves(tenantId)) {
+      const placed = await viaCloud(user.id, tenantId, task.callerNumber, task.id);
+      return void res.status(202).json({ via: 'cloud-pbx', vendor: placed.vendor, number: task.callerNumber, callbackId: task.id });
+    }
     const callId = await place(user, task.callerNumber, task.id, task.lineId);
     res.status(202).json({ callId, number: task.callerNumber, callbackId: task.id });
   });

@@ -16,7 +16,11 @@ const levels = values.concurrency.split(',').map(Number);
 const rounds = Number(values.rounds);
 const maxConc = Math.max(...levels);
 
-const rig = await startBenchRig({ operators: maxConc });
+// The operators' desk phones never answer (the card is what is measured) and
+// every caller hangs up after their card: without these two, each abandoned
+// call becomes a callback task Pult dials to the (never answering) operators,
+// who are then auto-paused for missing offers, and later callers find nobody.
+const rig = await startBenchRig({ operators: maxConc, env: { PULT_CALLBACK_AUTO: 'off', PULT_AUTO_PAUSE_AFTER_MISSED: '0' } });
 const sockets: Socket<ServerToClientEvents>[] = [];
 try {
   const cards = new Map<string, number>(); // caller number → when its card arrived

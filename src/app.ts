@@ -49,6 +49,7 @@ import { attachAttachments } from './features/attachments/index.js';
 import { FallbackImport } from './features/fallback-import/service.js';
 import { FallbackImportRepository } from './features/fallback-import/repository.js';
 import { attachCallbacks } from './features/callbacks/index.js';
+import { cloudClickToCall, NoCloudAccountError, servedByCloudPbx } from './features/external-calls/click-to-call.js';
 import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 import { attachExecutors } from './features/executors/index.js';
 
@@ -62,6 +63,7 @@ export interface Pult {
   pbx: AriPbx;
   io: RealtimeServer;
   logger: Logger;
+  operators: OperatorService;
   stop(): Promise<void>;
 }
 
@@ -135,7 +137,18 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const announcements = new WaitAnnouncements({ pbx, router, calls, lines, events, clock, logger: logger.child({ part: 'announcements' }) });
   if (config.PULT_MODE === 'ari') announcements.start();
   // Callbacks as a workflow, outbound calls placed by Pult (item 4, 5).
-  const callbackFeature = attachCallbacks({ db, pbx, router, calls, lines, operators, recordings, events, clock, logger: logger.child({ part: 'callbacks' }) }, {
+  // A company served by a cloud PBX places people's calls through its click-to-call.
+  const cloud = {
+    serves: (tenantId: number) => servedByCloudPbx(vpbxAccounts, tenantId),
+    call: (userId: number, tenantId: number, number: string, callbackId?: number) =>
+      cloudClickToCall({ accounts: vpbxAccounts, service: externalCalls, fetchPolicy, logger: logger.child({ part: 'vpbx' }) }, userId, [tenantId], number)
+        .then((placed) => {
+          if (callbackId !== undefined) calls.assignPendingCallback(callbackId, userId);
+          return placed;
+        })
+        .catch((err: unknown) => { if (err instanceof NoCloudAccountError) return { problem: err.message }; throw err; }),
+  };
+  const callbackFeature = attachCallbacks({ db, pbx, router, calls, lines, operators, recordings, events, clock, logger: logger.child({ part: 'callbacks' }), cloud }, {
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT, auto: config.PULT_CALLBACK_AUTO === 'on' && config.PULT_MODE === 'ari', urgentSec: config.PULT_CALLBACK_URGENT_SEC,
   });
   const resync = new Resync(pbx, router, calls, lines, operators, recordings, clock, logger.child({ part: 'resync' }), {
@@ -212,7 +225,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   );
 
   return {
-    config, db, server, port, router, events, pbx, io, logger,
+    config, db, server, port, router, events, pbx, io, logger, operators,
     async stop() {
       router.stop();
       callbackFeature.stop();

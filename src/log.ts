@@ -11,7 +11,24 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-export function createLogger(level: Level = 'info', base: Record<string, unknown> = {}, sink: (line: string) => void = (l) => process.stdout.write(l + '\n')): Logger {
+// stdout to a pipe or a file is written synchronously on Linux: one write per
+// line would make a burst of calls wait on the log. Lines of one turn of the
+// event loop go out together right after it (and at exit, whatever is left).
+const later = setImmediate;
+let pending: string[] = [];
+function flushStdout(): void {
+  if (pending.length === 0) return;
+  const out = pending.join('\n') + '\n';
+  pending = [];
+  process.stdout.write(out);
+}
+process.on('exit', flushStdout);
+function stdoutSink(line: string): void {
+  if (pending.push(line) === 1) later(flushStdout);
+  else if (pending.length >= 500) flushStdout();
+}
+
+export function createLogger(level: Level = 'info', base: Record<string, unknown> = {}, sink: (line: string) => void = stdoutSink): Logger {
   const write = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
     if (order[lvl] < order[level]) return;
     const rec: Record<string, unknown> = { t: new Date().toISOString(), level: lvl, msg, ...base, ...fields };

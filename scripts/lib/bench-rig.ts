@@ -12,7 +12,10 @@ import { api, login, startPultProcess, type PultProcess } from './pult-process.j
 
 const repo = path.resolve(import.meta.dirname, '../..');
 export const benchStateDir = path.join(repo, 'var', 'bench');
-const rigEnv = { PULT_STATE_DIR: benchStateDir, PULT_SIP_PORT: '5360', PULT_ASTERISK_HTTP_PORT: '8388', PULT_AMI_PORT: '5338', PULT_SIM_SIP_PORT: '5360', PULT_SIM_HTTP_PORT: '8389', PULT_TRUNK_PEER: '127.0.0.2:5360', PULT_ASTERISK_VERBOSE: '0' };
+/** PULT_TEST_PORT_OFFSET shifts the rig's ports too (two checkouts benchmarking on one machine). */
+const offset = Number(process.env.PULT_TEST_PORT_OFFSET ?? 0);
+const p = (n: number) => String(n + offset);
+const rigEnv = { PULT_STATE_DIR: benchStateDir, PULT_SIP_PORT: p(5360), PULT_ASTERISK_HTTP_PORT: p(8388), PULT_AMI_PORT: p(5338), PULT_SIM_SIP_PORT: p(5360), PULT_SIM_HTTP_PORT: p(8389), PULT_TRUNK_PEER: `127.0.0.2:${p(5360)}`, PULT_ASTERISK_VERBOSE: '0' };
 const sh = (name: string, cmd: string) => execFileSync('bash', [path.join(repo, 'scripts/asterisk', `${name}.sh`), cmd], { env: { ...process.env, ...rigEnv }, stdio: 'inherit' });
 
 export interface BenchRig {
@@ -32,7 +35,7 @@ export async function startBenchRig(o: { operators: number; env?: Record<string,
   const db = path.join(benchStateDir, 'bench.sqlite');
   for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
   const pult = await startPultProcess({
-    PULT_HTTP_PORT: '8390', PULT_STATE_DIR: benchStateDir, PULT_DB: db, PULT_RECORDINGS_DIR: path.join(benchStateDir, 'recordings'),
+    PULT_HTTP_PORT: p(8390), PULT_STATE_DIR: benchStateDir, PULT_DB: db, PULT_RECORDINGS_DIR: path.join(benchStateDir, 'recordings'),
     PULT_ARI_URL: `http://127.0.0.1:${rigEnv.PULT_ASTERISK_HTTP_PORT}`, PULT_ARI_PASSWORD: secrets.PULT_ARI_PASSWORD ?? '',
     PULT_OVERFLOW_AFTER_SEC: '60', PULT_RING_TIMEOUT_SEC: '15', PULT_WRAPUP_SEC: '0', PULT_LOG_LEVEL: 'info', ...o.env,
   }, 'bench');

@@ -8,6 +8,8 @@ import { formatPhone } from '../lib/format.ts';
 import { connectRealtime, type PultSocket } from '../lib/realtime.ts';
 import { audioLocked, installAudioUnlock, onAudioLockChange, startRinging, stopRinging } from '../lib/ringtone.ts';
 import { Softphone } from '../lib/softphone.ts';
+import { placeCall } from '../lib/dial.ts';
+import { DialPad } from '../ui/dialpad.ts';
 import type { CallCard, OperatorMe, OperatorState, TicketCategory, User } from '../lib/types.ts';
 import { CardPanel } from '../ui/card.ts';
 import { HistoryPanel } from '../ui/history.ts';
@@ -110,6 +112,7 @@ class ConsoleUi {
   private readonly keypad: HTMLElement;
   private readonly transferBox: HTMLElement;
   private readonly pauseMenu: HTMLElement;
+  private readonly dialpad: DialPad;
   private tick: number | null = null;
   private lastEndedAt = 0;
 
@@ -124,8 +127,10 @@ class ConsoleUi {
       onOpenTicket: (id) => this.showRequests(true, id),
       onClose: () => this.card.clear(),
       onAppend: (tk, callId) => openAppend(tk, callId, (r) => this.card.noteAppended(r.id, r.number)),
+      onCallBack: (number, lineId) => void this.dial(number, lineId),
     });
-    this.history = new HistoryPanel({ title: t.history.title, limit: 50 });
+    this.history = new HistoryPanel({ title: t.history.title, limit: 50, onCallBack: (c) => void this.dial(c.from, c.line?.id ?? null) });
+    this.dialpad = new DialPad({ onCall: (n) => void this.dial(n, null), onEnd: () => void this.hangup() });
 
     const btn = (testid: string, label: string, cls: string, onclick: () => void, kbd?: string) =>
       h('button', { type: 'button', class: `btn ${cls}`, testid, disabled: true, onclick }, h('span', null, label), kbd ? h('kbd', { class: 'btn-kbd' }, kbd) : null);
@@ -198,6 +203,7 @@ class ConsoleUi {
       h('div', { class: 'call-tools' }, this.buttons.hold, this.buttons.mute, this.buttons.keypad, this.buttons.transfer),
       this.keypad,
       this.transferBox,
+      this.dialpad.el,
       h(
         'div',
         { class: 'hints', 'aria-label': t.phone.hintsTitle },
@@ -269,6 +275,7 @@ class ConsoleUi {
     this.phone.onChange(() => this.renderPhone());
     this.phone.onCallEnded(() => {
       this.lastEndedAt = Date.now();
+      this.dialpad.say('');
       stopRinging();
       this.renderPhone();
     });
@@ -432,12 +439,14 @@ class ConsoleUi {
     if (c) {
       const who = card?.anonymous ? (card.anonymousLabel ?? t.card.anonymous) : formatPhone(c.from) || c.displayName;
       const ringing = c.phase === 'ringing';
+      const dialling = c.phase === 'dialling';
+      const label = ringing ? t.phone.incoming : dialling ? t.dial.dialling : c.held ? t.phone.onHold : t.phone.connected;
       fill(
         this.callBox,
         h(
           'div',
-          { class: `call ${ringing ? 'ringing' : 'connected'}`, testid: ringing ? 'incoming' : 'in-call', 'data-from': c.from },
-          h('div', { class: 'call-label' }, ringing ? t.phone.incoming : c.held ? t.phone.onHold : t.phone.connected, ringing ? null : h('span', { class: 'call-timer', 'data-role': 'timer' }, '0:00')),
+          { class: `call ${ringing ? 'ringing' : dialling ? 'dialling' : 'connected'}`, testid: ringing ? 'incoming' : dialling ? 'outgoing' : 'in-call', 'data-from': c.from, 'data-direction': c.direction },
+          h('div', { class: 'call-label' }, label, ringing || dialling ? null : h('span', { class: 'call-timer', 'data-role': 'timer' }, '0:00')),
           h('div', { class: 'call-number', testid: 'call-number' }, who),
           h('div', { class: 'call-line' }, line ? `${t.phone.line}: ${line}` : '\u00a0'),
           c.transfer !== 'idle' ? h('div', { class: `call-transfer ${c.transfer}`, testid: 'transfer-state', 'data-state': c.transfer }, { pending: t.phone.transferring, done: t.phone.transferDone, failed: t.phone.transferFailed }[c.transfer]) : null,
@@ -454,6 +463,7 @@ class ConsoleUi {
       fill(this.callBox, h('div', { class: 'call idle', testid: 'no-call' }, h('div', { class: 'call-label' }, Date.now() - this.lastEndedAt < 3000 ? t.phone.ended : t.phone.idleTitle), h('div', { class: 'call-number muted' }, t.phone.idle), h('div', { class: 'call-line' }, '\u00a0')));
     }
     const inCall = c?.phase === 'connected';
+    this.dialpad.setBusy(!!c);
     this.buttons.answer.disabled = c?.phase !== 'ringing';
     this.buttons.hangup.disabled = !c;
     this.buttons.hangup.querySelector('span')!.textContent = c?.phase === 'ringing' ? t.phone.reject : t.phone.hangup;
@@ -503,6 +513,16 @@ class ConsoleUi {
     }
     // the form is where the operator goes next
     this.card.focusNext();
+  }
+
+  /** The dial pad's «Позвонить», «Перезвонить» in the card and the history. */
+  private async dial(number: string, lineId: number | null): Promise<void> {
+    if (this.phone.call) return;
+    this.dialpad.prefill(number);
+    this.dialpad.say(t.dial.calling(formatPhone(number) || number));
+    const r = await placeCall(this.phone, number, lineId);
+    if (!r.ok) this.dialpad.say(r.message, true);
+    else if (r.via === 'cloud-pbx') this.dialpad.say(t.dial.viaCloud);
   }
 
   private async hangup(): Promise<void> {

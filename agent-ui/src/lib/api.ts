@@ -97,6 +97,9 @@ export const api = {
   callBack: (id: number) => request<{ callId: string }>('POST', `/api/callbacks/${id}/call`, {}),
   /** A cloud-PBX room's own click-to-call (its vendor rings the operator, then the number). */
   clickToCall: (number: string, callbackId?: number) => request<{ calling: boolean }>('POST', '/api/click-to-call', callbackId ? { number, callbackId } : { number }),
+  /** Checks a number the operator dials (and the line); a cloud-PBX company's call is placed by its vendor right away. */
+  dial: (number: string, lineId: number | null) =>
+    request<{ via: 'softphone' | 'cloud-pbx'; number: string; line: { id: number; name: string; callerId: string | null } }>('POST', '/api/calls/dial', lineId !== null ? { number, lineId } : { number }),
 };
 
 export interface CallbackItem {

@@ -1,9 +1,10 @@
 // The browser softphone (sip.js over Asterisk's WebSocket /ws): registers
 // with the operator's SIP credentials, keeps itself registered (own retry
 // with backoff after a network drop or a refused REGISTER), takes one
-// incoming call at a time, and offers answer / hang up / hold / mute / DTMF /
-// blind transfer (carried out by the server).
-import { Invitation, Registerer, RegistererState, SessionState, UserAgent, type Session, type Web } from 'sip.js';
+// incoming call at a time, places outgoing calls (the dial pad: an INVITE
+// into the PBX's operators context, which hands it to Pult), and offers
+// answer / hang up / hold / mute / DTMF / blind transfer (carried out by the server).
+import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, type Session, type Web } from 'sip.js';
 import type { SipCredentials } from './types.ts';
 
 export type RegState = 'connecting' | 'registered' | 'unregistered' | 'mic-denied';
@@ -11,8 +12,10 @@ export type MicProblem = 'denied' | 'insecure' | 'missing' | null;
 export type TransferState = 'idle' | 'pending' | 'done' | 'failed';
 
 export interface PhoneCall {
-  phase: 'ringing' | 'connected';
-  /** Caller number as the INVITE's From user (the PBX puts the caller's number there). */
+  /** ringing: an incoming call; dialling: our outgoing call, not answered yet. */
+  phase: 'ringing' | 'dialling' | 'connected';
+  direction: 'in' | 'out';
+  /** Caller number as the INVITE's From user (the PBX puts the caller's number there); for an outgoing call the number dialled. */
   from: string;
   displayName: string;
   /** Pult's call id when the PBX sends it in X-Pult-Call-Id. */
@@ -254,6 +257,7 @@ export class Softphone {
     this.session = inv;
     this.call = {
       phase: 'ringing',
+      direction: 'in',
       from: inv.remoteIdentity.uri.user ?? '',
       displayName: inv.remoteIdentity.displayName ?? '',
       pultCallId: inv.request.getHeader('X-Pult-Call-Id') ?? null,
@@ -275,6 +279,48 @@ export class Softphone {
     });
     void inv.progress().catch(() => undefined);
     this.emit();
+  }
+
+  /**
+   * Calls `number` (digits) from this phone; `lineId` picks the company line
+   * whose number the callee sees (checked by the server). Resolves once the
+   * INVITE is sent; the call then shows in `call` as 'dialling'.
+   */
+  async dial(number: string, lineId: number | null): Promise<void> {
+    const ua = this.ua;
+    const domain = this.creds?.domain;
+    if (!ua || !domain || this.regState !== 'registered') throw new Error('the softphone is not registered');
+    if (this.session) throw new Error('already on a call');
+    if (!/^\d{5,15}$/.test(number)) throw new Error(`not a number to dial: ${number}`);
+    const target = UserAgent.makeURI(`sip:${number}@${domain}`);
+    if (!target) throw new Error(`bad SIP URI for ${number}`);
+    const inviter = new Inviter(ua, target, {
+      extraHeaders: lineId !== null ? [`X-Pult-Line: ${lineId}`] : [],
+      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as Web.SessionDescriptionHandlerOptions,
+    });
+    this.session = inviter;
+    this.call = { phase: 'dialling', direction: 'out', from: number, displayName: '', pultCallId: null, held: false, muted: false, connectedAt: null, transfer: 'idle' };
+    inviter.stateChange.addListener((st) => {
+      if (this.session !== inviter || !this.call) return;
+      if (st === SessionState.Established) {
+        this.call.phase = 'connected';
+        this.call.connectedAt = Date.now();
+        this.attachMedia(inviter);
+        this.emit();
+      } else if (st === SessionState.Terminated) {
+        this.ended();
+      }
+    });
+    this.emit();
+    try {
+      await inviter.invite({
+        // Ringback (and any early media) from the PBX plays while the number rings.
+        requestDelegate: { onProgress: () => this.attachMedia(inviter) },
+      });
+    } catch (err) {
+      if (this.session === inviter) this.ended();
+      throw err;
+    }
   }
 
   private attachMedia(s: Session): void {
@@ -302,7 +348,9 @@ export class Softphone {
   async hangup(): Promise<void> {
     const s = this.session;
     if (!s) return;
-    if (s instanceof Invitation && (s.state === SessionState.Initial || s.state === SessionState.Establishing)) {
+    if (s instanceof Inviter && (s.state === SessionState.Initial || s.state === SessionState.Establishing)) {
+      await s.cancel();
+    } else if (s instanceof Invitation && (s.state === SessionState.Initial || s.state === SessionState.Establishing)) {
       await s.reject();
     } else if (s.state === SessionState.Established) {
       await s.bye();

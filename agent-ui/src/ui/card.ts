@@ -24,7 +24,7 @@ export class CardPanel {
   private readonly idleBox: HTMLElement;
   private readonly body: HTMLElement;
 
-  constructor(private readonly o: { categories: () => TicketCategory[]; compact?: boolean; onOpenTicket(id: number): void; onTicketSaved?(t: Ticket): void; onClose?(): void; onAppend?(tk: CardTicket, callId: string): void }) {
+  constructor(private readonly o: { categories: () => TicketCategory[]; compact?: boolean; onOpenTicket(id: number): void; onTicketSaved?(t: Ticket): void; onClose?(): void; onAppend?(tk: CardTicket, callId: string): void; onCallBack?(number: string, lineId: number | null): void }) {
     this.form = new TicketForm({ categories: o.categories, compact: o.compact, onOpenTicket: o.onOpenTicket, onSaved: o.onTicketSaved });
     this.head = h('header', { class: 'card-head' });
     this.accountsBox = h('section', { class: 'card-accounts', 'aria-label': t.card.accounts });
@@ -126,7 +126,7 @@ export class CardPanel {
     if (!c) return;
     this.el.dataset.state = this.phase;
     const who = c.anonymous ? (c.anonymousLabel ?? t.card.anonymous) : formatPhone(c.caller);
-    const phaseLabel = { ringing: t.card.ringing, connected: t.card.connected, ended: t.card.ended }[this.phase];
+    const phaseLabel = this.phase === 'ringing' && c.direction === 'outbound' ? t.dial.dialling : { ringing: t.card.ringing, connected: t.card.connected, ended: t.card.ended }[this.phase];
     fill(
       this.head,
       h(
@@ -151,6 +151,9 @@ export class CardPanel {
         'div',
         { class: 'card-side' },
         h('span', { class: `chip chip-${this.phase}`, testid: 'card-phase' }, phaseLabel),
+        this.phase === 'ended' && !c.anonymous && c.caller && this.o.onCallBack
+          ? h('button', { type: 'button', class: 'btn btn-primary btn-small', testid: 'card-call-back', onclick: () => this.o.onCallBack?.(c.caller, c.line?.id ?? null) }, t.dial.callBack)
+          : null,
         this.phase === 'ended' && this.o.onClose
           ? h('button', { type: 'button', class: 'btn btn-ghost btn-small', testid: 'card-close', onclick: () => this.o.onClose?.() }, t.card.closeCard)
           : null,

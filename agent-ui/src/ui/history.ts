@@ -36,7 +36,7 @@ export class HistoryPanel {
   private items: CallItem[] = [];
   private loading = false;
 
-  constructor(private readonly o: { title: string; todayOnly?: boolean; limit?: number; onMakeTicket?(c: CallItem): void }) {
+  constructor(private readonly o: { title: string; todayOnly?: boolean; limit?: number; onMakeTicket?(c: CallItem): void; onCallBack?(c: CallItem): void }) {
     this.list = h('ol', { class: 'history-list', 'aria-live': 'polite' });
     this.el = h(
       'section',
@@ -90,6 +90,9 @@ export class HistoryPanel {
           recordingCell(c),
           this.o.onMakeTicket && c.outcome
             ? h('button', { type: 'button', class: 'btn btn-ghost btn-small', testid: 'history-make-ticket', onclick: () => this.o.onMakeTicket?.(c) }, t.history.makeTicket)
+            : null,
+          this.o.onCallBack && c.outcome && /\d{5,}/.test(c.from)
+            ? h('button', { type: 'button', class: 'btn btn-ghost btn-small', testid: 'history-call-back', onclick: () => this.o.onCallBack?.(c) }, t.dial.callBack)
             : null,
         ),
       ),

@@ -13,7 +13,8 @@ import type { CallRouter } from '../routing/router.js';
 import { CallbackRepository, isCallable } from './repository.js';
 import { OutboundCalls } from './outbound-call.js';
 import { CallbackScheduler } from './scheduler.js';
-import { callbackRoutes } from './routes.js';
+import { callbackRoutes, type CloudDial } from './routes.js';
+import { attachDialIn } from './dial-in.js';
 
 export { CallbackRepository, OutboundCalls, CallbackScheduler };
 
@@ -28,7 +29,7 @@ export interface CallbackOptions {
 
 export function attachCallbacks(d: {
   db: Db; pbx: PbxPort; router: CallRouter; calls: CallRepository; lines: LineRepository; operators: OperatorService;
-  recordings: RecordingService; events: CallEvents; clock: Clock; logger: Logger;
+  recordings: RecordingService; events: CallEvents; clock: Clock; logger: Logger; cloud?: CloudDial | null;
 }, o: CallbackOptions) {
   const callbacks = new CallbackRepository(d.db);
   const outbound = new OutboundCalls({ ...d, callbacks, opts: { trunkEndpoint: o.trunkEndpoint, numberRingSec: o.numberRingSec ?? 30 } });
@@ -41,10 +42,12 @@ export function attachCallbacks(d: {
     const closed = callbacks.closeCalledIn(call.callerNumber, tenantId, e.at);
     if (closed.length) d.logger.info('callback tasks closed: the caller called in', { callId: call.id, tasks: closed });
   });
+  // Calls people dial from their own phones (the console's dial pad).
+  attachDialIn({ ...d, outbound });
   if (o.auto) scheduler.start();
   return {
     callbacks, outbound, scheduler,
-    routes: callbackRoutes({ callbacks, outbound, router: d.router, pbx: d.pbx }),
+    routes: callbackRoutes({ callbacks, outbound, router: d.router, pbx: d.pbx, lines: d.lines, operators: d.operators, cloud: d.cloud ?? null }),
     resync: () => outbound.resync(),
     stop: () => scheduler.stop(),
   };

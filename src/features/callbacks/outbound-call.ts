@@ -5,6 +5,12 @@
 // callback task, if any). Used by the automatic callbacks and by people's
 // click-to-call alike. Its legs enter the app as ['outbound', callId, role]
 // and are handled in the router's serial queue (registerChannelOwner).
+//
+// A call the operator places from their own phone (the console's dial pad:
+// a sip.js INVITE, or a desk phone) enters Pult through the dialplan
+// (['dial', …], see dial-in.ts): that channel is the operator's leg, already
+// "answered" by its owner; Pult rings it back while it dials the number, and
+// from there the call is the same as above.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
@@ -40,6 +46,8 @@ const numberLeg = outboundNumberLeg;
 
 export class OutboundCalls {
   private finishedHandlers: ((r: { callId: string; taskId: number | null; userId: number; result: OutboundResult }) => void)[] = [];
+  /** Operator legs that came in from their own phones (channel id → call id). */
+  private readonly phoneLegs = new Map<string, string>();
 
   constructor(
     private readonly d: {
@@ -50,7 +58,7 @@ export class OutboundCalls {
     d.router.registerChannelOwner('outbound', {
       entered: (channel, args) => this.entered(channel, args[0] ?? '', args[1] ?? ''),
       gone: (channelId, cause) => {
-        if (!outboundLegOf(channelId)) return;
+        if (!outboundLegOf(channelId) && !this.phoneLegs.has(channelId)) return;
         void d.router.enqueue('outbound-leg-gone', () => this.legGone(channelId, cause));
       },
     });
@@ -114,6 +122,53 @@ export class OutboundCalls {
     return { callId };
   }
 
+  /**
+   * The operator dialled `number` from their own phone: `leg` is their
+   * channel, waiting in the app. Runs in the router's queue. The caller
+   * (dial-in.ts) has checked the operator, the number and the line.
+   */
+  startFromPhone(s: { leg: string; userId: number; number: string; line: Line }): { callId: string } | { problem: string } {
+    const { calls, operators, events } = this.d;
+    const op = operators.get(s.userId);
+    if (!op) return { problem: 'you have no operator phone' };
+    if (op.presence === 'offline') return { problem: 'log in to take calls first' };
+    if (op.activity !== 'idle') return { problem: 'you are on a call' };
+    const callId = randomUUID();
+    const at = this.now();
+    this.d.db.transaction(() => {
+      calls.createOutbound({ id: callId, lineId: s.line.id, did: s.line.dids[0] ?? 'outbound', number: s.number, partyChannelId: numberLeg(callId), at, callbackTaskId: null });
+      calls.addOffer({ callId, channelId: s.leg, targetKind: 'operator', userId: s.userId, target: deskEndpoint(op.extension), offeredAt: at });
+      // The operator placed it: their leg is theirs from the start.
+      calls.endOffer(s.leg, 'answered', at);
+      operators.setActivity(s.userId, 'oncall', callId);
+    })();
+    this.phoneLegs.set(s.leg, callId);
+    this.d.logger.info('outbound call from the operator\'s phone: dialling the number', { callId, operator: op.login, number: s.number, line: s.line.id });
+    events.emit('call.offered', { callId, kind: 'operator', userId: s.userId, target: op.extension, at });
+    this.background(callId, 'ringback for the operator', this.d.pbx.ring(s.leg));
+    this.dialNumber(callId, s.number, s.line.dids[0] ?? '');
+    return { callId };
+  }
+
+  private dialNumber(callId: string, number: string, callerId: string): void {
+    this.d.pbx.originate({
+      channelId: numberLeg(callId),
+      endpoint: trunkEndpoint(number, this.d.opts.trunkEndpoint),
+      callerId,
+      timeoutSec: this.d.opts.numberRingSec,
+      appArgs: ['outbound', callId, 'number'],
+      variables: legVariables(callId, { sipHeader: false }),
+    }).catch((err: unknown) => {
+      this.d.logger.warn('outbound call: could not dial the number', { callId, err });
+      void this.d.router.enqueue('outbound-originate-failed', () => this.legGone(numberLeg(callId), 0));
+    });
+  }
+
+  /** The operator's leg of a call: Pult's own (…-o1) or the one their phone brought in. */
+  private operatorLegOf(callId: string): string {
+    return this.d.calls.offers(callId)[0]?.channelId ?? operatorLeg(callId);
+  }
+
   private async entered(channel: PbxChannel, callId: string, role: string): Promise<void> {
     const call = this.d.calls.get(callId);
     const expected = role === 'operator' ? operatorLeg(callId) : role === 'number' ? numberLeg(callId) : null;
@@ -142,17 +197,7 @@ export class OutboundCalls {
     })();
     this.d.logger.info('outbound call: operator answered, dialling the number', { callId: call.id, number: call.callerNumber });
     this.background(call.id, 'ringback for the operator', this.d.pbx.ring(leg));
-    this.d.pbx.originate({
-      channelId: numberLeg(call.id),
-      endpoint: trunkEndpoint(call.callerNumber, this.d.opts.trunkEndpoint),
-      callerId: call.did,
-      timeoutSec: this.d.opts.numberRingSec,
-      appArgs: ['outbound', call.id, 'number'],
-      variables: legVariables(call.id, { sipHeader: false }),
-    }).catch((err: unknown) => {
-      this.d.logger.warn('outbound call: could not dial the number', { callId: call.id, err });
-      void this.d.router.enqueue('outbound-originate-failed', () => this.legGone(numberLeg(call.id), 0));
-    });
+    this.dialNumber(call.id, call.callerNumber, call.did);
   }
 
   private numberAnswered(call: CallRecord): void {
@@ -161,7 +206,8 @@ export class OutboundCalls {
     if (!offer || offer.userId === null) return;
     const at = this.now();
     const bridgeId = bridgeName(call.id);
-    const leg = operatorLeg(call.id);
+    const leg = offer.channelId;
+    const fromPhone = this.phoneLegs.has(leg);
     const ok = this.d.db.transaction(() => {
       if (!calls.connect(call.id, { bridgeId, answeredAt: at, answeredBy: offer.userId, answeredVia: 'console', answeredChannelId: leg, answeredNumber: offer.target })) return false;
       calls.startRecording(call.id, recordingName(call.id), 'wav', at);
@@ -173,6 +219,8 @@ export class OutboundCalls {
     events.emit('call.answered', { callId: call.id, userId: offer.userId, via: 'console', at });
     this.background(call.id, 'bridge the outbound call', (async () => {
       await this.d.pbx.stopRing(leg).catch(() => undefined);
+      // A leg from the operator's phone is still ringing back: answer it now.
+      if (fromPhone) await this.d.pbx.answer(leg);
       await this.d.pbx.createBridge(bridgeId);
       await this.d.pbx.addToBridge(bridgeId, [leg, numberLeg(call.id)]);
       await this.d.pbx.recordBridge(bridgeId, recordingName(call.id), 'wav');
@@ -182,10 +230,11 @@ export class OutboundCalls {
 
   /** One of the two legs is gone (hung up, rang out, refused). */
   private legGone(channelId: string, cause: number): void {
+    const fromPhone = this.phoneLegs.get(channelId);
     const leg = outboundLegOf(channelId);
-    if (!leg) return;
-    const isOperator = leg.role === 'operator';
-    const callId = leg.callId;
+    if (fromPhone === undefined && !leg) return;
+    const isOperator = fromPhone !== undefined || leg?.role === 'operator';
+    const callId = fromPhone ?? leg?.callId ?? '';
     const call = this.d.calls.get(callId);
     if (!call || call.direction !== 'outbound' || call.state === 'ended') return;
     const offer = this.d.calls.offers(callId)[0];
@@ -210,7 +259,9 @@ export class OutboundCalls {
     this.d.logger.info('outbound call ended', { callId: call.id, outcome, reason });
     this.d.events.emit('call.ended', { callId: call.id, outcome, reason, at });
     if (userId !== null) this.d.router.releaseOperator(userId, call.id, afterTalk);
-    const legs = [operatorLeg(call.id), numberLeg(call.id)];
+    const opLeg = this.operatorLegOf(call.id);
+    this.phoneLegs.delete(opLeg);
+    const legs = [opLeg, numberLeg(call.id)];
     const bridgeId = call.bridgeId;
     this.background(call.id, 'release the outbound call', Promise.allSettled(legs.map((l) => this.d.pbx.hangup(l))).then(() => (bridgeId ? this.d.pbx.destroyBridge(bridgeId) : undefined)));
     if (this.d.calls.recordingForCall(call.id)) {
@@ -233,7 +284,8 @@ export class OutboundCalls {
   async resync(): Promise<void> {
     const alive = new Set((await this.d.pbx.listChannels()).map((c) => c.id));
     for (const call of this.d.calls.openOutbound()) {
-      const op = operatorLeg(call.id);
+      const op = this.operatorLegOf(call.id);
+      if (op !== operatorLeg(call.id)) this.phoneLegs.set(op, call.id);
       if (!alive.has(op)) this.legGone(op, 16);
       else if (call.state === 'connected' && !alive.has(numberLeg(call.id))) this.legGone(numberLeg(call.id), 16);
     }

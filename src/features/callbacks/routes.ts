@@ -11,6 +11,21 @@ import type { CallRouter } from '../routing/router.js';
 import type { PbxPort } from '../../telephony/ports.js';
 import type { CallbackRepository } from './repository.js';
 import type { OutboundCalls } from './outbound-call.js';
+import type { LineRepository } from '../lines/repository.js';
+import type { OperatorService } from '../operators/service.js';
+import { planDial } from './dial-in.js';
+
+/** A company's cloud PBX, when it has one: its click-to-call places the operator's calls. */
+export interface CloudDial {
+  serves(tenantId: number): boolean;
+  /** Places the call; `problem` when the company's account does not know this user (an admin maps PBX logins). */
+  call(userId: number, tenantId: number, number: string, callbackId?: number): Promise<{ vendor: string } | { problem: string }>;
+}
+
+const dialBody = z.object({
+  number: z.string().max(40),
+  lineId: z.number().int().positive().nullable().optional(),
+}).strict();
 
 const outboundBody = z.object({
   number: z.string().trim().regex(/^\+?[\d\s()-]{3,25}$/, 'a phone number (digits, spaces, +, (), -)'),
@@ -18,8 +33,30 @@ const outboundBody = z.object({
 }).strict();
 const idParam = z.coerce.number().int().positive();
 
-export function callbackRoutes(d: { callbacks: CallbackRepository; outbound: OutboundCalls; router: CallRouter; pbx: PbxPort }): Router {
+export function callbackRoutes(d: { callbacks: CallbackRepository; outbound: OutboundCalls; router: CallRouter; pbx: PbxPort; lines: LineRepository; operators: OperatorService; cloud: CloudDial | null }): Router {
   const r = Router();
+
+  // The console's dial pad and «Перезвонить»: checks the number and the line
+  // (the operator's own companies; its number is the caller ID). A company
+  // served by a cloud PBX: its click-to-call rings the operator, then the
+  // number. Otherwise the answer tells the softphone to dial (INVITE into
+  // the dialplan's [operators] context, handed to Pult: dial-in.ts).
+  r.post('/api/calls/dial', async (req, res) => {
+    const user = currentUser(req);
+    const b = parse(dialBody, req.body);
+    const plan = planDial(d.operators.get(user.id), d.lines, b.number, b.lineId ?? null);
+    if (!plan.ok) {
+      if (plan.status === 404) throw notFound(plan.problem.replace(/ not found$/, ''));
+      throw new ApiError(plan.status, plan.status === 400 ? 'invalid_input' : 'conflict', plan.field ? `${plan.field}: ${plan.problem}` : plan.problem, plan.field ? [{ field: plan.field, problem: plan.problem }] : undefined);
+    }
+    const line = { id: plan.line.id, name: plan.line.name, callerId: plan.line.dids[0] ?? null };
+    if (plan.line.tenantId !== null && d.cloud?.serves(plan.line.tenantId)) {
+      const placed = await viaCloud(user.id, plan.line.tenantId, plan.number);
+      return void res.status(202).json({ via: 'cloud-pbx', vendor: placed.vendor, number: plan.number, line });
+    }
+    if (!d.pbx.connected) throw new ApiError(503, 'unavailable', 'the telephone system is not connected');
+    res.json({ via: 'softphone', number: plan.number, line });
+  });
   /** The task if `user` may see it (admins: any; others: their companies' lines); another company's task is as unknown as a missing one. */
   const visibleTask = (user: User, id: number) => {
     const task = d.callbacks.get(id);
@@ -27,6 +64,17 @@ export function callbackRoutes(d: { callbacks: CallbackRepository; outbound: Out
     if (user.tenantIds === null) return task;
     const tenantId = d.callbacks.tenantOf(id);
     return tenantId !== null && user.tenantIds.includes(tenantId) ? task : null;
+  };
+
+  const viaCloud = async (userId: number, tenantId: number, number: string, callbackId?: number) => {
+    let placed;
+    try {
+      placed = await d.cloud!.call(userId, tenantId, number, callbackId);
+    } catch (err) {
+      throw new ApiError(502, 'pbx_error', `the cloud PBX did not place the call: ${(err as Error).message}`);
+    }
+    if ('problem' in placed) throw new ApiError(409, 'conflict', placed.problem);
+    return placed;
   };
 
   const place = async (user: User, number: string, taskId: number | null, lineId: number | null) => {
@@ -56,6 +104,12 @@ export function callbackRoutes(d: { callbacks: CallbackRepository; outbound: Out
     if (!task) throw notFound('callback task');
     if (task.status === 'done') throw new ApiError(409, 'conflict', 'the callback is already done');
     if (!task.callable) throw new ApiError(409, 'conflict', 'the number was withheld: it cannot be called back');
+    // A company served by a cloud PBX: its click-to-call (the task is assigned to the caller-back).
+    const tenantId = d.callbacks.tenantOf(task.id);
+    if (tenantId !== null && d.cloud?.serves(tenantId)) {
+      const placed = await viaCloud(user.id, tenantId, task.callerNumber, task.id);
+      return void res.status(202).json({ via: 'cloud-pbx', vendor: placed.vendor, number: task.callerNumber, callbackId: task.id });
+    }
     const callId = await place(user, task.callerNumber, task.id, task.lineId);
     res.status(202).json({ callId, number: task.callerNumber, callbackId: task.id });
   });

@@ -7,7 +7,8 @@ import type { HttpRequestSpec } from '../../telephony/vpbx/shared.js';
 import { itoolabsMakeCall } from '../../telephony/vpbx/itoolabs/commands.js';
 import { mangoCallback } from '../../telephony/vpbx/mango/commands.js';
 import { zadarmaCallback } from '../../telephony/vpbx/zadarma/commands.js';
-import type { VpbxAccount } from './accounts.js';
+import type { VpbxAccount, VpbxAccounts } from './accounts.js';
+import type { ExternalCallService } from './service.js';
 import { hostOf, safeFetchText, type FetchPolicy } from '../../net/safe-fetch.js';
 
 export class ClickToCallError extends Error {}
@@ -36,3 +37,31 @@ export async function sendClickToCall(req: HttpRequestSpec, policy: FetchPolicy,
   }
   return { status: r.status, body };
 }
+
+export interface CloudDialDeps {
+  accounts: VpbxAccounts;
+  service: ExternalCallService;
+  fetchPolicy: FetchPolicy;
+  logger: Logger;
+}
+
+/** Is `tenantId` served by a cloud PBX (its calls come in through an account's webhooks)? */
+export function servedByCloudPbx(accounts: VpbxAccounts, tenantId: number): boolean {
+  return accounts.list().some((a) => a.tenantId === tenantId);
+}
+
+/**
+ * Click-to-call through the cloud PBX of one of `tenantIds` (null: any) whose
+ * account maps `userId` to a PBX login. Throws ClickToCallError when no account
+ * knows the user, ApiError-free so callers choose their status codes.
+ */
+export async function cloudClickToCall(d: CloudDialDeps, userId: number, tenantIds: number[] | null, number: string): Promise<{ vendor: VpbxAccount['vendor']; agent: string }> {
+  const mine = d.accounts.list().filter((a) => tenantIds === null || tenantIds.includes(a.tenantId));
+  const account = mine.map((a) => d.accounts.get(a.id)!).find((a) => d.service.pbxLoginOf(a, userId) !== null);
+  if (!account) throw new NoCloudAccountError('no cloud PBX account knows you: ask an admin to map your PBX login');
+  const agent = d.service.pbxLoginOf(account, userId)!;
+  await sendClickToCall(clickToCallRequest(account, agent, number), d.fetchPolicy, d.logger);
+  return { vendor: account.vendor, agent };
+}
+
+export class NoCloudAccountError extends Error {}

@@ -11,7 +11,8 @@ import { currentUser, requireRole } from '../auth/middleware.js';
 import { ApiError, notFound } from '../../http/errors.js';
 import type { CallRepository } from '../calls/repository.js';
 import type { FetchPolicy } from '../../net/safe-fetch.js';
-import { ClickToCallError, clickToCallRequest, sendClickToCall } from './click-to-call.js';
+import { ClickToCallError, cloudClickToCall, NoCloudAccountError } from './click-to-call.js';
+import { checkDialNumber } from '../../domain/dialling.js';
 import type { CallerLookup } from '../screen-pop/lookup.js';
 import { itoolabsWebhookSchema } from '../../telephony/vpbx/itoolabs/schema.js';
 import { verifyItoolabsToken } from '../../telephony/vpbx/itoolabs/verify.js';
@@ -165,25 +166,19 @@ export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallSer
   r.post('/api/click-to-call', async (req, res) => {
     const user = currentUser(req);
     const b = parse(clickBody, req.body);
+    const checked = checkDialNumber(b.number);
+    if (!checked.ok) throw new ApiError(400, 'invalid_input', `number: ${checked.problem}`, [{ field: 'number', problem: checked.problem }]);
     // A callback task of another company is as unknown as a missing one.
     if (b.callbackId !== undefined && !calls.callbackInTenants(b.callbackId, user.tenantIds)) throw notFound(`callback ${b.callbackId}`);
-    const mine = accounts.list().filter((a) => user.tenantIds === null || user.tenantIds.includes(a.tenantId));
-    const account = mine.map((a) => accounts.get(a.id)!).find((a) => service.pbxLoginOf(a, user.id) !== null);
-    if (!account) throw new ApiError(409, 'conflict', 'no cloud PBX account knows you: ask an admin to map your PBX login');
-    const agent = service.pbxLoginOf(account, user.id)!;
-    let request;
+    let placed;
     try {
-      request = clickToCallRequest(account, agent, b.number);
+      placed = await cloudClickToCall({ accounts, service, fetchPolicy, logger }, user.id, user.tenantIds, checked.number);
     } catch (err) {
-      throw new ApiError(400, 'invalid_input', (err as Error).message, [{ field: 'number', problem: (err as Error).message }]);
-    }
-    try {
-      await sendClickToCall(request, fetchPolicy, logger);
-    } catch (err) {
+      if (err instanceof NoCloudAccountError) throw new ApiError(409, 'conflict', err.message);
       throw new ApiError(502, 'pbx_error', err instanceof ClickToCallError ? err.message : `the cloud PBX did not answer: ${(err as Error).message}`);
     }
     if (b.callbackId !== undefined) calls.assignPendingCallback(b.callbackId, user.id);
-    res.status(202).json({ calling: true, via: account.vendor, agent });
+    res.status(202).json({ calling: true, via: placed.vendor, agent: placed.agent });
   });
   r.get('/api/vpbx-accounts', requireRole('admin'), (_req, res) => {
     res.json({ items: accounts.list() });

@@ -10,15 +10,20 @@ import type { AuthService } from '../auth/service.js';
 import type { CallRepository } from '../calls/repository.js';
 import { visibleLineIds } from '../calls/routes.js';
 import type { LineRepository } from '../lines/repository.js';
-import type { OperatorService } from '../operators/service.js';
+import type { Operator, OperatorService } from '../operators/service.js';
 import type { TicketService } from '../tickets/service.js';
 import type { CallCard } from '../../realtime/contract.js';
 import { rooms, type RealtimeServer, type RealtimeSocket } from '../../realtime/server.js';
 import type { CallerLookup } from './lookup.js';
 import { CallbackRepository } from '../callbacks/repository.js';
 
+/** Real timers, taken before any test fakes them: state pushes go out after the current burst of work. */
+const later = setImmediate;
+
 export class ScreenPop {
   private readonly callbacks: CallbackRepository;
+  /** Operator states changed in this turn of the event loop, latest per operator, pushed once after it. */
+  private readonly pendingStates = new Map<number, Operator>();
 
   constructor(
     private readonly db: Db,
@@ -64,11 +69,25 @@ export class ScreenPop {
         for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.recording', { callId: e.callId, recordingUrl: null, durationSec: null, error: e.error });
       });
     });
+    // Cards first: a burst of calls changes many operators' states inside the
+    // routing steps (often inside their transactions); those pushes wait until
+    // the burst's work is done, one per operator with its latest state.
     operators.on('changed', (op) => {
-      const payload = { userId: op.userId, state: op.state, pauseReason: op.pauseReason, since: op.stateSince, wrapupUntil: op.state === 'wrapup' ? op.wrapupUntil : null };
-      // The operator, admins, and the supervisors of the operator's companies only.
-      this.io.to([rooms.user(op.userId), rooms.role('admin'), ...op.tenantIds.map(rooms.supervisors)]).emit('operator.state', payload);
+      if (this.pendingStates.size === 0) later(() => this.flushStates());
+      this.pendingStates.set(op.userId, op);
     });
+  }
+
+  private flushStates(): void {
+    const ops = [...this.pendingStates.values()];
+    this.pendingStates.clear();
+    for (const op of ops) {
+      this.safely('state', () => {
+        const payload = { userId: op.userId, state: op.state, pauseReason: op.pauseReason, since: op.stateSince, wrapupUntil: op.state === 'wrapup' ? op.wrapupUntil : null };
+        // The operator, admins, and the supervisors of the operator's companies only.
+        this.io.to([rooms.user(op.userId), rooms.role('admin'), ...op.tenantIds.map(rooms.supervisors)]).emit('operator.state', payload);
+      });
+    }
   }
 
   /** On (re)connect: the card of the call ringing or up for this user, if any. */

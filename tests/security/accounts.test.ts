@@ -2,7 +2,7 @@
 // first admin comes from the shell (`npm run admin -- create`); users change
 // their own password; an admin disables, enables, resets and lists users.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { testServer } from '../support/test-server.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
@@ -16,21 +16,32 @@ afterEach(() => {
   for (const c of sockets.splice(0)) c.disconnect();
 });
 
-/** Runs `npm run admin -- …` as a separate process on the server's state dir. */
-function adminCli(stateDir: string, args: string[], stdin?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts/admin.ts'), ...args], {
-    cwd: repo,
-    env: { ...process.env, PULT_STATE_DIR: stateDir },
-    input: stdin ?? '',
-    encoding: 'utf8',
-    timeout: 30_000,
+/**
+ * Runs `npm run admin -- …` as a separate process on the server's state dir.
+ * Asynchronously: the server under test runs in this process and must keep
+ * serving (a blocking spawnSync froze it, and its keep-alive sockets were
+ * reset under the next request on a loaded machine).
+ */
+function adminCli(stateDir: string, args: string[], stdin?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts/admin.ts'), ...args], {
+      cwd: repo,
+      env: { ...process.env, PULT_STATE_DIR: stateDir },
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (err) => (stderr += ` ${err.message}`));
+    child.on('close', (status, signal) => resolve({ status, stdout, stderr: `${signal ?? ''} ${stderr}` }));
+    child.stdin.end(stdin ?? '');
   });
-  return { status: r.status, stdout: r.stdout, stderr: `${r.signal ?? ''} ${r.error?.message ?? ''} ${r.stderr}` };
 }
 
 /** Runs the CLI and expects its exit code (the message shows its stderr if not). */
-function expectCli(stateDir: string, args: string[], code: number, stdin?: string): void {
-  const r = adminCli(stateDir, args, stdin);
+async function expectCli(stateDir: string, args: string[], code: number, stdin?: string): Promise<void> {
+  const r = await adminCli(stateDir, args, stdin);
   expect(r.status, `admin ${args.join(' ')}: ${r.stderr}`).toBe(code);
 }
 
@@ -55,29 +66,29 @@ describe('an empty database without PULT_DEMO_DATA', () => {
   });
 
   it('`npm run admin -- create` makes the first admin, who can log in', async () => {
-    const made = adminCli(s.config.PULT_STATE_DIR, ['create', 'chief', '--password-stdin'], 'correct-horse-battery\n');
+    const made = await adminCli(s.config.PULT_STATE_DIR, ['create', 'chief', '--password-stdin'], 'correct-horse-battery\n');
     expect(made.status, made.stderr).toBe(0);
     const r = await api<{ user: { role: string } }>(s.url, 'POST', '/api/auth/login', { login: 'chief', password: 'correct-horse-battery' });
     expect(r.status).toBe(200);
     expect(r.body.user.role).toBe('admin');
     // Without --password-stdin a password is generated and shown once.
-    const gen = adminCli(s.config.PULT_STATE_DIR, ['create', 'deputy']);
+    const gen = await adminCli(s.config.PULT_STATE_DIR, ['create', 'deputy']);
     expect(gen.status, gen.stderr).toBe(0);
     const pw = /password \(shown once\): (\S+)/.exec(gen.stdout)?.[1];
     expect(pw).toBeTruthy();
     expect((await api(s.url, 'POST', '/api/auth/login', { login: 'deputy', password: pw })).status).toBe(200);
     // A taken login, a short password: refused, nothing changed.
-    expectCli(s.config.PULT_STATE_DIR, ['create', 'chief'], 1);
-    expectCli(s.config.PULT_STATE_DIR, ['reset-password', 'chief', '--password-stdin'], 2, 'short\n');
+    await expectCli(s.config.PULT_STATE_DIR, ['create', 'chief'], 1);
+    await expectCli(s.config.PULT_STATE_DIR, ['reset-password', 'chief', '--password-stdin'], 2, 'short\n');
   });
 
   it('`npm run admin -- disable / enable / reset-password` act on the running server at once', async () => {
-    expectCli(s.config.PULT_STATE_DIR, ['reset-password', 'deputy', '--password-stdin'], 0, 'deputy-password-1\n');
+    await expectCli(s.config.PULT_STATE_DIR, ['reset-password', 'deputy', '--password-stdin'], 0, 'deputy-password-1\n');
     const token = await login(s.url, 'deputy', 'deputy-password-1');
-    expectCli(s.config.PULT_STATE_DIR, ['disable', 'deputy'], 0);
+    await expectCli(s.config.PULT_STATE_DIR, ['disable', 'deputy'], 0);
     expect((await api(s.url, 'GET', '/api/me', undefined, token)).status).toBe(401);
     expect((await api(s.url, 'POST', '/api/auth/login', { login: 'deputy', password: 'deputy-password-1' })).status).toBe(401);
-    expectCli(s.config.PULT_STATE_DIR, ['enable', 'deputy'], 0);
+    await expectCli(s.config.PULT_STATE_DIR, ['enable', 'deputy'], 0);
     expect((await api(s.url, 'POST', '/api/auth/login', { login: 'deputy', password: 'deputy-password-1' })).status).toBe(200);
   });
 });

@@ -43,6 +43,12 @@ function rig(o: { afterMin?: number; companyAfterMin?: number | null; enabled?: 
   return { ...h, plumber, other, svc, requests, create, feature, attach, originates, plays, history };
 }
 
+/** The executor's mobile answers an originated leg. */
+function answer(r: ReturnType<typeof rig>, leg: string): void {
+  r.pbx.channels.set(leg, { id: leg, name: `PJSIP/carrier-${leg}`, state: 'Ring', callerNumber: '', callerName: '', creationTime: '', dialplanApp: '', dialplanAppData: '' });
+  r.pbx.answerLeg(leg);
+}
+
 describe('reminder calls', () => {
   it('N minutes after the assignment Pult rings the mobile over the trunk with the line’s number; «1» accepts the request with history', async () => {
     const r = rig();
@@ -53,8 +59,7 @@ describe('reminder calls', () => {
     expect(await r.feature.scheduler.tick()).toBe(1);
     const o = r.originates()[0]!;
     expect(o).toMatchObject({ endpoint: 'PJSIP/79990000009@carrier', callerId: '74950000001', appArgs: ['reminder', expect.any(String)], timeoutSec: 30 });
-    r.pbx.channels.set(o.channelId, { id: o.channelId, name: 'x', state: 'Ring', callerNumber: '', callerName: '', creationTime: '', dialplanApp: '', dialplanAppData: '' });
-    r.pbx.answerLeg(o.channelId);
+    answer(r, o.channelId);
     await r.settle();
     const prompt = r.plays(o.channelId)[0]!;
     expect(prompt.media).toEqual(['sound:pult/emergency-request', 'sound:pult/request-number', `number:${Number(r.requests.state(id)!.number.split('-').at(-1))}`, 'sound:pult/house', 'number:5', 'sound:pult/flat', 'number:12', 'sound:pult/press-1-to-accept']);
@@ -87,8 +92,7 @@ describe('reminder calls', () => {
     at(20);
     await r.feature.scheduler.tick();
     const third = r.originates()[2]!.channelId;
-    r.pbx.channels.set(third, { id: third, name: 'x', state: 'Ring', callerNumber: '', callerName: '', creationTime: '', dialplanApp: '', dialplanAppData: '' });
-    r.pbx.answerLeg(third);
+    answer(r, third);
     await r.settle();
     r.pbx.dtmf(third, '2');
     await r.settle();
@@ -112,8 +116,7 @@ describe('reminder calls', () => {
     at(10);
     await r.feature.scheduler.tick();
     const leg = r.originates()[0]!.channelId;
-    r.pbx.channels.set(leg, { id: leg, name: 'x', state: 'Ring', callerNumber: '', callerName: '', creationTime: '', dialplanApp: '', dialplanAppData: '' });
-    r.pbx.answerLeg(leg);
+    answer(r, leg);
     await r.settle();
     r.pbx.playbackDone(r.plays(leg)[0]!.id);
     await r.settle();

@@ -52,6 +52,7 @@ import { attachCallbacks } from './features/callbacks/index.js';
 import { cloudClickToCall, NoCloudAccountError, servedByCloudPbx } from './features/external-calls/click-to-call.js';
 import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 import { attachExecutors } from './features/executors/index.js';
+import { attachReminderCalls, ACCEPTED_COMMENT } from './features/executors/reminder-calls/index.js';
 
 export interface Pult {
   config: Config;
@@ -151,6 +152,16 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const callbackFeature = attachCallbacks({ db, pbx, router, calls, lines, operators, recordings, events, clock, logger: logger.child({ part: 'callbacks' }), cloud }, {
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT, auto: config.PULT_CALLBACK_AUTO === 'on' && config.PULT_MODE === 'ari', urgentSec: config.PULT_CALLBACK_URGENT_SEC,
   });
+  // Reminder calls to executors who have not accepted an emergency request (issue 11, item 6).
+  const reminderCalls = attachReminderCalls({
+    db, pbx, router, lines, clock, logger: logger.child({ part: 'reminder-calls' }), tenantExists: (t) => tickets.tenantExists(t),
+    accept: (id, by) => requests.service.transition(id, 'in_work', { comment: ACCEPTED_COMMENT }, by),
+  }, {
+    enabled: config.PULT_REMINDER_CALLS === 'on' && config.PULT_MODE === 'ari', schedule: config.PULT_REMINDER_CALL_SCHEDULE, timeZone: config.PULT_TIMEZONE,
+    defaultAfterMin: config.PULT_REMINDER_CALL_AFTER_MIN, retryMin: config.PULT_REMINDER_CALL_RETRY_MIN, maxAttempts: config.PULT_REMINDER_CALL_ATTEMPTS,
+    trunkEndpoint: config.PULT_TRUNK_ENDPOINT, ringSec: config.PULT_REMINDER_CALL_RING_SEC, digitWaitSec: config.PULT_REMINDER_CALL_DIGIT_SEC, lang: 'ru',
+    speechDir: config.PULT_REMINDER_SPEECH_DIR ?? null,
+  });
   const resync = new Resync(pbx, router, calls, lines, operators, recordings, clock, logger.child({ part: 'resync' }), {
     app: config.PULT_ARI_APP,
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT,
@@ -183,6 +194,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       void router.enqueue('resync', async () => {
         const report = await resync.run();
         await callbackFeature.resync();
+        await reminderCalls.resync();
         logger.info('resync done', { ...report });
       });
     }
@@ -195,7 +207,24 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
-    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t) }), vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [
+      executors.gate,
+      authRoutes(auth),
+      userAdminRoutes(auth),
+      recordingRoutes(calls, lines, recordingLinks),
+      callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators),
+      operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }),
+      ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle),
+      requests.routes,
+      attachments.routes,
+      executors.routes,
+      directoryRoutes(directory),
+      wallboard.routes,
+      callbackFeature.routes,
+      reminderCalls.routes,
+      lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t) }),
+      vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' })),
+    ],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
@@ -229,6 +258,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     async stop() {
       router.stop();
       callbackFeature.stop();
+      await reminderCalls.stop();
       announcements.stop();
       await retention.stop();
       await requests.stop();

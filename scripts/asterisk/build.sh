@@ -30,6 +30,8 @@ link_sounds() {
   ln -sfn /usr/share/asterisk/sounds/ru_RU_f_IvrvoiceRU "$data/sounds/ru"
   rm -rf "$data/moh"
   ln -sfn /usr/share/asterisk/moh "$data/moh"
+  # Pult's own prompts (espeak-ng): sounds/pult/, linked into each instance.
+  bash "$(dirname "${BASH_SOURCE[0]}")/prompts.sh" "$data/sounds/pult"
 }
 
 if [ -x "$PREFIX/sbin/asterisk" ] && [ -f "$PREFIX/.pult-build-ok" ]; then

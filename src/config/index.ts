@@ -116,6 +116,20 @@ export const configSchema = z.object({
     return out;
   }),
   PULT_AMI_MONITOR_DIR: z.string().optional(),
+  // Reminder calls (issue 11, item 6): an emergency request its executor has not accepted N minutes after the
+  // assignment makes Pult ring the executor's mobile; «1» accepts it. N per company (PUT /api/reminder-calls/settings/:tenantId),
+  // this is the default; minutes may be fractional. A call not ending in «1» is repeated RETRY_MIN later, ATTEMPTS calls at most.
+  PULT_REMINDER_CALLS: z.enum(['on', 'off']).default('on'),
+  PULT_REMINDER_CALL_AFTER_MIN: z.coerce.number().min(0.05).max(1440).default(10),
+  PULT_REMINDER_CALL_RETRY_MIN: z.coerce.number().min(0.05).max(1440).default(5),
+  PULT_REMINDER_CALL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  PULT_REMINDER_CALL_RING_SEC: z.coerce.number().int().min(5).max(120).default(30),
+  // After the prompt, how long Pult waits for a key (the prompt is said twice before giving up).
+  PULT_REMINDER_CALL_DIGIT_SEC: z.coerce.number().int().min(2).max(60).default(8),
+  // node-cron schedule of the scan (seconds field allowed).
+  PULT_REMINDER_CALL_SCHEDULE: z.string().trim().regex(/^\S+(\s+\S+){4,5}$/, 'a cron expression of 5 or 6 fields').default('*/15 * * * * *'),
+  // A folder Asterisk can read (same machine) where the street is spoken with espeak-ng at call time; unset: the request's number is said instead.
+  PULT_REMINDER_SPEECH_DIR: z.string().optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

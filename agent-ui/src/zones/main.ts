@@ -8,6 +8,7 @@ import { api, onUnauthorized, request, session, HttpError } from '../lib/api.ts'
 import { h, fill } from '../lib/dom.ts';
 import { loginView } from '../ui/login.ts';
 import { z } from '../i18n/ru-zones.ts';
+import { reminderCallsPanel } from './reminder-calls.ts';
 
 type LonLat = [number, number];
 interface Zone { id: number; tenantId: number; name: string; polygon: LonLat[]; buildingCount: number }
@@ -46,6 +47,7 @@ async function start(): Promise<void> {
   let view = { x0: 0, y0: 0, k: 1 };
   let points: Point[] = [];
   let zones: Zone[] = [];
+  const reminders = reminderCallsPanel();
 
   const project = ([lon, lat]: LonLat) => [PAD + (mx(lon) - view.x0) * view.k, PAD + (my(lat) - view.y0) * view.k] as const;
   const fit = () => {
@@ -98,6 +100,7 @@ async function start(): Promise<void> {
     points = (await request<{ items: Point[] }>('GET', `/api/buildings/points?tenantId=${tenantId}&limit=20000`)).items;
     zones = (await request<{ items: Zone[] }>('GET', `/api/zones?tenantId=${tenantId}`)).items;
     draft = [];
+    await reminders.load(tenantId);
     fit();
     status.textContent = points.length ? z.buildings(points.length) : z.noBuildings;
     draw();
@@ -132,7 +135,7 @@ async function start(): Promise<void> {
     svg,
     h('div', { class: 'zones-tools' }, name, h('button', { class: 'btn btn-primary', type: 'button', testid: 'zones-save', onclick: () => void save() }, z.save),
       h('button', { class: 'btn', type: 'button', onclick: () => { draft.pop(); draw(); } }, z.undo), h('button', { class: 'btn', type: 'button', onclick: () => { draft = []; draw(); } }, z.clear)),
-    status, list));
+    status, list, reminders.el));
   if (companies.length) await load();
 }
 

@@ -127,15 +127,25 @@ export class ExecutorRepository {
     const people = stmt(this.db, `SELECT u.id, p.last_assigned_at AS last FROM users u JOIN user_tenants ut ON ut.user_id = u.id AND ut.tenant_id = ? LEFT JOIN executor_profiles p ON p.user_id = u.id
       WHERE u.id IN (${ph(all)}) AND u.role = 'executor' AND u.disabled_at IS NULL`).all(tenantId, ...all) as { id: number; last: string | null }[];
     void zoneIds;
+    // What the choice needs of each, in one query per kind (not per executor).
+    const who = people.map((p) => p.id);
+    const group = <T extends { u: number }>(rows: T[]) => {
+      const m = new Map<number, T[]>();
+      for (const r of rows) m.set(r.u, [...(m.get(r.u) ?? []), r]);
+      return m;
+    };
+    const specs = group(stmt(this.db, `SELECT user_id AS u, speciality_id AS s FROM executor_specialities WHERE user_id IN (${ph(who)})`).all(...who) as { u: number; s: number }[]);
+    // Exceptions that could touch the day (an overnight shift starts the day before).
+    const exceptions = group(stmt(this.db, `SELECT user_id AS u, kind, from_date AS "from", to_date AS "to" FROM schedule_exceptions WHERE user_id IN (${ph(who)}) AND to_date >= date(?, '-1 day') AND from_date <= ?`).all(...who, day, day) as (ShiftException & { u: number })[]);
+    const load = new Map((stmt(this.db, `SELECT assignee_id AS u, count(*) AS n FROM tickets INDEXED BY tickets_assignee_open WHERE assignee_id IN (${ph(who)}) AND status = 'open' GROUP BY assignee_id`).all(...who) as { u: number; n: number }[]).map((r) => [r.u, r.n]));
     return people.map((p) => ({
       userId: p.id,
-      specialityIds: ids(this.db, 'SELECT speciality_id FROM executor_specialities WHERE user_id = ?', p.id),
+      specialityIds: (specs.get(p.id) ?? []).map((r) => r.s),
       buildingIds: listed.has(p.id) ? [buildingId] : [],
       zoneIds: viaZone.get(p.id) ?? [],
       shifts: this.shifts.effectiveSchedules(p.id),
-      // Exceptions that could touch the day (an overnight shift starts the day before).
-      exceptions: stmt(this.db, 'SELECT kind, from_date AS "from", to_date AS "to" FROM schedule_exceptions WHERE user_id = ? AND to_date >= date(?, \'-1 day\') AND from_date <= ?').all(p.id, day, day) as ShiftException[],
-      openLoad: stmt(this.db, `SELECT count(*) FROM tickets WHERE assignee_id = ? AND status = 'open'`).pluck().get(p.id) as number,
+      exceptions: (exceptions.get(p.id) ?? []).map(({ u: _u, ...x }) => x),
+      openLoad: load.get(p.id) ?? 0,
       lastAssignedAt: p.last,
     }));
   }

@@ -262,7 +262,7 @@ build_data_dir() {
   done
   # Pult's own prompts (sound:pult/…, e.g. the entry menu's), spoken by espeak-ng.
   if [ "$NAME" = pbx ]; then
-    bash "$REPO/scripts/asterisk/sounds.sh" "$data/sounds/pult"
+    bash "$REPO/scripts/asterisk/prompts.sh" "$data/sounds/pult"
   fi
 }
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Pult's own Russian prompts (reminder calls to executors), spoken by
+# Pult's own Russian prompts (the entry menu, reminder calls to executors:
+# words Asterisk's ru sound set does not have), spoken by
 # espeak-ng and converted with sox to what Asterisk plays without
 # transcoding (8 kHz, mono, 16-bit WAV). Installed as <sounds>/pult/<name>.wav
 # and played as sound:pult/<name> (any language falls back to it).
 #
 #   scripts/asterisk/prompts.sh [<folder>]   default: the build's sounds/pult
 #
+# On a production PBX: scripts/asterisk/prompts.sh /var/lib/asterisk/sounds/pult
 # Regenerated only when the text of a prompt changes (a .txt beside each).
 set -euo pipefail
 

@@ -19,7 +19,7 @@ export interface EntryMenu {
 /** Tries (prompt + wait) before the caller stays on the menu's own line. */
 export const ENTRY_MENU_TRIES = 2;
 
-/** The prompt a menu plays when none is given (scripts/asterisk/sounds.sh makes it). */
+/** The prompt a menu plays when none is given (scripts/asterisk/prompts.sh makes it). */
 export const DEFAULT_ENTRY_PROMPT = ['pult/entry-menu'];
 
 export interface MenuProblem {

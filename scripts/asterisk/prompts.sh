@@ -31,6 +31,7 @@ while IFS='|' read -r name text; do
   printf '%s' "$text" >"$DIR/$name.txt"
   echo "[prompts] $name: $text"
 done <<'PROMPTS'
+entry-menu|Если у вас авария, нажмите один. Плановая заявка или вопрос, нажмите два.
 emergency-request|Аварийная заявка.
 address|Адрес:
 request-number|номер

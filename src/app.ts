@@ -50,6 +50,8 @@ import { FallbackImportRepository } from './features/fallback-import/repository.
 import { attachCallbacks } from './features/callbacks/index.js';
 import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 import { attachExecutors } from './features/executors/index.js';
+import { attachRequestDocuments } from './features/request-documents/index.js';
+import { loadPdfFonts } from './documents/pdf.js';
 
 export interface Pult {
   config: Config;
@@ -67,6 +69,8 @@ export interface Pult {
 export async function startPult(config: Config, o: { clock?: Clock; logger?: Logger } = {}): Promise<Pult> {
   const clock = o.clock ?? systemClock;
   const logger = o.logger ?? createLogger(config.PULT_LOG_LEVEL, { svc: 'pult' });
+  // Checked first: without the PDF fonts the server does not start (before the database is opened).
+  const pdfFonts = loadPdfFonts(config.PULT_PDF_FONT_DIR);
   const db = openDb(config.dbPath);
 
   const auth = new AuthService(db, clock, config.PULT_SESSION_TTL_HOURS);
@@ -90,6 +94,16 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   // Executors: zones, shifts, automatic assignment, day routes (issue 11).
   const executors = attachExecutors({ db, auth, clock, logger: logger.child({ part: 'executors' }), timeZone: config.PULT_TIMEZONE, tileUrl: config.PULT_MAP_TILE_URL ?? null, tenantExists: (t) => tickets.tenantExists(t), userInTenant: (u, t) => requests.repo.userInTenant(u, t), requestTenant: (r) => requests.repo.state(r)?.tenantId ?? null });
   requests.service.autoAssigner = (id, stage) => void executors.service.autoAssign(id, stage);
+
+  // The printable request («Заявка»): per-company templates, PDF on demand, stored by the `document` stage rule (issue 12).
+  const documents = attachRequestDocuments({
+    db, clock, timeZone: config.PULT_TIMEZONE, fonts: pdfFonts,
+    store: async (ticketId, by, name, data) => (await attachments.service.add(ticketId, by, [{ originalname: name, buffer: data }]))[0]!.id,
+    stageName: (t, k, c) => requests.service.stageName(t, k, c), requestState: (id) => requests.repo.state(id), tenantExists: (t) => tickets.tenantExists(t),
+  });
+  requests.service.documentMaker = async (id, stage, by) => {
+    await documents.service.generate(id, requests.repo.state(id)!.tenantId, stage, by);
+  };
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -181,7 +195,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
-    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, documents.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

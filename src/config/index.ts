@@ -116,6 +116,9 @@ export const configSchema = z.object({
     return out;
   }),
   PULT_AMI_MONITOR_DIR: z.string().optional(),
+  // PDF documents («Заявка»): the directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf
+  // (Debian's fonts-dejavu-core); the server refuses to start without them.
+  PULT_PDF_FONT_DIR: z.string().min(1).default('/usr/share/fonts/truetype/dejavu'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -82,9 +82,9 @@ export interface RequestRouteDeps extends TicketDeps {
   attachments?: (requestId: number) => AttachmentView[];
 }
 
-const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
+export const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
 /** An executor sees only the requests assigned to them (issue 11). */
-const visible = (user: User, s: { tenantId: number; assigneeId: number | null }) => inScope(user, s.tenantId) && (user.role !== 'executor' || s.assigneeId === user.id);
+export const visible = (user: User, s: { tenantId: number; assigneeId: number | null }) => inScope(user, s.tenantId) && (user.role !== 'executor' || s.assigneeId === user.id);
 
 export function requestRoutes(d: RequestRouteDeps): Router {
   const r = Router();
@@ -162,10 +162,11 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     res.json({ items: repo.executors(tenantId) });
   });
 
-  r.post('/api/requests', (req, res) => {
+  r.post('/api/requests', async (req, res) => {
     const user = currentUser(req);
     const b = parse(createBody.and(z.object({ channel: z.enum(channels) })), req.body);
     const t = registerTicket(d, user, b);
+    await requests.settled(t.id);
     res.status(201).json({ request: detail(user, t.id) });
   });
 
@@ -184,12 +185,14 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     res.json({ request: detail(user, s.id) });
   });
 
-  r.post('/api/requests/:id/transition', (req, res) => {
+  r.post('/api/requests/:id/transition', async (req, res) => {
     const user = currentUser(req);
     const s = scoped(user, req.params.id);
     const b = parse(transitionBody, req.body);
     if (user.role === 'executor' && b.assigneeId !== undefined && b.assigneeId !== user.id) throw new ApiError(403, 'forbidden', 'an executor cannot hand a request to someone else');
     requests.transition(s.id, b.to, b, user.id);
+    // The answer carries what the stage's rules made (the «Заявка» among the attachments).
+    await requests.settled(s.id);
     res.json({ request: detail(user, s.id) });
   });
 

@@ -52,6 +52,7 @@ import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 import { attachExecutors } from './features/executors/index.js';
 import { attachRequestDocuments } from './features/request-documents/index.js';
 import { loadPdfFonts } from './documents/pdf.js';
+import { attachCategories } from './features/categories/index.js';
 
 export interface Pult {
   config: Config;
@@ -101,6 +102,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     store: async (ticketId, by, name, data) => (await attachments.service.add(ticketId, by, [{ originalname: name, buffer: data }]))[0]!.id,
     stageName: (t, k, c) => requests.service.stageName(t, k, c), requestState: (id) => requests.repo.state(id), tenantExists: (t) => tickets.tenantExists(t),
   });
+  // Categories as a master directory: subcategories, kind, deadline rule, speciality (issue 12).
+  const categories = attachCategories(db);
   requests.service.documentMaker = async (id, stage, by) => {
     await documents.service.generate(id, requests.repo.state(id)!.tenantId, stage, by);
   };
@@ -195,7 +198,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
-    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, documents.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, documents.routes, categories.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

@@ -97,7 +97,7 @@ describe('GET /api/requests/:id/document.pdf', () => {
     expect(r.body.subarray(0, 5).toString()).toBe('%PDF-');
     const number = (await api<Detail>(s.url, 'GET', `/api/requests/${reqA}`, undefined, op2)).body.request.number;
     const text = pdfText(r.body);
-    for (const field of [`Заявка № ${number}`, 'Северный квартал', 'ул. Садовая, д. 7', 'Квартира 12', 'Исполнитель Слесарь Щербаков Юрий', 'Телефон 79123456789', 'Диспетчер Петров С. И.']) expect(text).toContain(field);
+    for (const field of [`Заявка № ${number}`, 'Северный квартал', 'ул. Садовая, д. 7', 'Квартира 12', 'Исполнитель Слесарь Щербаков Юрий', 'Телефон +7 912 345-67-89', 'Диспетчер Петров С. И.']) expect(text).toContain(field);
     expect(pdfFonts(r.body)).toEqual(expect.arrayContaining([expect.objectContaining({ name: expect.stringMatching(/\+DejaVuSans$/), embedded: true }), expect.objectContaining({ name: expect.stringMatching(/\+DejaVuSans-Bold$/), embedded: true })]));
     pdfPng(r.body, 'zayavka');
   });

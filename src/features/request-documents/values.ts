@@ -14,6 +14,13 @@ export function localDateTime(iso: string | null, tz: string): string {
 
 const dash = (s: string | null | undefined) => (s && s.trim() ? s : '—');
 
+/** 79161234567 → +7 916 123-45-67; other shapes as they are. */
+export function printPhone(raw: string | null): string {
+  const d = (raw ?? '').replace(/\D/g, '');
+  if (d.length === 11 && /^[78]/.test(d)) return `+7 ${d.slice(1, 4)} ${d.slice(4, 7)}-${d.slice(7, 9)}-${d.slice(9)}`;
+  return dash(raw);
+}
+
 export function valuesOf(d: DocumentData, o: { now: Date; timeZone: string; stageName: string }): Values {
   return {
     number: d.number,
@@ -21,7 +28,7 @@ export function valuesOf(d: DocumentData, o: { now: Date; timeZone: string; stag
     address: d.address,
     flat: dash(d.flat),
     caller: d.anonymousCallerId !== null ? `Аноним № ${d.anonymousCallerId}` : dash(d.callerName),
-    phone: dash(d.callerPhone),
+    phone: printPhone(d.callerPhone),
     description: d.description,
     category: d.categoryName,
     kind: d.kind === 'emergency' ? 'аварийная' : 'плановая',

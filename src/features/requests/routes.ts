@@ -13,7 +13,7 @@ import type { User } from '../auth/service.js';
 import type { CallRepository } from '../calls/repository.js';
 import { visibleLineIds } from '../calls/routes.js';
 import type { LineRepository } from '../lines/repository.js';
-import { createBody, registerTicket, type TicketDeps } from '../tickets/routes.js';
+import { checkCategoryKind, createBody, registerTicket, type TicketDeps } from '../tickets/routes.js';
 import type { RequestRepository } from './repository.js';
 import type { RequestService } from './service.js';
 import { ftsQuery } from './search.js';
@@ -179,7 +179,11 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     const user = currentUser(req);
     const s = scoped(user, req.params.id);
     const b = parse(editBody, req.body);
-    if (b.categoryId !== undefined && !tickets.category(b.categoryId)) throw new ApiError(400, 'invalid_input', 'unknown categoryId', [{ field: 'categoryId', problem: 'no such category' }]);
+    if (b.categoryId !== undefined || b.kind !== undefined) {
+      const cat = tickets.category(b.categoryId ?? s.categoryId);
+      if (!cat) throw new ApiError(400, 'invalid_input', 'unknown categoryId', [{ field: 'categoryId', problem: 'no such category' }]);
+      checkCategoryKind(cat, b.kind ?? s.kind);
+    }
     if (b.assigneeId != null && !repo.userInTenant(b.assigneeId, s.tenantId)) throw new ApiError(400, 'invalid_input', 'assignee does not work for this company', [{ field: 'assigneeId', problem: 'no such user in this company' }]);
     requests.edit(s.id, { ...b, ...(b.callerPhone ? { callerPhone: normalizePhone(b.callerPhone) ?? b.callerPhone } : {}) }, user.id);
     res.json({ request: detail(user, s.id) });

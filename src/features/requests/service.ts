@@ -72,7 +72,7 @@ export class RequestService {
     const s = this.mustState(id);
     const now = this.clock.now();
     this.repo.setChannel(id, channel);
-    this.repo.setDue(id, this.dueFor(s.categoryId, now));
+    this.repo.setDue(id, this.dueFor(s.categoryId, new Date(this.repo.createdAt(id))));
     const p = this.repo.pipeline(s.tenantId, s.kind);
     this.repo.moveStage(id, { from: null, to: s.stage, closes: false, at: now.toISOString(), by, comment: null });
     this.runRules(id, p.stages.find((x) => x.code === s.stage)?.rules ?? [], s.stage, by);

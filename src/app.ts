@@ -53,6 +53,7 @@ import { attachExecutors } from './features/executors/index.js';
 import { attachRequestDocuments } from './features/request-documents/index.js';
 import { loadPdfFonts } from './documents/pdf.js';
 import { attachCategories } from './features/categories/index.js';
+import { attachDictionaries } from './features/dictionaries/index.js';
 
 export interface Pult {
   config: Config;
@@ -89,8 +90,10 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     db, clock, dir: config.attachmentsDir, maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024), secret: urlKey, ttlSec: config.PULT_RECORDING_URL_TTL_SEC,
     note: (ticketId, by, at, text) => requests.repo.addComment(ticketId, { at, by, kind: 'comment', text, callId: null }),
   });
+  // A company's own dictionaries for its requests and accounts (issue 12); requests carry their chosen values.
+  const dictionaries = attachDictionaries({ db, requestState: (id) => requests.repo.state(id), tenantExists: (t) => tickets.tenantExists(t) });
   // Requests' life: pipelines, rules, deadlines, reminders, monitor (issue 10).
-  const requests = attachRequests({ db, clock, logger: logger.child({ part: 'requests' }), timeZone: config.PULT_TIMEZONE, deps: { tickets, lookup, calls, lines }, attachments: (id) => attachments.service.list(id) });
+  const requests = attachRequests({ db, clock, logger: logger.child({ part: 'requests' }), timeZone: config.PULT_TIMEZONE, deps: { tickets, lookup, calls, lines }, attachments: (id) => attachments.service.list(id), dictionaryValues: (ids) => dictionaries.repo.dictionaryValuesFor(ids) });
 
   // Executors: zones, shifts, automatic assignment, day routes (issue 11).
   const executors = attachExecutors({ db, auth, clock, logger: logger.child({ part: 'executors' }), timeZone: config.PULT_TIMEZONE, tileUrl: config.PULT_MAP_TILE_URL ?? null, tenantExists: (t) => tickets.tenantExists(t), userInTenant: (u, t) => requests.repo.userInTenant(u, t), requestTenant: (r) => requests.repo.state(r)?.tenantId ?? null });
@@ -198,7 +201,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
-    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, documents.routes, categories.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, documents.routes, categories.routes, dictionaries.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;

@@ -19,6 +19,7 @@ import type { RequestService } from './service.js';
 import { ftsQuery } from './search.js';
 import { channels } from './types.js';
 import type { AttachmentView } from '../attachments/index.js';
+import type { ChosenValue } from '../dictionaries/index.js';
 
 const kind = z.enum(['emergency', 'planned']);
 const id = z.coerce.number().int().positive();
@@ -80,6 +81,8 @@ export interface RequestRouteDeps extends TicketDeps {
   requests: RequestService; repo: RequestRepository; calls: CallRepository; lines: LineRepository;
   /** A request's attachments with signed links (the attachments feature). */
   attachments?: (requestId: number) => AttachmentView[];
+  /** Requests' chosen company-dictionary values (the dictionaries feature), by request id. */
+  dictionaryValues?: (requestIds: number[]) => Map<number, ChosenValue[]>;
 }
 
 export const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
@@ -121,6 +124,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
       ruleErrors: repo.ruleErrors(reqId),
       reminders: repo.reminders(reqId),
       attachments: d.attachments?.(reqId) ?? [],
+      dictionaryValues: d.dictionaryValues?.([reqId]).get(reqId) ?? [],
     };
   };
   const scoped = (user: User, raw: unknown) => {
@@ -138,13 +142,15 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     const text = q.text ? ftsQuery(q.text, 'text') : null;
     const address = q.address ? ftsQuery(q.address, 'address') : null;
     if ((q.text && !text) || (q.address && !address)) return void res.json({ items: [], next: null });
-    res.json(requests.list({
+    const page = requests.list({
       tenantIds: q.tenantId ? [q.tenantId] : user.tenantIds,
       number: q.number, phone: q.phone ? (normalizePhone(q.phone) ?? q.phone) : undefined, text: text ?? undefined, address: address ?? undefined,
       stage: q.stage?.split(','), status: q.status, kind: q.kind, categoryId: q.categoryId,
       assigneeId: user.role === 'executor' ? user.id : q.assigneeId === 'none' ? null : q.assigneeId, channel: q.channel, buildingId: q.buildingId, late: q.late !== undefined,
       from: q.from, to: q.to, before: createdAt ? { createdAt, id: Number(before) } : undefined, limit: q.limit,
-    }));
+    });
+    const chosen = d.dictionaryValues?.(page.items.map((x) => x.id));
+    res.json({ ...page, items: page.items.map((x) => ({ ...x, dictionaryValues: chosen?.get(x.id) ?? [] })) });
   });
 
   r.get('/api/requests/monitor', requireRole('admin', 'supervisor'), (req, res) => {

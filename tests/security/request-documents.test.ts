@@ -161,7 +161,13 @@ describe('per-company templates', () => {
     const preview = await fetch(`${s.url}/api/document-templates/1/preview`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: JSON.stringify({ template: tpl }) });
     expect(preview.headers.get('content-type')).toBe('application/pdf');
     expect(pdfText(Buffer.from(await preview.arrayBuffer()))).toContain('ул. Примерная, д. 1');
-    expect((await api(s.url, 'POST', '/api/document-templates/1/preview', { template: tpl, requestId: reqB }, admin)).status).toBe(404);
+    const numberB = (await api<Detail>(s.url, 'GET', `/api/requests/${reqB}`, undefined, admin)).body.request.number;
+    const numberA = (await api<Detail>(s.url, 'GET', `/api/requests/${reqA}`, undefined, admin)).body.request.number;
+    expect(numberA).toBe(numberB); // numbers run per company: company 2's request is not found under company 1
+    s.db.prepare("UPDATE tickets SET number = '2026-999999' WHERE id = ?").run(reqB);
+    expect((await api(s.url, 'POST', '/api/document-templates/1/preview', { template: tpl, requestNumber: '2026-999999' }, admin)).status).toBe(404);
+    const withData = await fetch(`${s.url}/api/document-templates/1/preview`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: JSON.stringify({ template: tpl, requestNumber: numberA }) });
+    expect(pdfText(Buffer.from(await withData.arrayBuffer()))).toContain('ул. Садовая, д. 7, кв. 12');
     const limited = await login(s.url, 'operator2', 'demo');
     expect((await api(s.url, 'GET', '/api/document-templates/2', undefined, limited)).status).toBe(403);
     expect((await api<{ isDefault: boolean }>(s.url, 'DELETE', '/api/document-templates/1', undefined, admin)).body.isDefault).toBe(true);

@@ -61,7 +61,7 @@ async function start(): Promise<void> {
       say(c.removed(x.name));
       await load();
     } catch (err) {
-      say(err instanceof HttpError && err.status === 409 ? `${c.inUse}: ${err.details.map((d) => d.problem).join('; ')}` : t.common.serverError);
+      say(err instanceof HttpError && err.status === 409 ? (err.details.map((d) => d.problem).join('; ') || c.inUse) : err instanceof HttpError && err.status === 403 ? c.forbidden : t.common.serverError);
     }
   };
 

@@ -33,7 +33,7 @@ async function start(): Promise<void> {
   const status = h('p', { role: 'status', class: 'small', testid: 'doc-status' });
   const problems = h('ul', { class: 'doc-problems', role: 'alert', hidden: true, testid: 'doc-problems' });
   const placeholders = h('ul', { class: 'doc-placeholders', testid: 'doc-placeholders' });
-  const requestId = h('input', { id: 'doc-request', class: 'input input-short', type: 'number', min: 1, testid: 'doc-request' });
+  const requestNumber = h('input', { id: 'doc-request', class: 'input input-short', maxlength: 30, placeholder: '2026-000123', autocomplete: 'off', testid: 'doc-request' });
 
   const showProblems = (list: string[]) => {
     fill(problems, list.map((p) => h('li', null, p)));
@@ -69,7 +69,7 @@ async function start(): Promise<void> {
     const template = parsed();
     if (template === null) return;
     showProblems([]);
-    const body = JSON.stringify(requestId.value ? { template, requestId: Number(requestId.value) } : { template });
+    const body = JSON.stringify(requestNumber.value.trim() ? { template, requestNumber: requestNumber.value.trim() } : { template });
     openPdfTab(() => fetchPdf(`/api/document-templates/${company.value}/preview`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }), explain);
   };
   const save = () => {
@@ -97,7 +97,7 @@ async function start(): Promise<void> {
         h('label', { class: 'label', for: 'doc-editor' }, d.editorLabel), editor,
         problems,
         h('div', { class: 'doc-tools' },
-          h('div', { class: 'field' }, h('label', { class: 'label', for: 'doc-request' }, d.previewRequest), requestId),
+          h('div', { class: 'field' }, h('label', { class: 'label', for: 'doc-request' }, d.previewRequest), requestNumber),
           h('button', { type: 'button', class: 'btn btn-ghost', testid: 'doc-preview', onclick: preview, disabled: !admin }, d.preview),
           admin ? h('button', { type: 'button', class: 'btn', testid: 'doc-save', onclick: save }, d.save) : null,
           admin ? h('button', { type: 'button', class: 'btn btn-ghost', testid: 'doc-reset', onclick: reset }, d.reset) : null),

@@ -22,7 +22,7 @@ export const d = {
   resetDone: 'Действует встроенный бланк',
   badJson: (m: string) => `Это не JSON: ${m}`,
   problems: 'Шаблон не сохранён:',
-  requestNotFound: 'Заявка с таким id не найдена в этой компании',
+  requestNotFound: 'Заявка с таким номером не найдена в этой компании',
   forbidden: 'Изменять бланк может только администратор',
   logout: 'Выйти',
 };

@@ -5,6 +5,7 @@ import { h, fill } from '../lib/dom.ts';
 import { requestsApi, type ChosenValue, type Dictionary } from '../lib/requests-api.ts';
 import { t } from '../i18n/index.ts';
 import { c } from '../i18n/ru-categories.ts';
+import './dictionaries.css';
 
 export function dictionariesBox(o: { requestId: number; tenantId: number; chosen: ChosenValue[]; onSaved(message: string): void }): HTMLElement {
   const body = h('div', { class: 'req-dicts', testid: 'request-dictionaries' });

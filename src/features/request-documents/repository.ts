@@ -26,6 +26,11 @@ export class DocumentRepository {
     stmt(this.db, 'DELETE FROM document_templates WHERE tenant_id = ?').run(tenantId);
   }
 
+  /** A request of a company by its number («2026-000123»). */
+  requestByNumber(tenantId: number, number: string): number | null {
+    return (stmt(this.db, 'SELECT id FROM tickets WHERE tenant_id = ? AND number = ?').pluck().get(tenantId, number) as number | undefined) ?? null;
+  }
+
   tenantName(tenantId: number): string | null {
     return (stmt(this.db, 'SELECT name FROM tenants WHERE id = ?').pluck().get(tenantId) as string | undefined) ?? null;
   }

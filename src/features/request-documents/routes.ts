@@ -71,14 +71,15 @@ export function requestDocumentRoutes(d: DocumentRouteDeps): Router {
     res.json({ tenantId, ...d.documents.template(tenantId), placeholders });
   });
 
-  /** The editor's «Предпросмотр»: an unsaved template filled with a request's data (optional) or made-up values. */
+  /** The editor's «Предпросмотр»: an unsaved template filled with a request's data (by its number, optional) or made-up values. */
   r.post('/api/document-templates/:tenantId/preview', requireRole('admin'), async (req, res) => {
     const user = currentUser(req);
     const tenantId = company(user, req.params.tenantId);
-    const b = parse(z.object({ template: templateSchema, requestId: z.number().int().positive().optional() }).strict(), req.body);
+    const b = parse(z.object({ template: templateSchema, requestNumber: z.string().trim().min(1).max(30).optional() }).strict(), req.body);
     let requestId: number | null = null;
-    if (b.requestId !== undefined) {
-      const s = d.requestState(b.requestId);
+    if (b.requestNumber !== undefined) {
+      const found = d.documents.requestByNumber(tenantId, b.requestNumber);
+      const s = found !== null ? d.requestState(found) : null;
       if (!s || s.tenantId !== tenantId || !visible(user, s)) throw notFound('request');
       requestId = s.id;
     }

@@ -72,6 +72,10 @@ export class RequestDocumentService {
     return this.pdf(t, values, company);
   }
 
+  requestByNumber(tenantId: number, number: string): number | null {
+    return this.repo.requestByNumber(tenantId, number);
+  }
+
   /** The stage rule `document`: renders and stores the document as an attachment of the request. */
   async generate(ticketId: number, tenantId: number, stage: string, by: number): Promise<StoredDocument> {
     const { pdf, name } = await this.render(ticketId, tenantId);

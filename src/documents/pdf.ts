@@ -2,11 +2,12 @@
 // Debian's fonts-dejavu-core). A document is plain structured data — title,
 // lines of label/value or paragraphs, signature lines — so every template
 // renders the same way and nothing user-written reaches pdfkit as code.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 
-export interface PdfFonts { regular: string; bold: string }
+/** The fonts' bytes, read once at start (pdfkit would re-read the files for every document). */
+export interface PdfFonts { regular: Buffer; bold: Buffer }
 
 /** A block of the page: a heading, a paragraph, or "label: value" rows. */
 export type PdfBlock =
@@ -30,12 +31,12 @@ export const BOLD_FONT = 'DejaVuSans-Bold.ttf';
 
 /** The fonts in `dir`; throws a startup error naming the missing file and the setting to fix. */
 export function loadPdfFonts(dir: string): PdfFonts {
-  const fonts = { regular: path.join(dir, REGULAR_FONT), bold: path.join(dir, BOLD_FONT) };
-  const missing = Object.values(fonts).filter((f) => !existsSync(f));
+  const files = { regular: path.join(dir, REGULAR_FONT), bold: path.join(dir, BOLD_FONT) };
+  const missing = Object.values(files).filter((f) => !existsSync(f));
   if (missing.length) {
     throw new Error(`PDF fonts not found: ${missing.join(', ')}. Install Debian's fonts-dejavu-core or point PULT_PDF_FONT_DIR at a directory holding ${REGULAR_FONT} and ${BOLD_FONT}.`);
   }
-  return fonts;
+  return { regular: readFileSync(files.regular), bold: readFileSync(files.bold) };
 }
 
 const MARGIN = 56;

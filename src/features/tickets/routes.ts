@@ -27,7 +27,6 @@ export function registerTicket(d: TicketDeps, user: User, b: z.infer<typeof crea
   const { tickets, lookup, calls, lines } = d;
   const cat = tickets.category(b.categoryId);
   if (!cat) throw new ApiError(400, 'invalid_input', 'unknown categoryId', [{ field: 'categoryId', problem: 'no such category' }]);
-  checkCategoryKind(cat, b.kind);
   let tenantId: number;
   let accountId: number | null = null;
   let buildingId: number | null = null;
@@ -47,6 +46,7 @@ export function registerTicket(d: TicketDeps, user: User, b: z.infer<typeof crea
     if (!tickets.tenantExists(tenantId)) throw new ApiError(400, 'invalid_input', `unknown company ${tenantId}`, [{ field: 'tenantId', problem: 'no such company' }]);
     address = b.address!;
   }
+  checkCategoryKind(cat, b.kind);
   let callIds: string[] = [];
   let callerPhone = b.callerPhone ? (normalizePhone(b.callerPhone) ?? b.callerPhone) : null;
   if (b.callId) {

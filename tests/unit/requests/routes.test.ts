@@ -122,7 +122,7 @@ describe('register, find, move', () => {
     const ap = await call('POST', `/api/requests/${r.id}/append`, { text: 'Повторный звонок: вода капает в подъезд' });
     expect(ap.status).toBe(201);
     expect(ap.body.request.comments.map((c) => [c.kind, c.text])).toEqual([
-      ['edit', 'изменено: description, kind, categoryId'], ['comment', 'Позвонить после 18:00'], ['append', 'Повторный звонок: вода капает в подъезд'],
+      ['edit', 'изменено: description, categoryId, kind'], ['comment', 'Позвонить после 18:00'], ['append', 'Повторный звонок: вода капает в подъезд'],
     ]);
     expect((await call('POST', `/api/requests/${r.id}/append`, { text: 'x', callId: '00000000-0000-4000-8000-000000000000' })).status).toBe(400);
     await call('POST', `/api/requests/${r.id}/transition`, { to: 'cancelled', reason: 'дубль' });

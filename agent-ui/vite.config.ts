@@ -19,6 +19,8 @@ export default defineConfig({
         mobile: `${root}mobile/index.html`,
         wallboard: `${root}wallboard/index.html`,
         zones: `${root}zones/index.html`,
+        categories: `${root}categories/index.html`,
+        documents: `${root}documents/index.html`,
       },
     },
   },

@@ -53,6 +53,10 @@ import { cloudClickToCall, NoCloudAccountError, servedByCloudPbx } from './featu
 import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 import { attachExecutors } from './features/executors/index.js';
 import { attachReminderCalls, ACCEPTED_COMMENT } from './features/executors/reminder-calls/index.js';
+import { attachRequestDocuments } from './features/request-documents/index.js';
+import { loadPdfFonts } from './documents/pdf.js';
+import { attachCategories } from './features/categories/index.js';
+import { attachDictionaries } from './features/dictionaries/index.js';
 
 export interface Pult {
   config: Config;
@@ -71,6 +75,8 @@ export interface Pult {
 export async function startPult(config: Config, o: { clock?: Clock; logger?: Logger } = {}): Promise<Pult> {
   const clock = o.clock ?? systemClock;
   const logger = o.logger ?? createLogger(config.PULT_LOG_LEVEL, { svc: 'pult' });
+  // Checked first: without the PDF fonts the server does not start (before the database is opened).
+  const pdfFonts = loadPdfFonts(config.PULT_PDF_FONT_DIR);
   const db = openDb(config.dbPath);
 
   const auth = new AuthService(db, clock, config.PULT_SESSION_TTL_HOURS);
@@ -88,12 +94,26 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     db, clock, dir: config.attachmentsDir, maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024), secret: urlKey, ttlSec: config.PULT_RECORDING_URL_TTL_SEC,
     note: (ticketId, by, at, text) => requests.repo.addComment(ticketId, { at, by, kind: 'comment', text, callId: null }),
   });
+  // A company's own dictionaries for its requests and accounts (issue 12); requests carry their chosen values.
+  const dictionaries = attachDictionaries({ db, requestState: (id) => requests.repo.state(id), tenantExists: (t) => tickets.tenantExists(t) });
   // Requests' life: pipelines, rules, deadlines, reminders, monitor (issue 10).
-  const requests = attachRequests({ db, clock, logger: logger.child({ part: 'requests' }), timeZone: config.PULT_TIMEZONE, deps: { tickets, lookup, calls, lines }, attachments: (id) => attachments.service.list(id) });
+  const requests = attachRequests({ db, clock, logger: logger.child({ part: 'requests' }), timeZone: config.PULT_TIMEZONE, deps: { tickets, lookup, calls, lines }, attachments: (id) => attachments.service.list(id), dictionaryValues: (ids) => dictionaries.repo.dictionaryValuesFor(ids) });
 
   // Executors: zones, shifts, automatic assignment, day routes (issue 11).
   const executors = attachExecutors({ db, auth, clock, logger: logger.child({ part: 'executors' }), timeZone: config.PULT_TIMEZONE, tileUrl: config.PULT_MAP_TILE_URL ?? null, tenantExists: (t) => tickets.tenantExists(t), userInTenant: (u, t) => requests.repo.userInTenant(u, t), requestTenant: (r) => requests.repo.state(r)?.tenantId ?? null });
   requests.service.autoAssigner = (id, stage) => void executors.service.autoAssign(id, stage);
+
+  // The printable request («Заявка»): per-company templates, PDF on demand, stored by the `document` stage rule (issue 12).
+  const documents = attachRequestDocuments({
+    db, clock, timeZone: config.PULT_TIMEZONE, fonts: pdfFonts,
+    store: async (ticketId, by, name, data) => (await attachments.service.add(ticketId, by, [{ originalname: name, buffer: data }]))[0]!.id,
+    stageName: (t, k, c) => requests.service.stageName(t, k, c), requestState: (id) => requests.repo.state(id), tenantExists: (t) => tickets.tenantExists(t),
+  });
+  // Categories as a master directory: subcategories, kind, deadline rule, speciality (issue 12).
+  const categories = attachCategories(db);
+  requests.service.documentMaker = async (id, stage, by) => {
+    await documents.service.generate(id, requests.repo.state(id)!.tenantId, stage, by);
+  };
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -216,6 +236,9 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }),
       ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle),
       requests.routes,
+      documents.routes,
+      categories.routes,
+      dictionaries.routes,
       attachments.routes,
       executors.routes,
       directoryRoutes(directory),

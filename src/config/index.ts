@@ -130,6 +130,9 @@ export const configSchema = z.object({
   PULT_REMINDER_CALL_SCHEDULE: z.string().trim().regex(/^\S+(\s+\S+){4,5}$/, 'a cron expression of 5 or 6 fields').default('*/15 * * * * *'),
   // A folder Asterisk can read (same machine) where the street is spoken with espeak-ng at call time; unset: the request's number is said instead.
   PULT_REMINDER_SPEECH_DIR: z.string().optional(),
+  // PDF documents («Заявка»): the directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf
+  // (Debian's fonts-dejavu-core); the server refuses to start without them.
+  PULT_PDF_FONT_DIR: z.string().min(1).default('/usr/share/fonts/truetype/dejavu'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

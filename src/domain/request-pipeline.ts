@@ -12,9 +12,9 @@ export function defaultPipeline(kind: RequestKind): PipelineDef {
   const emergency = kind === 'emergency';
   const stages: StageDef[] = [
     { code: 'new', name: 'Новая', position: 1, closes: false, rules: [{ type: 'assign', to: 'building-default' }, { type: 'remind', everyMinutes: emergency ? 15 : 240, escalateAfterMinutes: emergency ? 30 : 1440 }] },
-    { code: 'assigned', name: 'Передана исполнителю', position: 2, closes: false, rules: [{ type: 'require', fields: ['assignee'] }, { type: 'notify', to: 'assignee' }] },
+    { code: 'assigned', name: 'Передана исполнителю', position: 2, closes: false, rules: [{ type: 'require', fields: ['assignee'] }, { type: 'notify', to: 'assignee' }, { type: 'document' }] },
     { code: 'in_work', name: 'Принята в работу', position: 3, closes: false, rules: [] },
-    { code: 'done', name: 'Выполнена', position: 4, closes: false, rules: [{ type: 'require', fields: ['result'] }, { type: 'document' }] },
+    { code: 'done', name: 'Выполнена', position: 4, closes: false, rules: [{ type: 'require', fields: ['result'] }] },
     { code: 'closed', name: 'Закрыта', position: 5, closes: true, rules: [] },
     { code: 'postponed', name: 'Отложена', position: 6, closes: false, rules: [{ type: 'require', fields: ['until', 'reason'] }] },
     { code: 'impossible', name: 'Невозможно выполнить', position: 7, closes: false, rules: [{ type: 'require', fields: ['reason'] }, { type: 'notify', to: 'supervisors' }] },

@@ -18,6 +18,8 @@ export function uiRoutes(dir: string): Router {
   r.get(['/m', '/m/'], page('mobile/index.html'));
   r.get(['/wall', '/wall/'], page('wallboard/index.html'));
   r.get(['/zones', '/zones/'], page('zones/index.html'));
+  r.get(['/categories', '/categories/'], page('categories/index.html'));
+  r.get(['/documents', '/documents/'], page('documents/index.html'));
   r.get('/', page('index.html'));
   return r;
 }

@@ -29,7 +29,12 @@ export interface RequestDetail extends Ticket {
   calls: { id: string; callerNumber: string; arrivedAt: string; answeredAt: string | null; endedAt: string | null; outcome: string | null; recordingUrl: string | null }[];
   ruleErrors: unknown[];
   attachments: Attachment[];
+  /** Values chosen from the company's own dictionaries. */
+  dictionaryValues: ChosenValue[];
 }
+
+export interface ChosenValue { dictionaryId: number; dictionary: string; valueId: number; value: string }
+export interface Dictionary { id: number; tenantId: number; name: string; appliesTo: 'requests' | 'accounts' | 'both'; values: { id: number; value: string; active: boolean }[] }
 
 /** One attachment; `url` and `thumbUrl` are short-lived signed links (usable in <img> and a new tab). */
 export interface Attachment { id: number; name: string; mime: string; size: number; at: string; by: { id: number; name: string }; url: string; thumbUrl: string | null }
@@ -67,6 +72,9 @@ export const requestsApi = {
   pipeline: (tenantId: number, kind: 'emergency' | 'planned') =>
     request<{ pipeline: { stages: { code: string; name: string; rules: { type: string; fields?: string[] }[] }[] } }>('GET', `/api/pipelines/${tenantId}/${kind}`),
   attachments: (id: number) => request<{ attachments: Attachment[] }>('GET', path(id, '/attachments')),
+  dictionaries: (tenantId: number) => request<{ items: Dictionary[] }>('GET', `/api/dictionaries?tenantId=${tenantId}&appliesTo=requests`),
+  chooseValues: (id: number, values: { dictionaryId: number; valueId: number | null }[]) =>
+    request<{ dictionaryValues: ChosenValue[] }>('PUT', path(id, '/dictionary-values'), { values }),
   executors: (tenantId: number) => request<{ items: { id: number; name: string }[] }>('GET', `/api/requests/executors?tenantId=${tenantId}`),
 };
 

@@ -6,6 +6,7 @@ import { requestsApi, type EditBody, type RequestDetail } from '../lib/requests-
 import type { TicketCategory } from '../lib/types.ts';
 import { t } from '../i18n/index.ts';
 import { showFieldProblems } from './field-problems.ts';
+import { categoryLabel, fitsKind } from '../lib/categories.ts';
 
 const p = t.requests.page;
 
@@ -26,7 +27,7 @@ export function editForm(req: RequestDetail, o: { categories: () => TicketCatego
   const category = h('select', { id: 'ed-category', class: 'input', testid: 'edit-category' });
   const fillCats = () => {
     const keep = category.value || String(req.category.id);
-    category.replaceChildren(...o.categories().filter((c) => c.kind === kind.value).map((c) => h('option', { value: String(c.id) }, c.name)));
+    category.replaceChildren(...o.categories().filter((c) => fitsKind(c, kind.value)).map((c) => h('option', { value: String(c.id) }, categoryLabel(c))));
     category.value = keep;
     if (!category.value && category.options.length) category.selectedIndex = 0;
   };

@@ -11,6 +11,7 @@ import { t } from '../i18n/index.ts';
 import { RequestPage } from './request-page.ts';
 import { openNewRequest } from './new-request.ts';
 import { dueChip } from './chips.ts';
+import { categoryLabel, fitsKind } from '../lib/categories.ts';
 
 const r = t.requests;
 
@@ -134,7 +135,7 @@ export class RequestsView {
   private fillCategories(): void {
     if (this.f.category.options.length > 1) return;
     const kind = this.f.kind.value;
-    for (const c of this.o.categories()) if (!kind || c.kind === kind) this.f.category.append(h('option', { value: String(c.id) }, `${c.name}`));
+    for (const c of this.o.categories()) if (!kind || fitsKind(c, kind)) this.f.category.append(h('option', { value: String(c.id) }, categoryLabel(c)));
     for (const id of this.companies.keys()) void this.loadExecutors(id);
     this.renderCompanies();
   }

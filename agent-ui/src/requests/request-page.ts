@@ -12,6 +12,8 @@ import { dueChip } from './chips.ts';
 import { attachmentsBox } from './attachments-box.ts';
 import { editForm } from './edit-form.ts';
 import { StageControls } from './stage-form.ts';
+import { dictionariesBox } from './dictionaries-box.ts';
+import { printButton } from '../documents/print.ts';
 
 const p = t.requests.page;
 
@@ -107,11 +109,13 @@ export class RequestPage {
         h('span', { class: `chip chip-stage${req.status === 'closed' ? ' closed' : ''}`, testid: 'request-stage', 'data-stage': req.stage.code }, req.stage.name),
         dueChip(req),
         h('div', { class: 'spacer' }),
+        printButton(req.id, (message) => this.say(message)),
         editBtn,
       ),
       this.flash,
       this.stages.el,
       detailsBox,
+      dictionariesBox({ requestId: req.id, tenantId: req.tenantId, chosen: req.dictionaryValues, onSaved: () => this.o.onChanged() }),
       this.history(req),
       this.calls(req),
       this.comments(req),

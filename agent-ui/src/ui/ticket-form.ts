@@ -6,6 +6,7 @@ import { h, fill } from '../lib/dom.ts';
 import { formatPhone, fullAddress } from '../lib/format.ts';
 import type { AccountItem, NewTicketBody, Ticket, TicketCategory } from '../lib/types.ts';
 import { t } from '../i18n/index.ts';
+import { categoryLabel, fitsKind } from '../lib/categories.ts';
 
 export interface TicketContext {
   callId: string | null;
@@ -141,11 +142,11 @@ export class TicketForm {
 
   renderCategories(): void {
     const keep = this.category.value;
-    const cats = this.o.categories().filter((c) => c.kind === this.kind);
+    const cats = this.o.categories().filter((c) => fitsKind(c, this.kind));
     fill(
       this.category,
       h('option', { value: '' }, t.ticket.categoryChoose),
-      cats.map((c) => h('option', { value: String(c.id) }, c.name)),
+      cats.map((c) => h('option', { value: String(c.id) }, categoryLabel(c))),
     );
     if (cats.some((c) => String(c.id) === keep)) this.category.value = keep;
     else this.category.value = this.defaultCategory();

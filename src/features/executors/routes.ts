@@ -144,6 +144,7 @@ const executorAllowed: [string, RegExp][] = [
   ['GET', /^\/api\/me$/], ['POST', /^\/api\/me\/password$/], ['POST', /^\/api\/auth\/logout$/],
   ['GET', /^\/api\/requests$/], ['GET', /^\/api\/requests\/\d+$/], ['POST', /^\/api\/requests\/\d+\/(transition|comments)$/],
   ['GET', /^\/api\/executors\/me\/route$/], ['GET', /^\/api\/ticket-categories$/],
+  ['GET', /^\/api\/requests\/\d+\/(document\.pdf|documents)$/],
 ];
 export function executorGate(): Router {
   const r = Router();

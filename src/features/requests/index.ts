@@ -40,7 +40,7 @@ export class SocketRequestNotifier implements RequestNotifier {
   }
 }
 
-export function attachRequests(o: { db: Db; clock: Clock; logger: Logger; timeZone: string; deps: Omit<TicketDeps, 'lifecycle'>; attachments?: RequestRouteDeps['attachments'] }) {
+export function attachRequests(o: { db: Db; clock: Clock; logger: Logger; timeZone: string; deps: Omit<TicketDeps, 'lifecycle'>; attachments?: RequestRouteDeps['attachments']; dictionaryValues?: RequestRouteDeps['dictionaryValues'] }) {
   const repo = new RequestRepository(o.db);
   let service: RequestService | null = null;
   const notifier = new SocketRequestNotifier((tenantId) => service!.monitor({ tenantIds: [tenantId] }));
@@ -60,7 +60,7 @@ export function attachRequests(o: { db: Db; clock: Clock; logger: Logger; timeZo
     service: s,
     repo,
     lifecycle,
-    routes: requestRoutes({ ...deps, requests: s, repo, attachments: o.attachments }),
+    routes: requestRoutes({ ...deps, requests: s, repo, attachments: o.attachments, dictionaryValues: o.dictionaryValues }),
     connect(io: RealtimeServer) {
       notifier.connect(io);
       jobs = startRequestJobs(s, o.clock, o.logger, o.timeZone);

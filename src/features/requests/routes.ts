@@ -13,12 +13,13 @@ import type { User } from '../auth/service.js';
 import type { CallRepository } from '../calls/repository.js';
 import { visibleLineIds } from '../calls/routes.js';
 import type { LineRepository } from '../lines/repository.js';
-import { createBody, registerTicket, type TicketDeps } from '../tickets/routes.js';
+import { checkCategoryKind, createBody, registerTicket, type TicketDeps } from '../tickets/routes.js';
 import type { RequestRepository } from './repository.js';
 import type { RequestService } from './service.js';
 import { ftsQuery } from './search.js';
 import { channels } from './types.js';
 import type { AttachmentView } from '../attachments/index.js';
+import type { ChosenValue } from '../dictionaries/index.js';
 
 const kind = z.enum(['emergency', 'planned']);
 const id = z.coerce.number().int().positive();
@@ -80,11 +81,13 @@ export interface RequestRouteDeps extends TicketDeps {
   requests: RequestService; repo: RequestRepository; calls: CallRepository; lines: LineRepository;
   /** A request's attachments with signed links (the attachments feature). */
   attachments?: (requestId: number) => AttachmentView[];
+  /** Requests' chosen company-dictionary values (the dictionaries feature), by request id. */
+  dictionaryValues?: (requestIds: number[]) => Map<number, ChosenValue[]>;
 }
 
-const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
+export const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
 /** An executor sees only the requests assigned to them (issue 11). */
-const visible = (user: User, s: { tenantId: number; assigneeId: number | null }) => inScope(user, s.tenantId) && (user.role !== 'executor' || s.assigneeId === user.id);
+export const visible = (user: User, s: { tenantId: number; assigneeId: number | null }) => inScope(user, s.tenantId) && (user.role !== 'executor' || s.assigneeId === user.id);
 
 export function requestRoutes(d: RequestRouteDeps): Router {
   const r = Router();
@@ -121,6 +124,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
       ruleErrors: repo.ruleErrors(reqId),
       reminders: repo.reminders(reqId),
       attachments: d.attachments?.(reqId) ?? [],
+      dictionaryValues: d.dictionaryValues?.([reqId]).get(reqId) ?? [],
     };
   };
   const scoped = (user: User, raw: unknown) => {
@@ -138,13 +142,15 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     const text = q.text ? ftsQuery(q.text, 'text') : null;
     const address = q.address ? ftsQuery(q.address, 'address') : null;
     if ((q.text && !text) || (q.address && !address)) return void res.json({ items: [], next: null });
-    res.json(requests.list({
+    const page = requests.list({
       tenantIds: q.tenantId ? [q.tenantId] : user.tenantIds,
       number: q.number, phone: q.phone ? (normalizePhone(q.phone) ?? q.phone) : undefined, text: text ?? undefined, address: address ?? undefined,
       stage: q.stage?.split(','), status: q.status, kind: q.kind, categoryId: q.categoryId,
       assigneeId: user.role === 'executor' ? user.id : q.assigneeId === 'none' ? null : q.assigneeId, channel: q.channel, buildingId: q.buildingId, late: q.late !== undefined,
       from: q.from, to: q.to, before: createdAt ? { createdAt, id: Number(before) } : undefined, limit: q.limit,
-    }));
+    });
+    const chosen = d.dictionaryValues?.(page.items.map((x) => x.id));
+    res.json({ ...page, items: page.items.map((x) => ({ ...x, dictionaryValues: chosen?.get(x.id) ?? [] })) });
   });
 
   r.get('/api/requests/monitor', requireRole('admin', 'supervisor'), (req, res) => {
@@ -162,10 +168,11 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     res.json({ items: repo.executors(tenantId) });
   });
 
-  r.post('/api/requests', (req, res) => {
+  r.post('/api/requests', async (req, res) => {
     const user = currentUser(req);
     const b = parse(createBody.and(z.object({ channel: z.enum(channels) })), req.body);
     const t = registerTicket(d, user, b);
+    await requests.settled(t.id);
     res.status(201).json({ request: detail(user, t.id) });
   });
 
@@ -178,18 +185,24 @@ export function requestRoutes(d: RequestRouteDeps): Router {
     const user = currentUser(req);
     const s = scoped(user, req.params.id);
     const b = parse(editBody, req.body);
-    if (b.categoryId !== undefined && !tickets.category(b.categoryId)) throw new ApiError(400, 'invalid_input', 'unknown categoryId', [{ field: 'categoryId', problem: 'no such category' }]);
+    if (b.categoryId !== undefined || b.kind !== undefined) {
+      const cat = tickets.category(b.categoryId ?? s.categoryId);
+      if (!cat) throw new ApiError(400, 'invalid_input', 'unknown categoryId', [{ field: 'categoryId', problem: 'no such category' }]);
+      checkCategoryKind(cat, b.kind ?? s.kind);
+    }
     if (b.assigneeId != null && !repo.userInTenant(b.assigneeId, s.tenantId)) throw new ApiError(400, 'invalid_input', 'assignee does not work for this company', [{ field: 'assigneeId', problem: 'no such user in this company' }]);
     requests.edit(s.id, { ...b, ...(b.callerPhone ? { callerPhone: normalizePhone(b.callerPhone) ?? b.callerPhone } : {}) }, user.id);
     res.json({ request: detail(user, s.id) });
   });
 
-  r.post('/api/requests/:id/transition', (req, res) => {
+  r.post('/api/requests/:id/transition', async (req, res) => {
     const user = currentUser(req);
     const s = scoped(user, req.params.id);
     const b = parse(transitionBody, req.body);
     if (user.role === 'executor' && b.assigneeId !== undefined && b.assigneeId !== user.id) throw new ApiError(403, 'forbidden', 'an executor cannot hand a request to someone else');
     requests.transition(s.id, b.to, b, user.id);
+    // The answer carries what the stage's rules made (the «Заявка» among the attachments).
+    await requests.settled(s.id);
     res.json({ request: detail(user, s.id) });
   });
 

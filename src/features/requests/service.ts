@@ -25,6 +25,10 @@ export const DUE_SOON_MINUTES = 60;
 export class RequestService {
   /** The executors feature's automatic choice, for {type:'assign', to:'auto'}; throws when nobody can be assigned. */
   autoAssigner: ((id: number, stage: string) => void) | null = null;
+  /** The request documents feature, for {type:'document'}: renders and stores the «Заявка»; without it only the marker is stored. */
+  documentMaker: ((id: number, stage: string, by: number) => Promise<void>) | null = null;
+  /** Rules still running after their transition committed (document generation), per request. */
+  private readonly inflight = new Map<number, Set<Promise<void>>>();
 
   constructor(
     private readonly repo: RequestRepository,
@@ -68,10 +72,10 @@ export class RequestService {
     const s = this.mustState(id);
     const now = this.clock.now();
     this.repo.setChannel(id, channel);
-    this.repo.setDue(id, this.dueFor(s.categoryId, now));
+    this.repo.setDue(id, this.dueFor(s.categoryId, new Date(this.repo.createdAt(id))));
     const p = this.repo.pipeline(s.tenantId, s.kind);
     this.repo.moveStage(id, { from: null, to: s.stage, closes: false, at: now.toISOString(), by, comment: null });
-    this.runRules(id, p.stages.find((x) => x.code === s.stage)?.rules ?? [], s.stage);
+    this.runRules(id, p.stages.find((x) => x.code === s.stage)?.rules ?? [], s.stage, by);
   }
 
   /** Validates and commits a transition, then runs the target stage's rules. */
@@ -89,7 +93,7 @@ export class RequestService {
       result: input.result?.trim() || null, reason: input.reason?.trim() || null, until: to === 'postponed' ? new Date(input.until!).toISOString() : null, assigneeId: input.assigneeId ?? null,
     });
     this.notifier.changed({ requestId: id, tenantId: s.tenantId, stage: to, status: target.closes ? 'closed' : 'open', at: now.toISOString() });
-    this.runRules(id, target.rules, to);
+    this.runRules(id, target.rules, to, by);
   }
 
   /** Edits a request's fields (validated by the route); a kind change moves it to the other pipeline. */
@@ -146,20 +150,40 @@ export class RequestService {
   }
 
   /** Runs after-commit rules; each failure is logged and stored on the request. */
-  private runRules(id: number, rules: StageRule[], stage: string): void {
+  private runRules(id: number, rules: StageRule[], stage: string, by: number): void {
     for (const rule of rules) {
       if (rule.type === 'require') continue;
       try {
-        this.runRule(id, rule, stage);
+        this.runRule(id, rule, stage, by);
       } catch (err) {
-        const error = (err as Error).message;
-        this.logger.warn('stage rule failed', { requestId: id, stage, rule: rule.type, error });
-        this.repo.addRuleError(id, { at: this.clock.now().toISOString(), stage, rule: JSON.stringify(rule), error });
+        this.ruleFailed(id, rule, stage, err);
       }
     }
   }
 
-  private runRule(id: number, rule: Exclude<StageRule, { type: 'require' }>, stage: string): void {
+  private ruleFailed(id: number, rule: StageRule, stage: string, err: unknown): void {
+    const error = (err as Error).message;
+    this.logger.warn('stage rule failed', { requestId: id, stage, rule: rule.type, error });
+    this.repo.addRuleError(id, { at: this.clock.now().toISOString(), stage, rule: JSON.stringify(rule), error });
+  }
+
+  /** Resolves once the rules still running for a request (document generation) have finished. */
+  async settled(id: number): Promise<void> {
+    const running = this.inflight.get(id);
+    if (running) await Promise.all([...running]);
+  }
+
+  private track(id: number, work: Promise<void>): void {
+    let set = this.inflight.get(id);
+    if (!set) this.inflight.set(id, (set = new Set()));
+    const p: Promise<void> = work.finally(() => {
+      set.delete(p);
+      if (set.size === 0) this.inflight.delete(id);
+    });
+    set.add(p);
+  }
+
+  private runRule(id: number, rule: Exclude<StageRule, { type: 'require' }>, stage: string, by: number): void {
     const s = this.mustState(id);
     const now = this.clock.now();
     const at = now.toISOString();
@@ -187,8 +211,9 @@ export class RequestService {
         this.repo.startReminders(id, rule.everyMinutes, rule.escalateAfterMinutes, at, new Date(now.getTime() + rule.everyMinutes * 60_000).toISOString());
         return;
       case 'document':
-        // The request document belongs to the journals issue: only the marker is stored.
+        // Pending until the document is stored (or for good, without the documents feature).
         this.repo.markDocumentPending(id);
+        if (this.documentMaker) this.track(id, this.documentMaker(id, stage, by).catch((err: unknown) => this.ruleFailed(id, rule, stage, err)));
         return;
     }
   }

@@ -8,7 +8,8 @@ import type { CallRepository } from '../calls/repository.js';
 import { visibleLineIds } from '../calls/routes.js';
 import type { LineRepository } from '../lines/repository.js';
 import type { CallerLookup } from '../screen-pop/lookup.js';
-import type { Ticket, TicketService } from './service.js';
+import type { Ticket, TicketCategory, TicketService } from './service.js';
+import { fitsKind, kindMismatch } from '../../domain/category-kind.js';
 import type { User } from '../auth/service.js';
 import { channels } from '../requests/types.js';
 
@@ -45,6 +46,7 @@ export function registerTicket(d: TicketDeps, user: User, b: z.infer<typeof crea
     if (!tickets.tenantExists(tenantId)) throw new ApiError(400, 'invalid_input', `unknown company ${tenantId}`, [{ field: 'tenantId', problem: 'no such company' }]);
     address = b.address!;
   }
+  checkCategoryKind(cat, b.kind);
   let callIds: string[] = [];
   let callerPhone = b.callerPhone ? (normalizePhone(b.callerPhone) ?? b.callerPhone) : null;
   if (b.callId) {
@@ -62,6 +64,13 @@ export function registerTicket(d: TicketDeps, user: User, b: z.infer<typeof crea
   if (!d.lifecycle) return ticket;
   d.lifecycle.started(ticket.id, user.id, b.channel ?? (b.callId ? 'call' : 'other'));
   return tickets.get(ticket.id)!;
+}
+
+/** 400 when a request's category does not fit its kind (the form filters them; the server decides). */
+export function checkCategoryKind(cat: TicketCategory, kind: 'emergency' | 'planned'): void {
+  if (fitsKind(cat.kind, kind)) return;
+  const problem = kindMismatch(cat.name, cat.kind, kind);
+  throw new ApiError(400, 'invalid_input', `categoryId: ${problem}`, [{ field: 'categoryId', problem }]);
 }
 
 export const createBody = z

@@ -33,13 +33,15 @@ const select = `SELECT t.*, tn.name AS tenant_name, c.code AS category_code, c.n
   FROM tickets t JOIN tenants tn ON tn.id = t.tenant_id JOIN ticket_categories c ON c.id = t.category_id
   LEFT JOIN accounts a ON a.id = t.account_id JOIN users u ON u.id = t.created_by`;
 
+const categoryCols = 'id, code, name, kind, deadline_minutes AS deadlineMinutes, source, parent_id AS parentId, speciality_id AS specialityId';
+
 export const anonymousLabel = (n: number) => `Аноним № ${n}`;
 
 export class TicketService {
   constructor(private readonly db: Db, private readonly clock: Clock) {}
 
   categories(): TicketCategory[] {
-    return stmt(this.db, 'SELECT id, code, name, kind, deadline_minutes AS deadlineMinutes, source FROM ticket_categories WHERE active = 1 ORDER BY kind, id').all() as TicketCategory[];
+    return stmt(this.db, `SELECT ${categoryCols} FROM ticket_categories WHERE active = 1 ORDER BY coalesce(parent_id, id), parent_id IS NOT NULL, position, id`).all() as TicketCategory[];
   }
 
   /** Whether a management company exists (a ticket must belong to one). */
@@ -48,7 +50,7 @@ export class TicketService {
   }
 
   category(id: number): TicketCategory | null {
-    return (stmt(this.db, 'SELECT id, code, name, kind, deadline_minutes AS deadlineMinutes, source FROM ticket_categories WHERE id = ?').get(id) as TicketCategory | undefined) ?? null;
+    return (stmt(this.db, `SELECT ${categoryCols} FROM ticket_categories WHERE id = ?`).get(id) as TicketCategory | undefined) ?? null;
   }
 
   /** Registers a ticket; the number and the links to its calls are written in one transaction. */

@@ -1,6 +1,7 @@
 // Requests as the API returns them; types only, shared with the browser pages.
 
-export interface TicketCategory { id: number; code: string; name: string; kind: 'emergency' | 'planned'; deadlineMinutes: number | null; source: string | null }
+/** A category of the master directory; 'both' fits either kind of request; parentId: a subcategory's parent. */
+export interface TicketCategory { id: number; code: string; name: string; kind: 'emergency' | 'planned' | 'both'; deadlineMinutes: number | null; source: string | null; parentId: number | null; specialityId: number | null }
 
 export interface Ticket {
   id: number;

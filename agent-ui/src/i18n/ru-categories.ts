@@ -1,0 +1,36 @@
+// Strings of the categories directory page (/categories/, admins) and of the
+// company dictionaries box on a request's page.
+export const c = {
+  title: 'Пульт — категории заявок',
+  heading: 'Категории заявок',
+  subtitle: 'Вход для администратора',
+  kinds: { emergency: 'аварийная', planned: 'плановая', both: 'любая' } as Record<string, string>,
+  add: 'Новая категория',
+  addSub: 'Подкатегория',
+  edit: 'Изменить',
+  remove: 'Удалить',
+  removeConfirm: (name: string) => `Удалить категорию «${name}»?`,
+  removed: (name: string) => `Категория «${name}» удалена`,
+  saved: (name: string) => `Категория «${name}» сохранена`,
+  inactive: 'отключена',
+  requests: (n: number) => `заявок: ${n}`,
+  deadline: (m: number | null) => (m === null ? 'без срока' : m % 1440 === 0 ? `срок ${m / 1440} сут.` : m % 60 === 0 ? `срок ${m / 60} ч` : `срок ${m} мин`),
+  fields: {
+    code: 'Код (латиница)', name: 'Название', kind: 'Вид заявок', parentId: 'Родитель', noParent: '— верхний уровень —', position: 'Порядок',
+    active: 'Действует', deadlineMinutes: 'Срок, минут', deadlineRule: 'Календарное правило срока (JSON, необязательно)', source: 'Основание (документ)',
+    specialityId: 'Нужная специальность исполнителя', noSpeciality: '— любая —',
+  } as Record<string, string>,
+  save: 'Сохранить',
+  cancel: 'Отмена',
+  badJson: 'Правило срока: это не JSON',
+  problems: 'Не сохранено:',
+  inUse: 'Категория используется — её можно только отключить',
+  forbidden: 'Изменять справочник может только администратор',
+  logout: 'Выйти',
+  // The request page's dictionaries box.
+  dictionaries: 'Справочники компании',
+  noValue: '— не выбрано —',
+  saveValues: 'Сохранить',
+  valuesSaved: 'Значения справочников сохранены',
+  noDictionaries: 'У компании нет справочников для заявок',
+};

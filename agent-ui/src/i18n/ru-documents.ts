@@ -1,0 +1,28 @@
+// Strings of the printable request («Печать» on the request page) and of the
+// «Заявка» template editor (/documents/, admins).
+export const d = {
+  print: 'Печать',
+  printTitle: 'Открыть бланк заявки (PDF) для печати',
+  printFailed: 'Не удалось сформировать бланк заявки',
+  printNotFound: 'Заявка не найдена или недоступна',
+  title: 'Пульт — бланк заявки',
+  heading: 'Бланк заявки («Заявка»)',
+  subtitle: 'Вход для администратора',
+  company: 'Компания',
+  isDefault: 'Сейчас действует встроенный бланк',
+  isCustom: (at: string) => `Бланк компании, изменён ${at}`,
+  editorLabel: 'Шаблон (JSON): заголовок, блоки, строки подписей',
+  placeholdersTitle: 'Подстановки',
+  previewRequest: 'Номер заявки для предпросмотра (необязательно)',
+  preview: 'Предпросмотр',
+  save: 'Сохранить',
+  reset: 'Вернуть встроенный',
+  resetConfirm: 'Вернуть встроенный бланк для этой компании?',
+  saved: 'Бланк сохранён',
+  resetDone: 'Действует встроенный бланк',
+  badJson: (m: string) => `Это не JSON: ${m}`,
+  problems: 'Шаблон не сохранён:',
+  requestNotFound: 'Заявка с таким номером не найдена в этой компании',
+  forbidden: 'Изменять бланк может только администратор',
+  logout: 'Выйти',
+};

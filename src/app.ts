@@ -50,6 +50,7 @@ import { FallbackImportRepository } from './features/fallback-import/repository.
 import { attachCallbacks } from './features/callbacks/index.js';
 import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 import { attachExecutors } from './features/executors/index.js';
+import { attachJournal } from './features/journal/index.js';
 
 export interface Pult {
   config: Config;
@@ -90,6 +91,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   // Executors: zones, shifts, automatic assignment, day routes (issue 11).
   const executors = attachExecutors({ db, auth, clock, logger: logger.child({ part: 'executors' }), timeZone: config.PULT_TIMEZONE, tileUrl: config.PULT_MAP_TILE_URL ?? null, tenantExists: (t) => tickets.tenantExists(t), userInTenant: (u, t) => requests.repo.userInTenant(u, t), requestTenant: (r) => requests.repo.state(r)?.tenantId ?? null });
   requests.service.autoAssigner = (id, stage) => void executors.service.autoAssign(id, stage);
+  // The journal per company: screen, XLSX/CSV, the monthly archive (issue 12 item 1).
+  const journal = attachJournal({ db, clock, logger: logger.child({ part: 'journal' }), timeZone: config.PULT_TIMEZONE, dir: config.journalDir, publicUrl: config.PULT_PUBLIC_URL ?? null });
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -181,7 +184,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
-    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), journal.routes, wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
@@ -194,6 +197,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   wallboard.connect(io);
   requests.connect(io);
   executors.connect(io);
+  journal.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PULT_HTTP_PORT, config.PULT_HTTP_HOST, () => resolve());
@@ -217,6 +221,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       callbackFeature.stop();
       announcements.stop();
       await retention.stop();
+      await journal.stop();
       await requests.stop();
       wallboard.stop();
       fallbackImport.stop();

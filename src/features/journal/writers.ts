@@ -1,0 +1,110 @@
+// The journal written to a stream, page by page: XLSX through exceljs's
+// streaming WorkbookWriter (rows committed as they go), CSV for Excel
+// (UTF-8 BOM so Cyrillic opens right, ';' between fields as a Russian
+// Excel expects, RFC 4180 quoting, formula injection guarded). Between
+// pages the writer waits for the stream to drain, so a slow client never
+// makes the server buffer the whole journal.
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { cells, type JournalColumn, type JournalContext, type JournalRecord } from './columns.js';
+import { sheetName } from './strings.js';
+
+export interface JournalDoc {
+  columns: JournalColumn[];
+  ctx: JournalContext;
+  /** The sheet's first line: company, period, time zone. */
+  heading: string;
+  pages: Iterable<JournalRecord[]>;
+}
+
+export type JournalFormat = 'xlsx' | 'csv';
+
+/** Waits until the stream takes more (or is gone: then false, stop writing). */
+async function drained(out: Writable): Promise<boolean> {
+  if (out.destroyed) return false;
+  if (out.writableNeedDrain) {
+    await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  } else {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return !out.destroyed;
+}
+
+/** A cell a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading apostrophe. */
+export function guardFormula(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/** One CSV field: guarded, quoted when it holds the separator, a quote or a line break. */
+export function csvField(s: string): string {
+  const g = guardFormula(s);
+  return /[;"\r\n]/.test(g) ? `"${g.replace(/"/g, '""')}"` : g;
+}
+
+export const CSV_BOM = '\uFEFF';
+
+/** Writes the CSV; resolves with the number of requests written. Ends `out` when `end` (default). */
+export async function writeCsv(out: Writable, doc: JournalDoc, end = true): Promise<number> {
+  let n = 0;
+  out.write(CSV_BOM + doc.columns.map((c) => csvField(c.title)).join(';') + '\r\n');
+  for (const page of doc.pages) {
+    let chunk = '';
+    for (const r of page) {
+      const { text, links } = cells(doc.columns, r, doc.ctx);
+      chunk += text.map((t, i) => csvField(links[i] ?? t)).join(';') + '\r\n';
+    }
+    n += page.length;
+    out.write(chunk);
+    if (!(await drained(out))) return n;
+  }
+  if (end) {
+    out.end();
+    if (!out.writableFinished) await Promise.race([once(out, 'finish'), once(out, 'close')]);
+  }
+  return n;
+}
+
+/** Row of the sheet where the column titles are (the heading is above them). */
+export const XLSX_HEADER_ROW = 2;
+
+/** Writes the XLSX (ends `out`); resolves with the number of requests written. */
+export async function writeXlsx(out: Writable, doc: JournalDoc): Promise<number> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = 'Пульт';
+  wb.title = doc.heading;
+  const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: XLSX_HEADER_ROW }] });
+  ws.columns = doc.columns.map((c) => ({ key: c.key, width: c.width }));
+  const head = ws.getRow(1);
+  head.getCell(1).value = doc.heading;
+  head.font = { bold: true, size: 12 };
+  head.commit();
+  const titles = ws.getRow(XLSX_HEADER_ROW);
+  titles.values = doc.columns.map((c) => c.title);
+  titles.font = { bold: true };
+  titles.alignment = { vertical: 'top', wrapText: true };
+  titles.commit();
+  let n = 0;
+  let rowNo = XLSX_HEADER_ROW;
+  for (const page of doc.pages) {
+    for (const r of page) {
+      const { text, links } = cells(doc.columns, r, doc.ctx);
+      const row = ws.getRow(++rowNo);
+      for (let i = 0; i < text.length; i++) {
+        const link = links[i];
+        row.getCell(i + 1).value = link ? { text: text[i]!, hyperlink: link } : text[i]!;
+      }
+      row.commit();
+    }
+    n += page.length;
+    if (!(await drained(out))) return n;
+  }
+  ws.commit();
+  await wb.commit();
+  if (!out.writableFinished && !out.destroyed) await Promise.race([once(out, 'finish'), once(out, 'close')]);
+  return n;
+}
+
+export function writeJournal(format: JournalFormat, out: Writable, doc: JournalDoc): Promise<number> {
+  return format === 'xlsx' ? writeXlsx(out, doc) : writeCsv(out, doc);
+}

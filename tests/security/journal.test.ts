@@ -157,18 +157,31 @@ function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let f = '';
   let q = false;
+  const endField = () => {
+    row.push(f);
+    f = '';
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (q) {
-      if (ch === '"' && text[i + 1] === '"') (f += '"'), i++;
-      else if (ch === '"') q = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        f += '"';
+        i++;
+      } else if (ch === '"') q = false;
       else f += ch;
     } else if (ch === '"') q = true;
-    else if (ch === ';') row.push(f), (f = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(f), rows.push(row), (row = []), (f = ''), i++;
-    else f += ch;
+    else if (ch === ';') endField();
+    else if (ch === '\r' && text[i + 1] === '\n') {
+      endField();
+      rows.push(row);
+      row = [];
+      i++;
+    } else f += ch;
   }
-  if (f || row.length) row.push(f), rows.push(row);
+  if (f || row.length) {
+    endField();
+    rows.push(row);
+  }
   return rows;
 }
 

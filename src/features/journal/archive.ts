@@ -87,7 +87,7 @@ export class JournalArchive {
   /** The stored file's bytes after checking them against the registered SHA-256 (409 when they differ or are gone). */
   read(e: JournalExport): Buffer {
     const file = path.join(this.dir, e.path);
-    let bytes: Buffer | null = null;
+    let bytes: Buffer | null;
     try {
       bytes = readFileSync(file);
     } catch {

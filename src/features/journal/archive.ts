@@ -37,8 +37,11 @@ export class JournalArchive {
     let rows: number;
     try {
       const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
+      let failed: Error | null = null;
+      out.on('error', (err) => (failed = err));
       rows = await this.journal.write(format, out, { tenantId, fromDay: m.firstDay, toDay: m.lastDay });
-      if (!out.closed) await new Promise<void>((resolve, reject) => out.once('close', resolve).once('error', reject));
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', resolve));
+      if (failed) throw failed;
     } catch (err) {
       if (existsSync(tmp)) unlinkSync(tmp);
       throw err;

@@ -4,7 +4,6 @@
 // Excel expects, RFC 4180 quoting, formula injection guarded). Between
 // pages the writer waits for the stream to drain, so a slow client never
 // makes the server buffer the whole journal.
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { cells, type JournalColumn, type JournalContext, type JournalRecord } from './columns.js';
@@ -20,14 +19,22 @@ export interface JournalDoc {
 
 export type JournalFormat = 'xlsx' | 'csv';
 
+/** Resolves on the first of these events, leaving no listener behind. */
+function either(out: Writable, events: string[]): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      for (const e of events) out.off(e, done);
+      resolve();
+    };
+    for (const e of events) out.on(e, done);
+  });
+}
+
 /** Waits until the stream takes more (or is gone: then false, stop writing). */
 async function drained(out: Writable): Promise<boolean> {
   if (out.destroyed) return false;
-  if (out.writableNeedDrain) {
-    await Promise.race([once(out, 'drain'), once(out, 'close')]);
-  } else {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  if (out.writableNeedDrain) await either(out, ['drain', 'close', 'error']);
+  else await new Promise<void>((resolve) => setImmediate(resolve));
   return !out.destroyed;
 }
 
@@ -60,10 +67,26 @@ export async function writeCsv(out: Writable, doc: JournalDoc, end = true): Prom
   }
   if (end) {
     out.end();
-    if (!out.writableFinished) await Promise.race([once(out, 'finish'), once(out, 'close')]);
+    if (!out.writableFinished) await either(out, ['finish', 'close', 'error']);
   }
   return n;
 }
+
+/**
+ * exceljs's sheet stream pushes into its zip entry ignoring backpressure, and
+ * the deflate there takes one chunk per event-loop turn: left alone, the
+ * whole uncompressed sheet piles up in memory. Wait until the entry has taken
+ * what was written (its buffer under 256 KB). Reaches into exceljs's internals
+ * (the sheet's StreamBuf and its pipe); when they are not there it only yields.
+ */
+async function zipCaughtUp(ws: ExcelJS.Worksheet): Promise<void> {
+  type Entry = Writable & { _writableState?: { length?: number } };
+  const entry = (ws as unknown as { stream?: { pipes?: Entry[] } }).stream?.pipes?.[0];
+  while (entry && !entry.destroyed && (entry._writableState?.length ?? 0) > 1 << 18) await either(entry, ['drain', 'close', 'error']);
+}
+
+const cellStyle: Partial<ExcelJS.Style> = { alignment: { vertical: 'top' } };
+const linkStyle: Partial<ExcelJS.Style> = { alignment: { vertical: 'top' }, font: { color: { argb: 'FF0F5F8C' }, underline: true } };
 
 /** Row of the sheet where the column titles are (the heading is above them). */
 export const XLSX_HEADER_ROW = 2;
@@ -92,16 +115,20 @@ export async function writeXlsx(out: Writable, doc: JournalDoc): Promise<number>
       const row = ws.getRow(++rowNo);
       for (let i = 0; i < text.length; i++) {
         const link = links[i];
-        row.getCell(i + 1).value = link ? { text: text[i]!, hyperlink: link } : text[i]!;
+        const cell = row.getCell(i + 1);
+        // One shared style object: exceljs computes a style once per object, not once per cell.
+        cell.style = link ? linkStyle : cellStyle;
+        cell.value = link ? { text: text[i]!, hyperlink: link } : text[i]!;
       }
       row.commit();
     }
     n += page.length;
+    await zipCaughtUp(ws);
     if (!(await drained(out))) return n;
   }
   ws.commit();
   await wb.commit();
-  if (!out.writableFinished && !out.destroyed) await Promise.race([once(out, 'finish'), once(out, 'close')]);
+  if (!out.writableFinished && !out.destroyed) await either(out, ['finish', 'close', 'error']);
   return n;
 }
 

@@ -251,6 +251,13 @@ describe('the journal of a company', () => {
     expect(rows[3]![keys.indexOf('description')]).toBe('\'=HYPERLINK("http://evil.example/";"нажми")\nвторая строка');
   });
 
+  it('offers the user only their companies to pick', async () => {
+    const mine = await api<{ items: { id: number; name: string }[] }>(s.url, 'GET', '/api/journal/companies', undefined, operator2);
+    expect(mine.body.items).toEqual([{ id: 1, name: 'УК «Северный квартал»' }]);
+    const both = await api<{ items: { id: number }[] }>(s.url, 'GET', '/api/journal/companies', undefined, operator);
+    expect(both.body.items.map((c) => c.id)).toEqual([1, 2]);
+  });
+
   it('refuses another company, other roles and bad periods', async () => {
     for (const p of ['/api/journal?tenantId=2', '/api/journal.xlsx?tenantId=2', '/api/journal.csv?tenantId=2', '/api/journal?tenantId=999']) {
       const r = await api<{ error: { code: string } }>(s.url, 'GET', p, undefined, operator2);

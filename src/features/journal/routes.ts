@@ -54,6 +54,12 @@ export function journalRoutes(journal: JournalService, archive: JournalArchive):
   };
   const origin = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
+  // The companies whose journal this user may read (the screen's company pick).
+  r.get('/api/journal/companies', readers, (req, res) => {
+    const user = currentUser(req);
+    res.json({ items: journal.repo.tenants().filter((t) => inScope(user, t.id)), timeZone: journal.timeZone, currentPeriod: archive.currentPeriod() });
+  });
+
   r.get('/api/journal', readers, (req, res) => {
     const q = parse(pageQuery, req.query, 'query');
     const p = period(req, q);

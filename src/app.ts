@@ -57,6 +57,7 @@ import { attachRequestDocuments } from './features/request-documents/index.js';
 import { loadPdfFonts } from './documents/pdf.js';
 import { attachCategories } from './features/categories/index.js';
 import { attachDictionaries } from './features/dictionaries/index.js';
+import { attachJournal } from './features/journal/index.js';
 
 export interface Pult {
   config: Config;
@@ -102,6 +103,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   // Executors: zones, shifts, automatic assignment, day routes (issue 11).
   const executors = attachExecutors({ db, auth, clock, logger: logger.child({ part: 'executors' }), timeZone: config.PULT_TIMEZONE, tileUrl: config.PULT_MAP_TILE_URL ?? null, tenantExists: (t) => tickets.tenantExists(t), userInTenant: (u, t) => requests.repo.userInTenant(u, t), requestTenant: (r) => requests.repo.state(r)?.tenantId ?? null });
   requests.service.autoAssigner = (id, stage) => void executors.service.autoAssign(id, stage);
+  // The journal per company: screen, XLSX/CSV, the monthly archive (issue 12 item 1).
+  const journal = attachJournal({ db, clock, logger: logger.child({ part: 'journal' }), timeZone: config.PULT_TIMEZONE, dir: config.journalDir, publicUrl: config.PULT_PUBLIC_URL ?? null });
 
   // The printable request («Заявка»): per-company templates, PDF on demand, stored by the `document` stage rule (issue 12).
   const documents = attachRequestDocuments({
@@ -242,6 +245,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       attachments.routes,
       executors.routes,
       directoryRoutes(directory),
+      journal.routes,
       wallboard.routes,
       callbackFeature.routes,
       reminderCalls.routes,
@@ -260,6 +264,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   wallboard.connect(io);
   requests.connect(io);
   executors.connect(io);
+  journal.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PULT_HTTP_PORT, config.PULT_HTTP_HOST, () => resolve());
@@ -284,6 +289,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await reminderCalls.stop();
       announcements.stop();
       await retention.stop();
+      await journal.stop();
       await requests.stop();
       wallboard.stop();
       fallbackImport.stop();

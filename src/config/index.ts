@@ -133,6 +133,11 @@ export const configSchema = z.object({
   // PDF documents («Заявка»): the directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf
   // (Debian's fonts-dejavu-core); the server refuses to start without them.
   PULT_PDF_FONT_DIR: z.string().min(1).default('/usr/share/fonts/truetype/dejavu'),
+  // The journal (issue 12): monthly archive folder (default <PULT_STATE_DIR>/journal) and the address
+  // people open Pult at (e.g. https://pult.example.ru), put before the request-page links in journal
+  // files; unset: a live download uses the address it was asked at, the monthly archive a bare path.
+  PULT_JOURNAL_DIR: z.string().optional(),
+  PULT_PUBLIC_URL: z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://pult.example.ru (no path, no trailing slash)').optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -144,6 +149,8 @@ export interface Config extends RawConfig {
   attachmentsDir: string;
   /** PULT_FALLBACK_CDR_FILE or <PULT_STATE_DIR>/asterisk-pbx/log/pult-fallback.log. */
   fallbackCdrFile: string;
+  /** PULT_JOURNAL_DIR or <PULT_STATE_DIR>/journal. */
+  journalDir: string;
 }
 
 /** Reads `KEY=value` lines (the secrets file written by the start script). */
@@ -176,5 +183,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingsDir: c.PULT_RECORDINGS_DIR ?? path.join(c.PULT_STATE_DIR, 'recordings'),
     attachmentsDir: c.PULT_ATTACHMENTS_DIR ?? path.join(c.PULT_STATE_DIR, 'attachments'),
     fallbackCdrFile: c.PULT_FALLBACK_CDR_FILE ?? path.join(c.PULT_STATE_DIR, 'asterisk-pbx', 'log', 'pult-fallback.log'),
+    journalDir: c.PULT_JOURNAL_DIR ?? path.join(c.PULT_STATE_DIR, 'journal'),
   };
 }

@@ -6,8 +6,10 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { startPult, type Pult } from '../../src/app.js';
 import { silentLogger } from '../../src/log.js';
+import type { Clock } from '../../src/clock.js';
 
-export async function testServer(env: Record<string, string | undefined> = {}): Promise<Pult & { url: string }> {
+/** `clock`: a test's own clock (fixed times for what the server stamps); the system clock by default. */
+export async function testServer(env: Record<string, string | undefined> = {}, o: { clock?: Clock } = {}): Promise<Pult & { url: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pult-test-'));
   const config = loadConfig({
     PULT_STATE_DIR: dir,
@@ -18,6 +20,6 @@ export async function testServer(env: Record<string, string | undefined> = {}): 
     PULT_DEMO_DATA: 'on',
     ...env,
   });
-  const pult = await startPult(config, { logger: silentLogger });
+  const pult = await startPult(config, { logger: silentLogger, clock: o.clock });
   return Object.assign(pult, { url: `http://127.0.0.1:${pult.port}` });
 }

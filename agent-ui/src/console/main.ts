@@ -18,6 +18,9 @@ import { loginView } from '../ui/login.ts';
 import { openAppend } from '../requests/append-dialog.ts';
 import { RequestsView } from '../requests/list-view.ts';
 import '../styles/requests.css';
+import { JournalView } from '../journal/journal-view.ts';
+import { jr } from '../i18n/ru-journal.ts';
+import '../styles/journal.css';
 import { t } from '../i18n/index.ts';
 
 declare global {
@@ -74,6 +77,12 @@ async function startConsole(user: User): Promise<void> {
   fill(root, ui.el);
   teardown = () => ui.destroy();
   ui.start();
+  // A request's link (the journal's files point here): /?request=<id> opens its page.
+  const linked = new URLSearchParams(location.search).get('request');
+  if (linked && /^\d{1,12}$/.test(linked)) {
+    history.replaceState(null, '', location.pathname);
+    ui.openRequest(Number(linked));
+  }
 }
 
 async function logout(): Promise<void> {
@@ -97,6 +106,8 @@ class ConsoleUi {
   private readonly requests: RequestsView;
   private readonly workspace: HTMLElement;
   private readonly requestsBtn: HTMLButtonElement;
+  private readonly journal: JournalView;
+  private readonly journalBtn: HTMLButtonElement;
   private readonly callbacks = new CallbacksPanel();
   private readonly phone: Softphone;
   private readonly stateBox = h('div', { class: 'state-control', role: 'group', 'aria-label': t.state.label });
@@ -131,6 +142,7 @@ class ConsoleUi {
     });
     this.history = new HistoryPanel({ title: t.history.title, limit: 50, onCallBack: (c) => void this.dial(c.from, c.line?.id ?? null) });
     this.dialpad = new DialPad({ onCall: (n) => void this.dial(n, null), onEnd: () => void this.hangup() });
+    this.journal = new JournalView({ onClose: () => this.showJournal(false), onOpenRequest: (id) => this.openRequest(id) });
 
     const btn = (testid: string, label: string, cls: string, onclick: () => void, kbd?: string) =>
       h('button', { type: 'button', class: `btn ${cls}`, testid, disabled: true, onclick }, h('span', null, label), kbd ? h('kbd', { class: 'btn-kbd' }, kbd) : null);
@@ -188,6 +200,7 @@ class ConsoleUi {
       h('div', { class: 'state-wrap' }, this.stateBox, this.pauseMenu),
       this.wrapup,
       h('div', { class: 'spacer' }),
+      (this.journalBtn = h('button', { type: 'button', class: 'btn btn-small btn-journal', testid: 'journal-open', title: jr.openTitle, 'aria-pressed': 'false', onclick: () => this.showJournal(!this.journal.visible) }, jr.open)),
       this.requestsBtn,
       this.phoneStatus,
     );
@@ -221,6 +234,7 @@ class ConsoleUi {
       this.netBanner,
       (this.workspace = h('main', { class: 'workspace' }, h('div', { class: 'col col-phone' }, phonePanel, this.stateHint), h('div', { class: 'col col-card' }, this.card.el), h('div', { class: 'col col-history' }, this.callbacks.el, this.history.el))),
       this.requests.el,
+      this.journal.el,
     );
     this.soundHint.addEventListener('click', () => this.renderSound());
     onAudioLockChange(() => this.renderSound());
@@ -335,6 +349,7 @@ class ConsoleUi {
   private onOffered(card: CallCard): void {
     if (card.via !== 'console') return;
     if (this.requests.visible) this.showRequests(false);
+    if (this.journal.visible) this.showJournal(false);
     this.card.show(card);
     this.renderPhone();
   }
@@ -486,11 +501,29 @@ class ConsoleUi {
 
   /** «Заявки» in place of the workspace (the softphone keeps working: F2 / F4). */
   private showRequests(on: boolean, openId?: number): void {
+    if (on && this.journal.visible) this.showJournal(false);
     this.workspace.hidden = on;
     this.requestsBtn.setAttribute('aria-pressed', String(on));
     if (on) this.requests.show(openId);
     else {
       this.requests.hide();
+      this.card.focusNext();
+    }
+  }
+
+  /** A request's page in «Заявки» (from the journal, or a /?request=<id> link). */
+  openRequest(id: number): void {
+    this.showRequests(true, id);
+  }
+
+  /** «Журнал» in place of the workspace (the softphone keeps working: F2 / F4). */
+  private showJournal(on: boolean): void {
+    if (on && this.requests.visible) this.showRequests(false);
+    this.workspace.hidden = on;
+    this.journalBtn.setAttribute('aria-pressed', String(on));
+    if (on) this.journal.show();
+    else {
+      this.journal.hide();
       this.card.focusNext();
     }
   }
@@ -566,13 +599,18 @@ class ConsoleUi {
       void this.answer();
       return;
     }
+    if (e.key === 'Escape' && this.journal.visible) {
+      e.preventDefault();
+      this.showJournal(false);
+      return;
+    }
     if (e.key === 'Escape' && this.requests.visible) {
       // Esc leaves the journal (never hangs up from there); F4 still does.
       e.preventDefault();
       this.showRequests(false);
       return;
     }
-    if (this.requests.visible) return; // keys below belong to the card
+    if (this.requests.visible || this.journal.visible) return; // keys below belong to the card
     if (e.key === 'Escape' && !typing) {
       if (!this.pauseMenu.hidden) return this.closePauseMenu();
       if (c) {

@@ -1,0 +1,42 @@
+// Strings of the console's «Журнал»: the legal journal of requests per company, its files and monthly archive.
+export const jr = {
+  open: 'Журнал',
+  openTitle: 'Журнал заявок компании: за период, в XLSX и CSV, архив по месяцам',
+  title: 'Журнал заявок',
+  back: 'К звонкам',
+  company: 'Компания',
+  from: 'С',
+  to: 'По',
+  show: 'Показать',
+  xlsx: 'Скачать XLSX',
+  csv: 'Скачать CSV',
+  more: 'Показать ещё',
+  loading: 'Загрузка…',
+  empty: 'За этот период заявок нет',
+  shown: (n: number, more: boolean) => `Показано заявок: ${n}${more ? ' (есть ещё)' : ''}`,
+  timeZone: (tz: string) => `Время — по часовому поясу диспетчерской (${tz})`,
+  failed: 'Не удалось загрузить журнал',
+  badPeriod: 'Проверьте период: дата «с» не может быть позже даты «по»',
+  downloading: 'Готовим файл…',
+  downloaded: (name: string) => `Файл «${name}» скачан`,
+  downloadFailed: 'Не удалось скачать файл',
+  openRequest: 'Открыть заявку',
+  archiveTitle: 'Архив по месяцам',
+  archiveHint: '1-го числа каждого месяца журнал прошлого месяца сохраняется и больше не меняется; контрольная сумма SHA-256 подтверждает, что файл не изменён.',
+  archiveEmpty: 'Архивных выгрузок пока нет',
+  archiveFailed: 'Не удалось загрузить архив',
+  period: 'Месяц',
+  format: 'Формат',
+  rows: 'Заявок',
+  size: 'Размер',
+  sha: 'SHA-256',
+  created: 'Сохранён',
+  download: 'Скачать',
+  tampered: 'Файл архива изменён после сохранения: скачивание запрещено, сообщите администратору',
+  monthName: (period: string) => {
+    const months = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
+    const [y, m] = period.split('-');
+    return `${months[Number(m) - 1] ?? m} ${y}`;
+  },
+  kb: (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} МБ` : `${Math.max(1, Math.round(bytes / 1024))} КБ`),
+};

@@ -50,6 +50,7 @@ import { FallbackImportRepository } from './features/fallback-import/repository.
 import { attachCallbacks } from './features/callbacks/index.js';
 import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 import { attachExecutors } from './features/executors/index.js';
+import { MetricsRepository, PultMetrics, metricsRoutes } from './features/metrics/index.js';
 
 export interface Pult {
   config: Config;
@@ -174,9 +175,13 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     }
   });
 
+  // Prometheus /metrics (off unless PULT_METRICS_TOKEN or PULT_METRICS_ALLOW_PRIVATE=on).
+  const metrics = new PultMetrics({ repo: new MetricsRepository(db), pbxLinks: (): Record<string, boolean> => (amiMode ? { ami: amiMode.pbxStatus.connected } : { ari: pbx.connected }) });
+  const detachMetrics = metrics.attach(events);
+
   const app = createHttpApp({
     logger,
-    publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
+    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
@@ -214,6 +219,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     config, db, server, port, router, events, pbx, io, logger,
     async stop() {
       router.stop();
+      detachMetrics();
       callbackFeature.stop();
       announcements.stop();
       await retention.stop();

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import cron from 'node-cron';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().min(0).max(86_400);
@@ -116,6 +117,15 @@ export const configSchema = z.object({
     return out;
   }),
   PULT_AMI_MONITOR_DIR: z.string().optional(),
+  // Prometheus GET /metrics: off by default. With a token, scrapes send `Authorization: Bearer <token>`;
+  // without one, PULT_METRICS_ALLOW_PRIVATE=on serves it to loopback/private addresses only.
+  PULT_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  PULT_METRICS_ALLOW_PRIVATE: z.enum(['on', 'off']).default('off'),
+  // Online database backups (src/features/backup): node-cron schedule (PULT_TIMEZONE), folder
+  // (default <PULT_STATE_DIR>/backups) and how many of the newest to keep; 'off' = no scheduled backup.
+  PULT_BACKUP_CRON: z.string().refine((v) => v === 'off' || cron.validate(v), "a cron expression such as '30 3 * * *', or 'off'").default('30 3 * * *'),
+  PULT_BACKUP_DIR: z.string().optional(),
+  PULT_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -127,6 +137,8 @@ export interface Config extends RawConfig {
   attachmentsDir: string;
   /** PULT_FALLBACK_CDR_FILE or <PULT_STATE_DIR>/asterisk-pbx/log/pult-fallback.log. */
   fallbackCdrFile: string;
+  /** PULT_BACKUP_DIR or <PULT_STATE_DIR>/backups. */
+  backupDir: string;
 }
 
 /** Reads `KEY=value` lines (the secrets file written by the start script). */
@@ -159,5 +171,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingsDir: c.PULT_RECORDINGS_DIR ?? path.join(c.PULT_STATE_DIR, 'recordings'),
     attachmentsDir: c.PULT_ATTACHMENTS_DIR ?? path.join(c.PULT_STATE_DIR, 'attachments'),
     fallbackCdrFile: c.PULT_FALLBACK_CDR_FILE ?? path.join(c.PULT_STATE_DIR, 'asterisk-pbx', 'log', 'pult-fallback.log'),
+    backupDir: c.PULT_BACKUP_DIR ?? path.join(c.PULT_STATE_DIR, 'backups'),
   };
 }

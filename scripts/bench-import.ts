@@ -39,7 +39,7 @@ async function run(label: string): Promise<ImportReport> {
   const rep = await importAccounts(db, createReadStream(csv, { highWaterMark: 1 << 20 }), {
     batchSize: Number(values.batch),
     totalBytes: size,
-    onProgress: (p) => { if (p.rows - lastLog >= 200_000) { lastLog = p.rows; console.log(`  ${label}: ${p.rows} rows, ${((p.bytes / size) * 100).toFixed(0)}%`); } },
+    onProgress: (p) => { if (p.rows - lastLog >= 200_000) { lastLog = p.rows; console.log(`  ${label}: ${p.rows} rows, ${((p.bytes / size) * 100).toFixed(0)}% at ${((performance.now() - t) / 1000).toFixed(1)} s, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`); } },
   });
   const sec = (performance.now() - t) / 1000;
   const summary = { ...rep, errors: rep.errors.length };

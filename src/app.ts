@@ -51,6 +51,8 @@ import { attachCallbacks } from './features/callbacks/index.js';
 import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 import { attachExecutors } from './features/executors/index.js';
 import { MetricsRepository, PultMetrics, metricsRoutes } from './features/metrics/index.js';
+import { BackupService, startBackupJob } from './features/backup/index.js';
+import { StorageRepository, storageRoutes } from './features/storage/index.js';
 
 export interface Pult {
   config: Config;
@@ -178,6 +180,9 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   // Prometheus /metrics (off unless PULT_METRICS_TOKEN or PULT_METRICS_ALLOW_PRIVATE=on).
   const metrics = new PultMetrics({ repo: new MetricsRepository(db), pbxLinks: (): Record<string, boolean> => (amiMode ? { ami: amiMode.pbxStatus.connected } : { ari: pbx.connected }) });
   const detachMetrics = metrics.attach(events);
+  // Online backups on PULT_BACKUP_CRON; storage overview and recording retention for admins.
+  const backups = new BackupService(db, config.backupDir, config.PULT_BACKUP_KEEP, clock, logger.child({ part: 'backup' }));
+  const storage = storageRoutes({ repo: new StorageRepository(db), backups, dbPath: config.dbPath, stateDir: config.PULT_STATE_DIR, backupSchedule: config.PULT_BACKUP_CRON, backupKeep: config.PULT_BACKUP_KEEP });
 
   const app = createHttpApp({
     logger,
@@ -186,7 +191,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
-    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, storage, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
@@ -214,6 +219,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS }),
     clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
   );
+  const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));
 
   return {
     config, db, server, port, router, events, pbx, io, logger,
@@ -223,6 +229,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       callbackFeature.stop();
       announcements.stop();
       await retention.stop();
+      await backupJob?.stop();
       await requests.stop();
       wallboard.stop();
       fallbackImport.stop();

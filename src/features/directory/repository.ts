@@ -41,8 +41,8 @@ export interface AccountInput {
   lon?: number | null;
 }
 
-/** Page cache for bulk loads, as PRAGMA cache_size (negative = KiB): 64 MiB (indexes are deferred, writes append). */
-export const bulkCacheKib = -65_536;
+/** Page cache for bulk loads, as PRAGMA cache_size (negative = KiB): 32 MiB (random-order indexes are deferred; writes mostly append). */
+export const bulkCacheKib = -32_768;
 
 /**
  * Secondary indexes of the directory that a bulk import may drop and build

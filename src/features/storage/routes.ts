@@ -36,7 +36,7 @@ export function storageRoutes(d: StorageDeps): Router {
   const r = Router();
   r.get('/api/admin/storage', requireRole('admin'), (req, res) => {
     const scope = currentUser(req).tenantIds;
-    let disk: { freeBytes: number; totalBytes: number } | null = null;
+    let disk: { freeBytes: number; totalBytes: number } | null;
     try {
       const s = statfsSync(d.stateDir);
       disk = { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };

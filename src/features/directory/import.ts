@@ -43,6 +43,8 @@ export interface ImportProgress {
   rows: number;
   bytes: number;
   totalBytes: number | null;
+  /** 'indexes': every row is read; the deferred indexes are being built. */
+  phase?: 'rows' | 'indexes';
 }
 
 export interface ImportOptions extends Pick<CsvOptions, 'encoding' | 'delimiter'> {
@@ -209,7 +211,10 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
     flush();
   } finally {
     // Deferred indexes are built again whatever happened (one sort each).
-    if (deferred) ensureDirectoryIndexes(db);
+    if (deferred) {
+      o.onProgress?.({ rows: report.total, bytes, totalBytes: o.totalBytes ?? null, phase: 'indexes' });
+      ensureDirectoryIndexes(db);
+    }
     db.pragma(`cache_size = ${cacheBefore}`);
   }
   report.durationMs = Math.round(performance.now() - started);

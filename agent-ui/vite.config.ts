@@ -21,6 +21,7 @@ export default defineConfig({
         zones: `${root}zones/index.html`,
         categories: `${root}categories/index.html`,
         documents: `${root}documents/index.html`,
+        directory: `${root}directory/index.html`,
       },
     },
   },

@@ -58,6 +58,9 @@ import { loadPdfFonts } from './documents/pdf.js';
 import { attachCategories } from './features/categories/index.js';
 import { attachDictionaries } from './features/dictionaries/index.js';
 import { attachJournal } from './features/journal/index.js';
+import { MetricsRepository, PultMetrics, metricsRoutes } from './features/metrics/index.js';
+import { BackupService, startBackupJob } from './features/backup/index.js';
+import { StorageRepository, storageRoutes } from './features/storage/index.js';
 
 export interface Pult {
   config: Config;
@@ -223,9 +226,16 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     }
   });
 
+  // Prometheus /metrics (off unless PULT_METRICS_TOKEN or PULT_METRICS_ALLOW_PRIVATE=on).
+  const metrics = new PultMetrics({ repo: new MetricsRepository(db), pbxLinks: (): Record<string, boolean> => (amiMode ? { ami: amiMode.pbxStatus.connected } : { ari: pbx.connected }) });
+  const detachMetrics = metrics.attach(events);
+  // Online backups on PULT_BACKUP_CRON; storage overview and recording retention for admins.
+  const backups = new BackupService(db, config.backupDir, config.PULT_BACKUP_KEEP, clock, logger.child({ part: 'backup' }));
+  const storage = storageRoutes({ repo: new StorageRepository(db), backups, dbPath: config.dbPath, stateDir: config.PULT_STATE_DIR, backupSchedule: config.PULT_BACKUP_CRON, backupKeep: config.PULT_BACKUP_KEEP });
+
   const app = createHttpApp({
     logger,
-    publicRoutes: [amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
+    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
@@ -248,6 +258,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       journal.routes,
       wallboard.routes,
       callbackFeature.routes,
+      storage,
       reminderCalls.routes,
       lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t) }),
       vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' })),
@@ -280,16 +291,19 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS }),
     clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
   );
+  const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));
 
   return {
     config, db, server, port, router, events, pbx, io, logger, operators,
     async stop() {
       router.stop();
+      detachMetrics();
       callbackFeature.stop();
       await reminderCalls.stop();
       announcements.stop();
       await retention.stop();
       await journal.stop();
+      await backupJob?.stop();
       await requests.stop();
       wallboard.stop();
       fallbackImport.stop();

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import cron from 'node-cron';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().min(0).max(86_400);
@@ -138,6 +139,15 @@ export const configSchema = z.object({
   // files; unset: a live download uses the address it was asked at, the monthly archive a bare path.
   PULT_JOURNAL_DIR: z.string().optional(),
   PULT_PUBLIC_URL: z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://pult.example.ru (no path, no trailing slash)').optional(),
+  // Prometheus GET /metrics: off by default. With a token, scrapes send `Authorization: Bearer <token>`;
+  // without one, PULT_METRICS_ALLOW_PRIVATE=on serves it to loopback/private addresses only.
+  PULT_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  PULT_METRICS_ALLOW_PRIVATE: z.enum(['on', 'off']).default('off'),
+  // Online database backups (src/features/backup): node-cron schedule (PULT_TIMEZONE), folder
+  // (default <PULT_STATE_DIR>/backups) and how many of the newest to keep; 'off' = no scheduled backup.
+  PULT_BACKUP_CRON: z.string().refine((v) => v === 'off' || cron.validate(v), "a cron expression such as '30 3 * * *', or 'off'").default('30 3 * * *'),
+  PULT_BACKUP_DIR: z.string().optional(),
+  PULT_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -151,6 +161,8 @@ export interface Config extends RawConfig {
   fallbackCdrFile: string;
   /** PULT_JOURNAL_DIR or <PULT_STATE_DIR>/journal. */
   journalDir: string;
+  /** PULT_BACKUP_DIR or <PULT_STATE_DIR>/backups. */
+  backupDir: string;
 }
 
 /** Reads `KEY=value` lines (the secrets file written by the start script). */
@@ -184,5 +196,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     attachmentsDir: c.PULT_ATTACHMENTS_DIR ?? path.join(c.PULT_STATE_DIR, 'attachments'),
     fallbackCdrFile: c.PULT_FALLBACK_CDR_FILE ?? path.join(c.PULT_STATE_DIR, 'asterisk-pbx', 'log', 'pult-fallback.log'),
     journalDir: c.PULT_JOURNAL_DIR ?? path.join(c.PULT_STATE_DIR, 'journal'),
+    backupDir: c.PULT_BACKUP_DIR ?? path.join(c.PULT_STATE_DIR, 'backups'),
   };
 }

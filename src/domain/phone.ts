@@ -50,7 +50,9 @@ export function phoneSuffixKey(input: string): string {
 }
 
 export function reverseDigits(digits: string): string {
-  return digits.split('').reverse().join('');
+  let out = '';
+  for (let i = digits.length - 1; i >= 0; i--) out += digits[i];
+  return out;
 }
 
 /** A withheld caller ID as carriers send it. */

@@ -20,6 +20,7 @@ export function uiRoutes(dir: string): Router {
   r.get(['/zones', '/zones/'], page('zones/index.html'));
   r.get(['/categories', '/categories/'], page('categories/index.html'));
   r.get(['/documents', '/documents/'], page('documents/index.html'));
+  r.get(['/directory', '/directory/'], page('directory/index.html'));
   r.get('/', page('index.html'));
   return r;
 }

@@ -47,7 +47,7 @@ describe('retention', () => {
     seedOld(now);
     const service = new RetentionService(s.db, silentLogger, { webhookLogDays: 30, externalEventsDays: 90 });
     const report = service.runOnce(new Date(now));
-    expect(report).toEqual({ sessions: 1, webhookLog: 1, externalEvents: 1 });
+    expect(report).toEqual({ sessions: 1, webhookLog: 1, externalEvents: 1, recordings: 0 });
     expect(count('sessions')).toBe(sessionsBefore + 1);
     expect(s.db.prepare('SELECT received_at FROM webhook_log').pluck().all()).toEqual([iso(now - 29 * DAY)]);
     expect(s.db.prepare('SELECT event_key FROM external_events').pluck().all()).toEqual([`new-${now}`]);

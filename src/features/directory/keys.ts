@@ -3,9 +3,14 @@
 // Keys are lowercase, ё → е, punctuation → single spaces; street type words
 // («ул.», «проспект», «пер.») are dropped so «Ленина ул» = «ул. Ленина».
 
+const plainWords = /^[а-яa-z0-9]+(?: [а-яa-z0-9]+)*$/;
+
 /** Lowercase, ё → е, anything but letters and digits → one space. */
 export function textKey(s: string | null | undefined): string {
   if (!s) return '';
+  // Most names are already plain words: lowercase them and stop (the general path gives the same).
+  const lower = s.toLowerCase();
+  if (plainWords.test(lower)) return lower;
   return s
     .toLowerCase()
     .replace(/ё/g, 'е')

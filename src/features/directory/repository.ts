@@ -41,8 +41,36 @@ export interface AccountInput {
   lon?: number | null;
 }
 
-/** Page cache for bulk loads, as PRAGMA cache_size (negative = KiB): 256 MiB. */
-export const bulkCacheKib = -262_144;
+/** Page cache for bulk loads, as PRAGMA cache_size (negative = KiB): 32 MiB (random-order indexes are deferred; writes mostly append). */
+export const bulkCacheKib = -32_768;
+
+/**
+ * Secondary indexes of the directory that a bulk import may drop and build
+ * again at its end: a million inserts at random places in a B-tree (names,
+ * phones, reversed phones) cost far more than sorting once. The indexes whose
+ * keys follow a billing export's order (by company and number, by building)
+ * are kept up as rows arrive. The definitions are those of migrations 002
+ * and 004; `ensureDirectoryIndexes` puts back any that a stopped import left out.
+ */
+export const deferrableIndexes: Record<string, string> = {
+  accounts_name: 'CREATE INDEX IF NOT EXISTS accounts_name ON accounts(name_key, account_number, tenant_id)',
+  account_phones_phone: 'CREATE INDEX IF NOT EXISTS account_phones_phone ON account_phones(phone)',
+  account_phones_rev: 'CREATE INDEX IF NOT EXISTS account_phones_rev ON account_phones(phone_rev)',
+};
+
+/** Creates whichever deferrable index is missing (at start, and at the end of a bulk import). */
+export function ensureDirectoryIndexes(db: Db): void {
+  db.transaction(() => {
+    for (const sql of Object.values(deferrableIndexes)) db.exec(sql);
+  })();
+}
+
+/** Drops the deferrable indexes (a bulk import; searches scan meanwhile). */
+export function dropDirectoryIndexes(db: Db): void {
+  db.transaction(() => {
+    for (const name of Object.keys(deferrableIndexes)) db.exec(`DROP INDEX IF EXISTS ${name}`);
+  })();
+}
 
 /** The upper bound of a prefix range: every string starting with p sorts below it. */
 export const prefixEnd = (p: string) => p + '\uffff';
@@ -118,8 +146,16 @@ export class DirectoryRepository {
   }
 
   namePrefix(prefix: string, scope: Scope, limit: number): { id: number; k: string }[] {
-    return this.prep(`SELECT id, name_key AS k FROM accounts INDEXED BY accounts_name WHERE name_key >= ? AND name_key < ? ${scopeSql(scope, 'tenant_id')}
-      ORDER BY name_key, account_number LIMIT ?`).all(prefix, prefixEnd(prefix), limit) as { id: number; k: string }[];
+    const sql = (hint: string) => `SELECT id, name_key AS k FROM accounts ${hint} WHERE name_key >= ? AND name_key < ? ${scopeSql(scope, 'tenant_id')}
+      ORDER BY name_key, account_number LIMIT ?`;
+    try {
+      return this.prep(sql('INDEXED BY accounts_name')).all(prefix, prefixEnd(prefix), limit) as { id: number; k: string }[];
+    } catch (err) {
+      // A bulk import has the index dropped for a while (deferrableIndexes): scan instead.
+      if (!(err instanceof Error) || !/no such index/.test(err.message)) throw err;
+      this.cache.clear();
+      return this.db.prepare(sql('')).all(prefix, prefixEnd(prefix), limit) as { id: number; k: string }[];
+    }
   }
 
   /** Accounts with exactly this normalised phone. */
@@ -224,6 +260,10 @@ export class DirectoryRepository {
     }
     const address = formatAddress(a);
     return Number(this.s.insertBuilding!.run(tenantId, a.fiasId, a.city, a.street, a.house, a.block, address, sKey, hKey, leadingNumber(hKey), addrKey).lastInsertRowid);
+  }
+
+  accountCount(): number {
+    return this.db.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
   }
 
   /** The account id and the hash of the source row it was last imported from. */

@@ -8,6 +8,7 @@ import { currentUser, requireRole } from '../auth/middleware.js';
 import { importFields, ImportMappingError, type ImportMapping, type ImportReport } from './import.js';
 import { searchDefaults, type DirectoryService } from './service.js';
 import { CsvError } from './csv.js';
+import { ImportTracker } from './import-status.js';
 
 const searchQuery = z.object({
   q: z.string({ error: 'q: введите от 1 до 100 символов' }).trim().min(1, 'q: введите от 1 до 100 символов').max(100, 'q: не длиннее 100 символов'),
@@ -48,7 +49,7 @@ async function* bodyStream(req: Request, limit: number): AsyncGenerator<Uint8Arr
 
 export function directoryRoutes(service: DirectoryService): Router {
   const r = Router();
-  let importing = false;
+  const imports = new ImportTracker();
 
   r.get('/api/accounts/search', (req, res) => {
     const q = parse(searchQuery, req.query, 'query');
@@ -74,8 +75,9 @@ export function directoryRoutes(service: DirectoryService): Router {
       throw new ApiError(415, 'unsupported_media_type', 'отправьте файл CSV с Content-Type: text/csv');
     }
     const charset = /charset=([\w-]+)/i.exec(type)?.[1];
-    if (importing) throw new ApiError(409, 'import_running', 'импорт уже идёт, дождитесь его окончания');
-    importing = true;
+    const totalBytes = Number(req.header('content-length')) || null;
+    const job = imports.start(currentUser(req).login, totalBytes);
+    if (!job) throw new ApiError(409, 'import_running', 'импорт уже идёт, дождитесь его окончания');
     let report: ImportReport;
     try {
       report = await service.importCsv(bodyStream(req, maxImportBytes), {
@@ -83,16 +85,23 @@ export function directoryRoutes(service: DirectoryService): Router {
         encoding: q.encoding ?? charset ?? 'utf-8',
         delimiter: q.delimiter,
         defaultTenant: q.tenant,
-        totalBytes: Number(req.header('content-length')) || null,
+        totalBytes,
+        onProgress: (p) => imports.progress(p),
       });
     } catch (err) {
+      imports.fail(err instanceof Error ? err.message : String(err));
       if (err instanceof ImportMappingError) throw new ApiError(400, 'bad_header', err.message, { missing: err.missing, header: err.header });
       if (err instanceof CsvError) throw new ApiError(400, 'bad_csv', `строка ${err.line}: ${err.message}`);
       throw err;
-    } finally {
-      importing = false;
     }
+    imports.finish(report);
+    res.setHeader('x-import-id', job.id);
     res.json(report);
+  });
+
+  // The import under way (or the last one): rows and bytes read so far, then its report.
+  r.get('/api/directory/import/status', requireRole('admin'), (_req, res) => {
+    res.json({ import: imports.status() });
   });
 
   return r;

@@ -7,7 +7,7 @@
 import { isPhoneLike, normalizePhone, phonePrefixKeys } from '../../domain/phone.js';
 import { parseAddressQuery, textKey } from './keys.js';
 import type { Db } from '../../store/db.js';
-import { DirectoryRepository, type AccountStatus, type AccountView } from './repository.js';
+import { DirectoryRepository, ensureDirectoryIndexes, type AccountStatus, type AccountView } from './repository.js';
 import { importAccounts, type ImportOptions, type ImportReport } from './import.js';
 
 export type MatchKind = 'account' | 'phone' | 'surname' | 'address';
@@ -50,6 +50,8 @@ export class DirectoryService {
 
   constructor(private readonly db: Db) {
     this.repo = new DirectoryRepository(db);
+    // A bulk import stopped half-way leaves its deferred indexes out: put them back.
+    ensureDirectoryIndexes(db);
   }
 
   /** Imports a billing export (CSV bytes); see import.ts. */

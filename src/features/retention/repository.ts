@@ -22,6 +22,22 @@ export class RetentionRepository {
     return this.batched('DELETE FROM external_events WHERE rowid IN (SELECT rowid FROM external_events WHERE received_at < ? LIMIT ?)', before);
   }
 
+  /** Companies that keep recordings only for a while. */
+  recordingRetention(): { tenantId: number; days: number }[] {
+    return stmt(this.db, 'SELECT id AS tenantId, recording_retention_days AS days FROM tenants WHERE recording_retention_days IS NOT NULL ORDER BY id').all() as { tenantId: number; days: number }[];
+  }
+
+  /** Stored recordings of this company's calls that arrived before `before` (one batch). */
+  expiredRecordings(tenantId: number, before: string, limit = BATCH): { id: number; filePath: string | null }[] {
+    return stmt(this.db, `SELECT r.id, r.file_path AS filePath FROM calls c JOIN lines l ON l.id = c.line_id JOIN recordings r ON r.call_id = c.id
+      WHERE l.tenant_id = ? AND c.arrived_at < ? AND r.state = 'stored' LIMIT ?`).all(tenantId, before, limit) as { id: number; filePath: string | null }[];
+  }
+
+  /** The recording's file is gone by retention: no longer served, and why. */
+  markRecordingPurged(id: number, at: string, reason: string): void {
+    stmt(this.db, "UPDATE recordings SET state = 'failed', file_path = NULL, error = ?, purged_at = ? WHERE id = ?").run(reason, at, id);
+  }
+
   private batched(sql: string, bound: string): number {
     let total = 0;
     for (;;) {

@@ -25,6 +25,7 @@ import { CallRouter } from './features/routing/router.js';
 import { Resync } from './features/routing/resync.js';
 import { healthRoutes } from './features/health/routes.js';
 import { isEmpty, seedDemo } from './features/demo/seed.js';
+import { seedExecutorsDemo } from './features/demo/executors.js';
 import { createHttpApp } from './http/app.js';
 import { TicketService } from './features/tickets/service.js';
 import { DirectoryService } from './features/directory/service.js';
@@ -50,6 +51,7 @@ import { FallbackImportRepository } from './features/fallback-import/repository.
 import { attachCallbacks } from './features/callbacks/index.js';
 import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 import { attachExecutors } from './features/executors/index.js';
+import { attachExecutorApp } from './features/executor-app/index.js';
 
 export interface Pult {
   config: Config;
@@ -69,7 +71,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const logger = o.logger ?? createLogger(config.PULT_LOG_LEVEL, { svc: 'pult' });
   const db = openDb(config.dbPath);
 
-  const auth = new AuthService(db, clock, config.PULT_SESSION_TTL_HOURS);
+  // Executors stay logged in on their phones: a long session renewed on use.
+  const auth = new AuthService(db, clock, config.PULT_SESSION_TTL_HOURS, { executor: config.PULT_EXECUTOR_SESSION_DAYS * 24 });
   const operators = new OperatorService(db, clock);
   const lines = new LineRepository(db);
   const calls = new CallRepository(db);
@@ -106,6 +109,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     });
     // After seedDemo: the directory reuses its two companies by name.
     seedDirectoryDemo(db, { accounts: config.PULT_DEMO_ACCOUNTS, seed: 1 });
+    // After the directory: two plumbers serving its buildings, with requests handed to them (/x/).
+    seedExecutorsDemo(db, { auth, executors, requests: requests.service, tickets: { tickets, lookup, calls, lines, lifecycle: requests.lifecycle }, password: config.PULT_DEMO_PASSWORD });
     logger.info('demo data loaded', { did: config.PULT_DEMO_DID, mobile: config.PULT_DEMO_MOBILE });
   }
   if (!auth.hasAdmin()) {
@@ -120,6 +125,14 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   });
   if (!config.PULT_URL_SIGNING_SECRET) logger.info('PULT_URL_SIGNING_SECRET not set: recording links are signed with a random key and stop working after a restart');
   const recordingLinks = new RecordingLinks(urlKey, config.PULT_RECORDING_URL_TTL_SEC, clock);
+  // The executor's phone page (/x/): own requests, idempotent actions, photos, change proposals.
+  const executorApp = attachExecutorApp({
+    db, clock, requests: requests.service, attachments: attachments.service, maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024), remindEveryMin: config.PULT_EXECUTOR_REMIND_MIN,
+    recordingUrl: (callId) => {
+      const rec = calls.recordingForCall(callId);
+      return rec?.state === 'stored' ? { url: recordingLinks.sign(callId).url, durationSec: rec.durationSec } : null;
+    },
+  });
 
   const pbx = new AriPbx({ url: config.PULT_ARI_URL, user: config.PULT_ARI_USER, password: config.PULT_ARI_PASSWORD, app: config.PULT_ARI_APP, logger: logger.child({ part: 'ari' }) }, logger.child({ part: 'ari' }));
   const fetchPolicy = { hosts: config.PULT_RECORDING_HOSTS, allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutMs: config.PULT_FETCH_TIMEOUT_SEC * 1000, maxBytes: Math.round(config.PULT_RECORDING_MAX_MB * 1024 * 1024) };
@@ -181,7 +194,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
-    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, executorApp.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
@@ -206,7 +219,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     pbx.start();
   }
   const retention = startRetentionJobs(
-    new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS }),
+    new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS, idempotencyDays: config.PULT_IDEMPOTENCY_RETENTION_DAYS }),
     clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
   );
 

@@ -22,6 +22,11 @@ export class RetentionRepository {
     return this.batched('DELETE FROM external_events WHERE rowid IN (SELECT rowid FROM external_events WHERE received_at < ? LIMIT ?)', before);
   }
 
+  /** Executors' idempotency keys stored before `before`. */
+  pruneIdempotencyKeys(before: string): number {
+    return this.batched('DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < ? LIMIT ?)', before);
+  }
+
   private batched(sql: string, bound: string): number {
     let total = 0;
     for (;;) {

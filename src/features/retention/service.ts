@@ -8,12 +8,15 @@ import { RetentionRepository } from './repository.js';
 export interface RetentionOptions {
   webhookLogDays: number;
   externalEventsDays: number;
+  /** Executors' idempotency keys (retried actions) older than this are deleted; unset = kept. */
+  idempotencyDays?: number;
 }
 
 export interface RetentionReport {
   sessions: number;
   webhookLog: number;
   externalEvents: number;
+  idempotencyKeys?: number;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -31,6 +34,7 @@ export class RetentionService {
       sessions: this.repo.pruneExpiredSessions(now.toISOString()),
       webhookLog: this.repo.pruneWebhookLog(ago(this.opts.webhookLogDays)),
       externalEvents: this.repo.pruneExternalEvents(ago(this.opts.externalEventsDays)),
+      ...(this.opts.idempotencyDays !== undefined ? { idempotencyKeys: this.repo.pruneIdempotencyKeys(ago(this.opts.idempotencyDays)) } : {}),
     };
     this.logger.info('retention done', { ...report });
     return report;

@@ -133,6 +133,9 @@ describe('actions are idempotent', () => {
     expect([a.replayed, b.replayed].filter((x) => x === 'true')).toHaveLength(1);
     expect(historyOf(id).filter((h) => h.to_stage === 'done')).toHaveLength(1);
     expect(sql<{ result: string }>('SELECT result FROM tickets WHERE id = ?', id)[0]!.result).toBe(body.result);
+    // Done is reported: "accept" (the pipeline's back-to-work) is the dispatcher's, not the executor's.
+    expect((await card(id)).body.request.actions).not.toContain('accept');
+    expect((await act(id, { action: 'accept' }, 'accept-after-done')).status).toBe(409);
   });
 
   it('postpone and impossible need their fields (400 naming them)', async () => {

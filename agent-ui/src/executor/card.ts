@@ -13,8 +13,12 @@ export interface CardHandlers {
   propose(card: Card, body: { text: string; items: ProposalItem[] }): void;
 }
 
-const field = (label: string, control: HTMLElement, error: HTMLElement) => h('div', { class: 'field' }, h('label', { class: 'label', for: control.id }, label), control, error);
 const errorOf = (name: string) => h('p', { class: 'field-error', testid: `x-error-${name}`, hidden: true });
+/** A field with its error line; typing in it clears the error. */
+const field = (label: string, control: HTMLElement, error: HTMLElement) => {
+  control.addEventListener('input', () => { error.hidden = true; });
+  return h('div', { class: 'field' }, h('label', { class: 'label', for: control.id }, label), control, error);
+};
 const fail = (el: HTMLElement, text: string) => {
   el.textContent = text;
   el.hidden = false;
@@ -91,7 +95,7 @@ export function cardView(c: Card, o: CardHandlers, pendingNote: string | null): 
     h('div', { class: 'x-badges' },
       h('span', { class: `chip chip-kind-${c.kind}` }, x.kind[c.kind] ?? c.kind),
       h('span', { class: 'chip', testid: 'x-stage' }, c.stage.name),
-      h('span', { class: `x-countdown ${cd.late ? 'x-late' : ''}`, testid: 'x-countdown', 'data-due': c.dueAt ?? '' }, cd.text)),
+      h('span', { class: `x-countdown ${cd.late ? 'x-late' : ''}`, testid: 'x-countdown', 'data-due': ['postponed', 'done', 'impossible'].includes(c.stage.code) ? '' : c.dueAt ?? '' }, cd.text)),
     pendingNote ? h('p', { class: 'x-pending', testid: 'x-pending' }, pendingNote) : null,
     h('section', { class: 'x-section' },
       h('p', { class: 'x-address', testid: 'x-address' }, c.address, c.flat ? h('span', { class: 'x-flat' }, `, ${x.flat(c.flat)}`) : null),

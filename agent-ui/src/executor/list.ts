@@ -7,6 +7,7 @@ import type { Summary } from './api.ts';
 
 /** The countdown text from the due time and this device's clock. */
 export function countdown(s: Pick<Summary, 'dueAt' | 'postponedUntil' | 'stage'>, now = Date.now()): { text: string; late: boolean } {
+  if (s.stage.code === 'done' || s.stage.code === 'impossible') return { text: x.reported, late: false };
   if (s.stage.code === 'postponed' && s.postponedUntil) return { text: x.postponedUntil(formatWhen(s.postponedUntil)), late: false };
   if (!s.dueAt) return { text: x.noDeadline, late: false };
   const min = Math.floor((new Date(s.dueAt).getTime() - now) / 60_000);
@@ -22,7 +23,7 @@ export function listView(items: Summary[], pending: Set<number>, open: (id: numb
         h('span', { class: 'x-item-top' },
           h('span', { class: `chip chip-kind-${s.kind}` }, x.kind[s.kind] ?? s.kind),
           h('span', { class: 'x-number' }, `№ ${s.number}`),
-          h('span', { class: `x-countdown ${cd.late ? 'x-late' : ''}`, testid: 'x-item-countdown', 'data-due': s.dueAt ?? '' }, cd.text)),
+          h('span', { class: `x-countdown ${cd.late ? 'x-late' : ''}`, testid: 'x-item-countdown', 'data-due': s.stage.code === 'postponed' || s.stage.code === 'done' || s.stage.code === 'impossible' ? '' : s.dueAt ?? '' }, cd.text)),
         h('span', { class: 'x-item-address' }, s.address, s.flat ? `, ${x.flat(s.flat)}` : ''),
         h('span', { class: 'x-item-desc' }, s.description),
         h('span', { class: 'x-item-bottom' },

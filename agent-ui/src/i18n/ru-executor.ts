@@ -27,6 +27,7 @@ export const x = {
   left: (min: number) => `осталось ${span(min)}`,
   late: (min: number) => `просрочена на ${span(min)}`,
   noDeadline: 'без срока',
+  reported: 'ждёт проверки диспетчера',
   postponedUntil: (d: string) => `отложена до ${d}`,
   attention: { accept: 'Примите заявку', report: 'Сообщите о выполнении' } as Record<string, string>,
   back: '← Назад',

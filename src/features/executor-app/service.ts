@@ -14,6 +14,9 @@ export interface ActionInput { action: ActionName; reason?: string; until?: stri
 
 /** Which stage each action moves the request to. */
 export const actionStage: Record<ActionName, string> = { accept: 'in_work', impossible: 'impossible', postpone: 'postponed', done: 'done' };
+/** Stages an executor accepts from (the pipeline's done → in_work is the dispatcher's "back to work", not theirs). */
+const acceptFrom = new Set(['new', 'assigned', 'postponed']);
+const possible = (a: ActionName, stage: string, allowed: Set<string>) => allowed.has(actionStage[a]) && (a !== 'accept' || acceptFrom.has(stage));
 
 export interface ExecutorAppDeps {
   requests: RequestService;
@@ -54,7 +57,7 @@ export class ExecutorAppService {
         : { name: c.callerName, phone: c.callerPhone, anonymous: false },
       result: c.result, reason: c.reason, acceptedAt: c.acceptedAt, doneAt: c.doneAt, createdAt: c.createdAt,
       location: c.lat !== null && c.lon !== null ? { lat: c.lat, lon: c.lon } : null,
-      actions: (Object.keys(actionStage) as ActionName[]).filter((a) => allowed.has(actionStage[a])),
+      actions: (Object.keys(actionStage) as ActionName[]).filter((a) => possible(a, c.stage, allowed)),
       recordings,
       photos: this.d.attachments(id),
       proposals: this.repo.proposals(id),
@@ -65,8 +68,8 @@ export class ExecutorAppService {
   act(user: User, id: number, input: ActionInput) {
     const c = this.mine(user, id);
     const to = actionStage[input.action];
-    const allowed = this.d.requests.allowedNext(id).map((x) => x.code);
-    if (!allowed.includes(to)) {
+    const allowed = new Set(this.d.requests.allowedNext(id).map((x) => x.code));
+    if (!possible(input.action, c.stage, allowed)) {
       throw new ApiError(409, 'transition_not_allowed', `«${input.action}» is not possible at stage ${c.stage}`, [{ field: 'action', problem: `not possible at stage ${c.stage}` }]);
     }
     this.d.requests.transition(id, to, { reason: input.reason, until: input.until, result: input.result, comment: input.comment }, user.id);

@@ -141,6 +141,49 @@ describe('the executor’s phone page /x/', () => {
     await context.close();
   });
 
+  it('a change proposed on the phone is confirmed on the dispatcher’s request page; the executor sees the decision', async () => {
+    const { context, page, violations } = await phone();
+    await page.goto(s.url + '/x/');
+    await uiLogin(page, 'executor');
+    await page.getByTestId('x-list').waitFor({ timeout: 15_000 });
+    const planned = page.getByTestId('x-item').filter({ hasText: 'Плановая' }).first();
+    const requestId = Number(await planned.getAttribute('data-id'));
+    await planned.click();
+    await page.getByTestId('x-propose').click();
+    await page.getByTestId('x-proposal-text').fill('Заказано 3 счётчика, нужно 2: на кухне стояка ХВС нет');
+    await page.getByTestId('x-proposal-item').fill('счётчик воды');
+    await page.getByTestId('x-proposal-ordered').fill('3');
+    await page.getByTestId('x-proposal-needed').fill('2');
+    await page.getByTestId('x-proposal-send').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="x-proposal-status"]')?.textContent === 'ждёт решения диспетчера', undefined, { timeout: 10_000 });
+    await page.getByTestId('x-proposal').scrollIntoViewIfNeeded();
+    await screen(page, 'executor-proposal');
+
+    const desk = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await desk.goto(s.url + '/');
+    await uiLogin(desk, 'operator');
+    await desk.getByTestId('user-name').waitFor({ timeout: 15_000 });
+    await desk.keyboard.press('F3');
+    await desk.getByTestId('requests-view').waitFor({ timeout: 5000 });
+    await desk.locator(`[data-testid="request-row"][data-id="${requestId}"]`).click();
+    const proposal = desk.getByTestId('request-proposal');
+    await proposal.waitFor({ timeout: 5000 });
+    expect(await proposal.textContent()).toContain('счётчик воды: заказано 3, нужно 2');
+    await desk.getByTestId('proposal-comment').fill('согласовано с УК');
+    await desk.getByTestId('request-proposals-box').scrollIntoViewIfNeeded();
+    await screenshot(desk, 'dispatcher-proposal');
+    await desk.getByTestId('proposal-confirm').click();
+    await desk.locator('[data-testid="request-proposal"][data-status="confirmed"]').waitFor({ timeout: 5000 });
+    expect(await desk.getByTestId('request-history').textContent()).toContain('изменение подтверждено');
+    await desk.close();
+
+    await page.reload();
+    await page.getByTestId('x-card').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('x-proposal-status').textContent()).toBe('подтверждено — согласовано с УК');
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
   it('a request not yet accepted brings a reminder at the interval: a banner and a vibration', async () => {
     const { context, page } = await phone();
     await page.addInitScript(() => {

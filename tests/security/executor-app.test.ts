@@ -82,7 +82,9 @@ describe('the demo executors and their requests', () => {
     expect(list.items.find((x) => x.kind === 'emergency')!.minutesLeft).not.toBeNull();
     const cards = await Promise.all(list.items.map((x) => card(x.id)));
     const callers = cards.map((c) => c.body.request.caller);
-    expect(callers).toContainEqual({ name: 'Иванова Анна Петровна', phone: '79161234567', anonymous: false });
+    const leak = sql<{ caller_name: string; caller_phone: string }>('SELECT caller_name, caller_phone FROM tickets WHERE id = ?', list.items[0]!.id)[0]!;
+    expect(leak.caller_phone).toMatch(/^7\d{10}$/);
+    expect(callers[0]).toEqual({ name: leak.caller_name, phone: leak.caller_phone, anonymous: false });
     expect(callers.find((c) => c.anonymous)).toEqual({ name: expect.stringMatching(/^Аноним № \d+$/), phone: null, anonymous: true });
     expect(cards[0]!.body.request.actions).toEqual(['accept', 'impossible', 'postpone']);
   });

@@ -61,7 +61,8 @@ describe('the executor’s phone page /x/', () => {
     expect(await items.count()).toBe(3);
     const first = await items.first().textContent();
     expect(first).toContain('Аварийная');
-    expect(first).toContain('ул. Ленина');
+    const leak = sql<{ address: string; flat: string; caller_name: string; caller_phone: string }>("SELECT address, flat, caller_name, caller_phone FROM tickets WHERE description LIKE 'Течёт стояк%'")[0]!;
+    expect(first).toContain(leak.address);
     expect(first).toMatch(/осталось \d+ мин/);
     expect(first).toContain('Примите заявку');
     expect(await items.nth(2).textContent()).toContain('Плановая');
@@ -75,9 +76,9 @@ describe('the executor’s phone page /x/', () => {
     const requestId = Number(await items.first().getAttribute('data-id'));
     await items.first().click();
     await page.getByTestId('x-card').waitFor({ timeout: 5000 });
-    expect(await page.getByTestId('x-address').textContent()).toContain('кв. 12');
-    expect(await page.getByTestId('x-caller').textContent()).toBe('Иванова Анна Петровна');
-    expect(await page.getByTestId('x-call').getAttribute('href')).toBe('tel:+79161234567');
+    expect(await page.getByTestId('x-address').textContent()).toContain(`кв. ${leak.flat}`);
+    expect(await page.getByTestId('x-caller').textContent()).toBe(leak.caller_name);
+    expect(await page.getByTestId('x-call').getAttribute('href')).toBe(`tel:+${leak.caller_phone}`);
     expect(await page.getByTestId('x-description').textContent()).toContain('Течёт стояк');
     await screen(page, 'executor-card');
 
@@ -106,6 +107,14 @@ describe('the executor’s phone page /x/', () => {
     expect(await page.getByTestId('x-action-accept').count()).toBe(0);
     await screenshot(page, 'executor-card-done');
 
+    // The anonymous caller's request: «Аноним № N», nothing to ring.
+    await page.getByTestId('x-back').click();
+    await page.getByTestId('x-item').filter({ hasText: 'Засор канализации' }).click();
+    await page.getByTestId('x-card').waitFor();
+    expect(await page.getByTestId('x-caller').textContent()).toMatch(/^Аноним № \d+$/);
+    expect(await page.getByTestId('x-call').count()).toBe(0);
+    await screen(page, 'executor-card-anonymous');
+
     const operator = await login(s.url, 'operator', 'demo');
     const d = await api<{ request: { stage: { code: string }; result: string; history: { to: string; by: { id: number } | null }[]; attachments: { name: string; by: { id: number } }[] } }>(s.url, 'GET', `/api/requests/${requestId}`, undefined, operator);
     expect(d.body.request.stage.code).toBe('done');
@@ -132,11 +141,12 @@ describe('the executor’s phone page /x/', () => {
     await page.getByTestId('x-offline').waitFor({ timeout: 5000 });
     expect(await page.getByTestId('x-pending').textContent()).toContain('Отправим');
     expect(sql<{ stage_code: string }>('SELECT stage_code FROM tickets WHERE id = ?', requestId)[0]!.stage_code).toBe('assigned');
-    const queued = await page.evaluate(() => localStorage.getItem('pult.x.outbox'));
+    const key = `pult.x.outbox.${executorId()}`;
+    const queued = await page.evaluate((k) => localStorage.getItem(k), key);
     expect(queued).toContain('"action":"accept"');
     await context.setOffline(false);
     await page.waitForFunction(() => document.querySelector('[data-testid="x-stage"]')?.textContent === 'Принята в работу', undefined, { timeout: 15_000 });
-    expect(await page.evaluate(() => localStorage.getItem('pult.x.outbox'))).toBe('[]');
+    expect(await page.evaluate((k) => localStorage.getItem(k), key)).toBe('[]');
     expect(sql('SELECT 1 FROM ticket_history WHERE ticket_id = ? AND to_stage = ?', requestId, 'in_work')).toHaveLength(1);
     await context.close();
   });
@@ -181,6 +191,15 @@ describe('the executor’s phone page /x/', () => {
     await page.getByTestId('x-card').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('x-proposal-status').textContent()).toBe('подтверждено — согласовано с УК');
     expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('someone who is not an executor is told the page is not for them', async () => {
+    const { context, page } = await phone();
+    await page.goto(s.url + '/x/');
+    await uiLogin(page, 'operator');
+    await page.getByTestId('x-not-executor').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('x-item').count()).toBe(0);
     await context.close();
   });
 

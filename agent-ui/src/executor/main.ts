@@ -63,7 +63,7 @@ function start(user: User): void {
   };
   const pendingFor = () => new Set(outbox.entries().map((e) => e.requestId));
 
-  const outbox = new Outbox(
+  const outbox = new Outbox(user.id,
     (o: Outcome) => {
       say(o.ok ? x.applied(`№ ${o.entry.number}`) : x.refused(o.message));
       void refresh();
@@ -102,6 +102,7 @@ function start(user: User): void {
       return void remindEvery(r.remindEveryMin);
     } catch (err) {
       if (err instanceof HttpError && err.status === 401) return;
+      if (err instanceof HttpError && err.status === 403) return void fill(main, h('p', { class: 'x-empty', testid: 'x-not-executor' }, x.notExecutor));
       net.hidden = false;
       if (!items.length && !current) fill(main, h('p', { class: 'x-empty' }, x.loadFailed));
     }

@@ -11,24 +11,29 @@ export type Entry =
   | { key: string; requestId: number; number: string; kind: 'proposal'; body: { text: string; items: ProposalItem[] }; at: string };
 export type Outcome = { entry: Entry; ok: true } | { entry: Entry; ok: false; message: string };
 
-const storeKey = 'pult.x.outbox';
+/** Per user: another executor logging in on the same phone never sends someone else's actions. */
+export const outboxKey = (userId: number) => `pult.x.outbox.${userId}`;
 
 export class Outbox {
   private busy = false;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly onSettled: (o: Outcome) => void, private readonly onChange: (pending: number, offline: boolean) => void) {}
+  private readonly storeKey: string;
+
+  constructor(userId: number, private readonly onSettled: (o: Outcome) => void, private readonly onChange: (pending: number, offline: boolean) => void) {
+    this.storeKey = outboxKey(userId);
+  }
 
   entries(): Entry[] {
     try {
-      return (JSON.parse(localStorage.getItem(storeKey) ?? '[]') as Entry[]).filter((e) => typeof e?.key === 'string');
+      return (JSON.parse(localStorage.getItem(this.storeKey) ?? '[]') as Entry[]).filter((e) => typeof e?.key === 'string');
     } catch {
       return [];
     }
   }
 
   private save(xs: Entry[]): void {
-    localStorage.setItem(storeKey, JSON.stringify(xs));
+    localStorage.setItem(this.storeKey, JSON.stringify(xs));
   }
 
   /** Stores the action first, then tries to send it (and everything before it). */

@@ -3,6 +3,7 @@
 // `executor` and `executor2`; three requests handed to `executor` (an
 // emergency leak, the 001 case of meters ordered, an anonymous caller's
 // blockage) and one to `executor2`, so the phone page /x/ is not empty.
+// They use generated accounts, never the documented caller 79161234567.
 import type { Db } from '../../store/db.js';
 import type { AuthService, User } from '../auth/service.js';
 import type { ExecutorRepository, ExecutorService } from '../executors/index.js';
@@ -26,17 +27,20 @@ export function seedExecutorsDemo(db: Db, o: { auth: AuthService; executors: { s
   const second = make('executor2', 'Слесарь-сантехник Волков А. Н.', '79990000012');
 
   const category = (code: string) => db.prepare('SELECT id FROM ticket_categories WHERE code = ?').pluck().get(code) as number;
-  const hasAccount = (n: string) => db.prepare('SELECT 1 FROM accounts WHERE account_number = ?').get(n) !== undefined;
   const hand = (assigneeId: number, body: Parameters<typeof registerTicket>[2]) => {
     const t = registerTicket(o.tickets, operator as User, body);
     o.requests.transition(t.id, 'assigned', { assigneeId, comment: 'демо: передана исполнителю' }, operator.id);
   };
-  if (hasAccount('1000001')) {
-    hand(first, { kind: 'emergency', categoryId: category('water-leak'), description: 'Течёт стояк холодной воды в ванной, вода на полу, соседи снизу жалуются', accountNumber: '1000001', callerName: 'Иванова Анна Петровна', callerPhone: '79161234567', anonymous: false, channel: 'call' });
-  }
-  if (hasAccount('1000002')) {
-    hand(first, { kind: 'planned', categoryId: category('other-planned'), description: 'Замена приборов учёта воды: заказано 3 счётчика (ХВС и ГВС в ванной, ХВС на кухне)', accountNumber: '1000002', callerName: 'Иванов Пётр Сергеевич', callerPhone: '79031112233', anonymous: false, channel: 'call' });
-    hand(second, { kind: 'planned', categoryId: category('drainage'), description: 'Оторвана водосточная труба у второго подъезда', accountNumber: '1000002', anonymous: false, channel: 'call' });
-  }
-  hand(first, { kind: 'emergency', categoryId: category('sewer-blockage'), description: 'Засор канализации в подвале, подтопление', tenantId, address: 'ул. Ленина, д. 5, подвал', anonymous: true, channel: 'call' });
+  // Residents of generated accounts (not the documented ones, whose screen pop stays as documented);
+  // with a small directory, plain addresses instead.
+  const residents = db.prepare(`SELECT a.account_number AS accountNumber, a.holder_name AS callerName, (SELECT p.phone FROM account_phones p WHERE p.account_id = a.id ORDER BY p.phone LIMIT 1) AS callerPhone
+    FROM accounts a WHERE a.tenant_id = ? AND a.status = 'active' AND a.account_number NOT IN ('1000001', '1000002') ORDER BY a.id LIMIT 3`).all(tenantId) as { accountNumber: string; callerName: string; callerPhone: string | null }[];
+  const at = (i: number, address: string, flat: string) => {
+    const r = residents[i];
+    return r ? { accountNumber: r.accountNumber, callerName: r.callerName, ...(r.callerPhone ? { callerPhone: r.callerPhone } : {}) } : { tenantId, address, flat, callerName: 'Жилец', callerPhone: `7990000002${i}` };
+  };
+  hand(first, { kind: 'emergency', categoryId: category('water-leak'), description: 'Течёт стояк холодной воды в ванной, вода на полу, соседи снизу жалуются', ...at(0, 'ул. Мира, д. 3', '7'), anonymous: false, channel: 'call' });
+  hand(first, { kind: 'planned', categoryId: category('other-planned'), description: 'Замена приборов учёта воды: заказано 3 счётчика (ХВС и ГВС в ванной, ХВС на кухне)', ...at(1, 'ул. Мира, д. 3', '12'), anonymous: false, channel: 'call' });
+  hand(first, { kind: 'emergency', categoryId: category('sewer-blockage'), description: 'Засор канализации в подвале, подтопление', tenantId, address: 'ул. Мира, д. 3, подвал', anonymous: true, channel: 'call' });
+  hand(second, { kind: 'planned', categoryId: category('drainage'), description: 'Оторвана водосточная труба у второго подъезда', ...at(2, 'ул. Мира, д. 5', '1'), anonymous: false, channel: 'call' });
 }

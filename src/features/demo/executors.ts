@@ -6,20 +6,26 @@
 // They use generated accounts, never the documented caller 79161234567.
 import type { Db } from '../../store/db.js';
 import type { AuthService, User } from '../auth/service.js';
-import type { ExecutorRepository, ExecutorService } from '../executors/index.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { ExecutorRepository } from '../executors/index.js';
 import type { RequestService } from '../requests/index.js';
 import { registerTicket, type TicketDeps } from '../tickets/routes.js';
 
 const ALL_WEEK = 0b1111111;
 
-export function seedExecutorsDemo(db: Db, o: { auth: AuthService; executors: { service: ExecutorService; repo: ExecutorRepository }; requests: RequestService; tickets: TicketDeps; password: string }): void {
+export function seedExecutorsDemo(db: Db, o: { auth: AuthService; executors: { repo: ExecutorRepository }; requests: RequestService; tickets: TicketDeps; password: string }): void {
   const tenantId = db.prepare('SELECT id FROM tenants WHERE name = ?').pluck().get('УК «Северный квартал»') as number | undefined;
   const plumber = db.prepare("SELECT id FROM specialities WHERE code = 'plumber'").pluck().get() as number | undefined;
   const operator = o.auth.findByLogin('operator');
   if (tenantId === undefined || plumber === undefined || !operator) return;
   const buildingIds = db.prepare('SELECT id FROM buildings WHERE tenant_id = ? ORDER BY id').pluck().all(tenantId) as number[];
+  const passwordHash = hashPassword(o.password); // once: scrypt is slow on purpose
   const make = (login: string, fullName: string, mobileNumber: string) => {
-    const id = o.executors.service.create({ login, password: o.password, fullName, mobileNumber, tenantIds: [tenantId], specialityIds: [plumber], buildingIds, zoneIds: [] });
+    const id = o.executors.repo.transaction(() => {
+      const u = o.auth.createUser({ login, password: '', passwordHash, role: 'executor', fullName, mobileNumber, tenantIds: [tenantId] });
+      o.executors.repo.saveProfile(u.id, { specialityIds: [plumber], buildingIds, zoneIds: [] });
+      return u.id;
+    });
     o.executors.repo.shifts.addSchedule(id, { weekdays: ALL_WEEK, from: '00:00', to: '00:00', zoneId: null });
     return id;
   };

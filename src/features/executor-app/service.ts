@@ -38,7 +38,14 @@ export class ExecutorAppService {
 
   /** The executor's open requests. */
   list(user: User): { items: CardSummary[]; remindEveryMin: number; at: string } {
-    return { items: this.repo.myOpen(user.id).map((c) => this.summary(c)), remindEveryMin: this.d.remindEveryMin, at: this.clock.now().toISOString() };
+    // Stage names per company and kind, looked up once per list (a pipeline is three queries).
+    const names = new Map<string, string>();
+    const stageName = (c: CardRow) => {
+      const k = `${c.tenantId}\n${c.kind}\n${c.stage}`;
+      if (!names.has(k)) names.set(k, this.d.requests.stageName(c.tenantId, c.kind, c.stage));
+      return names.get(k)!;
+    };
+    return { items: this.repo.myOpen(user.id).map((c) => this.summary(c, stageName)), remindEveryMin: this.d.remindEveryMin, at: this.clock.now().toISOString() };
   }
 
   /** One request of the executor's, with everything the card shows; anyone else's is 404. */
@@ -120,12 +127,12 @@ export class ExecutorAppService {
     return o;
   }
 
-  private summary(c: CardRow): CardSummary {
+  private summary(c: CardRow, stageName = (x: CardRow) => this.d.requests.stageName(x.tenantId, x.kind, x.stage)): CardSummary {
     const now = this.clock.now().getTime();
     const open = !['done', 'impossible'].includes(c.stage);
     const left = c.dueAt ? Math.floor((new Date(c.dueAt).getTime() - now) / 60_000) : null;
     return {
-      id: c.id, number: c.number, kind: c.kind, stage: { code: c.stage, name: this.d.requests.stageName(c.tenantId, c.kind, c.stage) }, category: c.categoryName,
+      id: c.id, number: c.number, kind: c.kind, stage: { code: c.stage, name: stageName(c) }, category: c.categoryName,
       address: c.address, flat: c.flat, description: c.description, dueAt: c.dueAt, minutesLeft: left, late: open && left !== null && left < 0, postponedUntil: c.postponedUntil,
       needsAttention: c.stage === 'assigned' || c.stage === 'new' ? 'accept' : c.stage === 'in_work' ? 'report' : null,
     };

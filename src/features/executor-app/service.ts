@@ -87,7 +87,7 @@ export class ExecutorAppService {
   propose(user: User, id: number, p: { text: string; items: ProposalItem[] }) {
     const c = this.mine(user, id);
     const at = this.clock.now().toISOString();
-    const pid = this.repo.addProposal({ requestId: id, by: user.id, at, text: p.text, items: p.items, stage: c.stage, note: `предложено изменение: ${describe(p.text, p.items)}` });
+    const pid = this.repo.addProposal({ requestId: id, by: user.id, at, text: p.text, items: p.items, stage: c.stage, note: `предложено изменение: ${describeChange(p.text, p.items)}` });
     this.d.requests.announce(id);
     return this.repo.proposal(pid)!;
   }
@@ -105,7 +105,7 @@ export class ExecutorAppService {
     if (!p || p.requestId !== requestId) throw notFound('proposal');
     if (p.status !== 'pending') throw new ApiError(409, 'already_decided', `the proposal is already ${p.status}`);
     const status = decision === 'confirm' ? 'confirmed' : 'rejected';
-    const note = `${status === 'confirmed' ? 'изменение подтверждено' : 'изменение отклонено'}: ${describe(p.text, p.items)}${comment ? ` (${comment})` : ''}`;
+    const note = `${status === 'confirmed' ? 'изменение подтверждено' : 'изменение отклонено'}: ${describeChange(p.text, p.items)}${comment ? ` (${comment})` : ''}`;
     if (!this.repo.decide({ id: proposalId, requestId, status, by: user.id, at: this.clock.now().toISOString(), comment, stage: o.stage, note })) {
       throw new ApiError(409, 'already_decided', 'the proposal was decided meanwhile');
     }
@@ -140,7 +140,7 @@ export class ExecutorAppService {
 }
 
 /** «текст; счётчик: заказано 3, нужно 2». */
-export function describe(text: string, items: ProposalItem[]): string {
+export function describeChange(text: string, items: ProposalItem[]): string {
   const parts = items.map((i) => `${i.name}: ${[i.ordered !== null ? `заказано ${i.ordered}` : null, i.needed !== null ? `нужно ${i.needed}` : null].filter(Boolean).join(', ')}`);
   return [text, ...parts].filter(Boolean).join('; ');
 }

@@ -22,6 +22,7 @@ export default defineConfig({
         categories: `${root}categories/index.html`,
         documents: `${root}documents/index.html`,
         directory: `${root}directory/index.html`,
+        executor: `${root}x/index.html`,
       },
     },
   },

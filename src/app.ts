@@ -26,6 +26,7 @@ import { lineRoutes } from './features/lines/routes.js';
 import { Resync } from './features/routing/resync.js';
 import { healthRoutes } from './features/health/routes.js';
 import { isEmpty, seedDemo } from './features/demo/seed.js';
+import { seedExecutorsDemo } from './features/demo/executors.js';
 import { createHttpApp } from './http/app.js';
 import { TicketService } from './features/tickets/service.js';
 import { DirectoryService } from './features/directory/service.js';
@@ -61,6 +62,7 @@ import { attachJournal } from './features/journal/index.js';
 import { MetricsRepository, PultMetrics, metricsRoutes } from './features/metrics/index.js';
 import { BackupService, startBackupJob } from './features/backup/index.js';
 import { StorageRepository, storageRoutes } from './features/storage/index.js';
+import { attachExecutorApp } from './features/executor-app/index.js';
 
 export interface Pult {
   config: Config;
@@ -83,7 +85,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const pdfFonts = loadPdfFonts(config.PULT_PDF_FONT_DIR);
   const db = openDb(config.dbPath);
 
-  const auth = new AuthService(db, clock, config.PULT_SESSION_TTL_HOURS);
+  // Executors stay logged in on their phones: a long session renewed on use.
+  const auth = new AuthService(db, clock, config.PULT_SESSION_TTL_HOURS, { executor: config.PULT_EXECUTOR_SESSION_DAYS * 24 });
   const operators = new OperatorService(db, clock);
   const lines = new LineRepository(db);
   const calls = new CallRepository(db);
@@ -136,6 +139,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     });
     // After seedDemo: the directory reuses its two companies by name.
     seedDirectoryDemo(db, { accounts: config.PULT_DEMO_ACCOUNTS, seed: 1 });
+    // After the directory: two plumbers serving its buildings, with requests handed to them (/x/).
+    seedExecutorsDemo(db, { auth, executors, requests: requests.service, tickets: { tickets, lookup, calls, lines, lifecycle: requests.lifecycle }, password: config.PULT_DEMO_PASSWORD });
     logger.info('demo data loaded', { did: config.PULT_DEMO_DID, mobile: config.PULT_DEMO_MOBILE });
   }
   if (!auth.hasAdmin()) {
@@ -150,6 +155,14 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   });
   if (!config.PULT_URL_SIGNING_SECRET) logger.info('PULT_URL_SIGNING_SECRET not set: recording links are signed with a random key and stop working after a restart');
   const recordingLinks = new RecordingLinks(urlKey, config.PULT_RECORDING_URL_TTL_SEC, clock);
+  // The executor's phone page (/x/): own requests, idempotent actions, photos, change proposals.
+  const executorApp = attachExecutorApp({
+    db, clock, requests: requests.service, attachments: attachments.service, maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024), remindEveryMin: config.PULT_EXECUTOR_REMIND_MIN,
+    recordingUrl: (callId) => {
+      const rec = calls.recordingForCall(callId);
+      return rec?.state === 'stored' ? { url: recordingLinks.sign(callId).url, durationSec: rec.durationSec } : null;
+    },
+  });
 
   const pbx = new AriPbx({ url: config.PULT_ARI_URL, user: config.PULT_ARI_USER, password: config.PULT_ARI_PASSWORD, app: config.PULT_ARI_APP, logger: logger.child({ part: 'ari' }) }, logger.child({ part: 'ari' }));
   const fetchPolicy = { hosts: config.PULT_RECORDING_HOSTS, allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutMs: config.PULT_FETCH_TIMEOUT_SEC * 1000, maxBytes: Math.round(config.PULT_RECORDING_MAX_MB * 1024 * 1024) };
@@ -254,6 +267,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       dictionaries.routes,
       attachments.routes,
       executors.routes,
+      executorApp.routes,
       directoryRoutes(directory),
       journal.routes,
       wallboard.routes,
@@ -288,7 +302,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     pbx.start();
   }
   const retention = startRetentionJobs(
-    new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS }),
+    new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS, idempotencyDays: config.PULT_IDEMPOTENCY_RETENTION_DAYS }),
     clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
   );
   const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));

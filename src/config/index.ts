@@ -148,6 +148,12 @@ export const configSchema = z.object({
   PULT_BACKUP_CRON: z.string().refine((v) => v === 'off' || cron.validate(v), "a cron expression such as '30 3 * * *', or 'off'").default('30 3 * * *'),
   PULT_BACKUP_DIR: z.string().optional(),
   PULT_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
+  // The executor's phone page (/x/): executors stay logged in this many days, renewed on use (sliding);
+  // the page reminds of requests not yet accepted / not yet reported every N minutes;
+  // executors' idempotency keys (retried actions) are kept N days (retention job).
+  PULT_EXECUTOR_SESSION_DAYS: z.coerce.number().positive().max(365).default(30),
+  PULT_EXECUTOR_REMIND_MIN: z.coerce.number().int().min(1).max(1440).default(10),
+  PULT_IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -1,6 +1,7 @@
 // A request's page: number, kind, stage and deadline; the allowed stage
 // buttons; details (editable); history; linked calls with their recordings;
-// comments and «Дополнить» entries with a comment box; attachments (photos, PDFs) with upload.
+// comments and «Дополнить» entries with a comment box; attachments (photos, PDFs) with upload;
+// the executor's change proposals to confirm or reject.
 import { api, HttpError } from '../lib/api.ts';
 import { h, fill } from '../lib/dom.ts';
 import { formatPhone, formatWhen, fullAddress, outcomeLabel } from '../lib/format.ts';
@@ -10,6 +11,7 @@ import { t } from '../i18n/index.ts';
 import { recordingCell } from '../ui/history.ts';
 import { dueChip } from './chips.ts';
 import { attachmentsBox } from './attachments-box.ts';
+import { proposalsBox } from './proposals-box.ts';
 import { editForm } from './edit-form.ts';
 import { StageControls } from './stage-form.ts';
 import { dictionariesBox } from './dictionaries-box.ts';
@@ -116,6 +118,10 @@ export class RequestPage {
       this.stages.el,
       detailsBox,
       dictionariesBox({ requestId: req.id, tenantId: req.tenantId, chosen: req.dictionaryValues, onSaved: () => this.o.onChanged() }),
+      proposalsBox(req.id, (message) => {
+        void this.load(req.id, true).then(() => this.say(message));
+        this.o.onChanged();
+      }),
       this.history(req),
       this.calls(req),
       this.comments(req),

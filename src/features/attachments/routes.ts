@@ -42,7 +42,7 @@ function send(svc: AttachmentService, a: AttachmentRow, variant: Variant, res: R
 }
 
 /** Multer's own refusals as JSON 4xx: over the size or count limit → 413, a malformed form → 400. */
-function uploadParser(maxBytes: number): RequestHandler {
+export function uploadParser(maxBytes: number): RequestHandler {
   const parser = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: MAX_FILES, fields: 20, parts: MAX_FILES + 20 } }).array('files', MAX_FILES);
   const mb = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
   return (req, res, next) => parser(req, res, (err?: unknown) => {

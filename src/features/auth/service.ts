@@ -43,7 +43,12 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export const sessionKey = (tokenHash: string) => tokenHash.slice(0, 24);
 
 export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly ttlHours: number) {
+  /**
+   * `slidingHours`: roles whose sessions last that long instead and are
+   * renewed on use (the executor's phone stays logged in); a renewal is
+   * written at most once an hour.
+   */
+  constructor(private readonly db: Db, private readonly clock: Clock, private readonly ttlHours: number, private readonly slidingHours: Partial<Record<Role, number>> = {}) {
     super();
   }
 
@@ -78,7 +83,7 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
     if (!row || !ok || row.disabled_at !== null) return null;
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    const expiresAt = new Date(now.getTime() + this.ttlHours * 3600_000).toISOString();
+    const expiresAt = new Date(now.getTime() + (this.slidingHours[row.role] ?? this.ttlHours) * 3600_000).toISOString();
     stmt(this.db, 'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), row.id, now.toISOString(), expiresAt);
     return { token, user: this.toUser(row), expiresAt };
   }
@@ -92,7 +97,19 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
     const hash = sha256(token);
     const row = stmt(this.db, 'SELECT u.*, s.expires_at AS session_expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL')
       .get(hash, this.clock.now().toISOString()) as (UserRow & { session_expires_at: string }) | undefined;
-    return row ? { user: this.toUser(row), key: sessionKey(hash), expiresAt: row.session_expires_at } : null;
+    if (!row) return null;
+    return { user: this.toUser(row), key: sessionKey(hash), expiresAt: this.slide(hash, row.role, row.session_expires_at) };
+  }
+
+  /** A sliding session's new expiry (renewed when an hour has passed since the last renewal), or the old one. */
+  private slide(hash: string, role: Role, expiresAt: string): string {
+    const hours = this.slidingHours[role];
+    if (hours === undefined) return expiresAt;
+    const now = this.clock.now().getTime();
+    if (new Date(expiresAt).getTime() > now + (hours - 1) * 3600_000) return expiresAt;
+    const renewed = new Date(now + hours * 3600_000).toISOString();
+    stmt(this.db, 'UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(renewed, hash);
+    return renewed;
   }
 
   logout(token: string): void {

@@ -145,6 +145,8 @@ const executorAllowed: [string, RegExp][] = [
   ['GET', /^\/api\/requests$/], ['GET', /^\/api\/requests\/\d+$/], ['POST', /^\/api\/requests\/\d+\/(transition|comments)$/],
   ['GET', /^\/api\/executors\/me\/route$/], ['GET', /^\/api\/ticket-categories$/],
   ['GET', /^\/api\/requests\/\d+\/(document\.pdf|documents)$/],
+  // The executor's phone page (/x/): its own routes check the role and the assignment.
+  ['GET', /^\/api\/x\/requests(\/\d+)?$/], ['POST', /^\/api\/x\/requests\/\d+\/(actions|photos|proposals)$/],
 ];
 export function executorGate(): Router {
   const r = Router();

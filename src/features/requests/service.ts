@@ -119,6 +119,12 @@ export class RequestService {
     this.notifier.changed({ requestId: id, tenantId: s.tenantId, stage: s.stage, status: s.status, at });
   }
 
+  /** Tells the request's company something changed on it (another feature wrote to it, e.g. a change proposal). */
+  announce(id: number): void {
+    const s = this.mustState(id);
+    this.notifier.changed({ requestId: id, tenantId: s.tenantId, stage: s.stage, status: s.status, at: this.clock.now().toISOString() });
+  }
+
   /** Closes from any stage (the older POST /api/tickets/:id/close); written to history. */
   forceClose(id: number, by: number): void {
     const s = this.mustState(id);

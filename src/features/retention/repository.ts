@@ -38,6 +38,11 @@ export class RetentionRepository {
     stmt(this.db, "UPDATE recordings SET state = 'failed', file_path = NULL, error = ?, purged_at = ? WHERE id = ?").run(reason, at, id);
   }
 
+  /** Executors' idempotency keys stored before `before`. */
+  pruneIdempotencyKeys(before: string): number {
+    return this.batched('DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < ? LIMIT ?)', before);
+  }
+
   private batched(sql: string, bound: string): number {
     let total = 0;
     for (;;) {

@@ -10,6 +10,8 @@ import { RetentionRepository } from './repository.js';
 export interface RetentionOptions {
   webhookLogDays: number;
   externalEventsDays: number;
+  /** Executors' idempotency keys (retried actions) older than this are deleted; unset = kept. */
+  idempotencyDays?: number;
 }
 
 export interface RetentionReport {
@@ -18,6 +20,7 @@ export interface RetentionReport {
   externalEvents: number;
   /** Recording files deleted under their company's retention period. */
   recordings: number;
+  idempotencyKeys?: number;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -36,6 +39,7 @@ export class RetentionService {
       webhookLog: this.repo.pruneWebhookLog(ago(this.opts.webhookLogDays)),
       externalEvents: this.repo.pruneExternalEvents(ago(this.opts.externalEventsDays)),
       recordings: this.purgeRecordings(now),
+      ...(this.opts.idempotencyDays !== undefined ? { idempotencyKeys: this.repo.pruneIdempotencyKeys(ago(this.opts.idempotencyDays)) } : {}),
     };
     this.logger.info('retention done', { ...report });
     return report;

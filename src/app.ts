@@ -319,6 +319,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await journal.stop();
       await backupJob?.stop();
       await requests.stop();
+      await requests.service.drain(); // documents still being made write to the database
       wallboard.stop();
       fallbackImport.stop();
       recordings.stop();

@@ -35,12 +35,16 @@ async function upload(reqId: number, files: { name: string; type: string; data: 
   return { status: r.status, body: await r.json() as never };
 }
 
-const rows = () => s.db.prepare('SELECT storage_key AS storageKey, thumb_key AS thumbKey, name FROM ticket_attachments').all() as { storageKey: string; thumbKey: string | null; name: string }[];
-/** Every file under the attachments directory, relative. */
+// Uploads only: the «Заявка» PDFs Pult generates when a request is handed to
+// work (the demo's requests, issue 12) are attachments too, and not the subject here.
+const rows = () => s.db.prepare('SELECT storage_key AS storageKey, thumb_key AS thumbKey, name FROM ticket_attachments WHERE id NOT IN (SELECT attachment_id FROM request_documents)').all() as { storageKey: string; thumbKey: string | null; name: string }[];
+const documentFiles = () => new Set(s.db.prepare('SELECT a.storage_key FROM ticket_attachments a JOIN request_documents d ON d.attachment_id = a.id').pluck().all() as string[]);
+/** Every uploaded file under the attachments directory, relative. */
 function stored(): string[] {
   const dir = s.config.attachmentsDir;
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+  const documents = documentFiles();
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).filter((f) => !documents.has(f));
 }
 
 beforeAll(async () => {

@@ -129,6 +129,7 @@ export class ExecutorRepository {
     void zoneIds;
     // What the choice needs of each, in one query per kind (not per executor).
     const who = people.map((p) => p.id);
+    if (!who.length) return []; // all of them disabled or of another company (and `IN ()` has no plan with INDEXED BY)
     const group = <T extends { u: number }>(rows: T[]) => {
       const m = new Map<number, T[]>();
       for (const r of rows) m.set(r.u, [...(m.get(r.u) ?? []), r]);

@@ -179,6 +179,11 @@ export class RequestService {
     if (running) await Promise.all([...running]);
   }
 
+  /** Resolves once every rule still running (document generation) has finished: before the database closes. */
+  async drain(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.all([...this.inflight.values()].flatMap((set) => [...set]));
+  }
+
   private track(id: number, work: Promise<void>): void {
     let set = this.inflight.get(id);
     if (!set) this.inflight.set(id, (set = new Set()));

@@ -111,6 +111,11 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   requests.service.autoAssigner = (id, stage) => void executors.service.autoAssign(id, stage);
   // The journal per company: screen, XLSX/CSV, the monthly archive (issue 12 item 1).
   const journal = attachJournal({ db, clock, logger: logger.child({ part: 'journal' }), timeZone: config.PULT_TIMEZONE, dir: config.journalDir, publicUrl: config.PULT_PUBLIC_URL ?? null });
+  // The company's own dictionaries for requests are the journal's extra columns.
+  journal.service.fields = {
+    of: (tenantId) => dictionaries.repo.list([tenantId]).filter((d) => d.appliesTo !== 'accounts').map((d) => ({ id: d.id, name: d.name })),
+    values: (ids) => new Map([...dictionaries.repo.dictionaryValuesFor(ids)].map(([id, vs]) => [id, new Map(vs.map((v) => [v.dictionaryId, v.value]))])),
+  };
 
   // The printable request («Заявка»): per-company templates, PDF on demand, stored by the `document` stage rule (issue 12).
   const documents = attachRequestDocuments({

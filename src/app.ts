@@ -50,6 +50,7 @@ import { FallbackImportRepository } from './features/fallback-import/repository.
 import { attachCallbacks } from './features/callbacks/index.js';
 import { WaitAnnouncements } from './features/routing/wait-announcements.js';
 import { attachExecutors } from './features/executors/index.js';
+import { attachReports } from './features/reports/index.js';
 
 export interface Pult {
   config: Config;
@@ -153,6 +154,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   // Supervisor wallboard: snapshot, callbacks, supervision; socket push below.
   const wallboard = attachWallboard({ db, lines, operators, calls, events, router, pbx, clock, logger, timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });
+  // Reports, the decree 416 compliance documents, daily / weekly snapshots (issue 12, item 3).
+  const reports = attachReports({ db, clock, logger: logger.child({ part: 'reports' }), timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });
 
   // AMI observer mode: an existing Asterisk with app_queue keeps call control;
   // Pult watches its AMI instead of running the ARI router (docs/ami-observer.md).
@@ -181,7 +184,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
-    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
+    routes: [executors.gate, authRoutes(auth), userAdminRoutes(auth), recordingRoutes(calls, lines, recordingLinks), callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators), operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }), ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle), requests.routes, attachments.routes, executors.routes, directoryRoutes(directory), wallboard.routes, callbackFeature.routes, reports.routes, vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }))],
   });
   const server = http.createServer(app);
   let screenPop: ScreenPop | null = null;
@@ -217,6 +220,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       callbackFeature.stop();
       announcements.stop();
       await retention.stop();
+      await reports.stop();
       await requests.stop();
       wallboard.stop();
       fallbackImport.stop();

@@ -62,9 +62,24 @@ const CALLBACK_MET = "cb.status = 'done' AND cb.done_at IS NOT NULL AND cb.done_
 
 export class ReportRepository {
   constructor(private readonly db: Db, timeZone: string) {
+    // Every time zone's offset (and every DST change) is a whole number of
+    // quarter hours: the local date and hour are the same throughout a UTC
+    // quarter hour, so they are looked up once per quarter.
+    const quarters = new Map<number, { day: string; hour: number }>();
+    const local = (iso: unknown) => {
+      if (typeof iso !== 'string') return null;
+      const q = Math.floor(Date.parse(iso) / 900_000);
+      let l = quarters.get(q);
+      if (!l) {
+        if (quarters.size >= 100_000) quarters.clear();
+        const start = new Date(q * 900_000).toISOString();
+        quarters.set(q, (l = { day: localDate(start, timeZone), hour: localHour(start, timeZone) }));
+      }
+      return l;
+    };
     db.function('pult_ms', { deterministic: true }, (iso: unknown) => (typeof iso === 'string' ? Date.parse(iso) : null));
-    db.function('pult_local_day', { deterministic: true }, (iso: unknown) => (typeof iso === 'string' ? localDate(iso, timeZone) : null));
-    db.function('pult_local_hour', { deterministic: true }, (iso: unknown) => (typeof iso === 'string' ? localHour(iso, timeZone) : null));
+    db.function('pult_local_day', { deterministic: true }, (iso: unknown) => local(iso)?.day ?? null);
+    db.function('pult_local_hour', { deterministic: true }, (iso: unknown) => local(iso)?.hour ?? null);
   }
 
   tenants(ids: number[] | null): { id: number; name: string }[] {

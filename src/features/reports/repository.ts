@@ -1,8 +1,9 @@
 // The reports' SQL: sums grouped by the asked-for dimension over requests,
 // calls and callback tasks of a period, always within a list of companies.
-// Local days and hours (the room's time zone, DST included) and exact
-// millisecond durations come from three SQL functions registered on the
-// connection: pult_ms(iso), pult_local_day(iso), pult_local_hour(iso).
+// Times are ISO-8601 UTC text of one format, so they compare as text;
+// durations are whole milliseconds from julianday(); local days and hours
+// (the room's time zone, DST included) come from two SQL functions
+// registered on the connection: pult_local_day(iso), pult_local_hour(iso).
 import type { Db } from '../../store/db.js';
 import { stmt } from '../../store/db.js';
 import { ANSWER_WITHIN_SEC } from '../../domain/commitments.js';
@@ -44,6 +45,8 @@ const callKey: Record<CallDimension, { key: (at: string, line: string) => string
   line: { key: (_at, line) => line, label: 'l.name' },
 };
 
+/** Milliseconds from b to a, exact (julianday's error is far below a millisecond). */
+const ms = (a: string, b: string) => `round((julianday(${a}) - julianday(${b})) * 86400000)`;
 const ph = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const secsOf = (json: string | null): number[] => (JSON.parse(json ?? '[]') as number[]).map((ms) => ms / 1000);
 
@@ -54,11 +57,11 @@ const HAS_DEADLINE = "t.due_at IS NOT NULL AND t.stage_code <> 'cancelled'";
 // «Выполнена» keeps its old done_at but is not done). Open: still to be done.
 const DONE = "(t.done_at IS NOT NULL AND t.stage_code IN ('done', 'closed'))";
 const OPEN = "(t.status = 'open' AND t.stage_code <> 'done')";
-const MET = `${DONE} AND pult_ms(t.done_at) <= pult_ms(t.due_at)`;
-const DECIDED = `(${DONE} OR t.status = 'closed' OR pult_ms(t.due_at) < pult_ms(@now))`;
+const MET = `${DONE} AND t.done_at <= t.due_at`;
+const DECIDED = `(${DONE} OR t.status = 'closed' OR t.due_at < @now)`;
 
 // A callback made in time: connected (or the caller called in and was answered) by its due time.
-const CALLBACK_MET = "cb.status = 'done' AND cb.done_at IS NOT NULL AND cb.done_reason IN ('connected', 'called-in') AND (cb.due_at IS NULL OR pult_ms(cb.done_at) <= pult_ms(cb.due_at))";
+const CALLBACK_MET = "cb.status = 'done' AND cb.done_at IS NOT NULL AND cb.done_reason IN ('connected', 'called-in') AND (cb.due_at IS NULL OR cb.done_at <= cb.due_at)";
 
 export class ReportRepository {
   constructor(private readonly db: Db, timeZone: string) {
@@ -77,7 +80,6 @@ export class ReportRepository {
       }
       return l;
     };
-    db.function('pult_ms', { deterministic: true }, (iso: unknown) => (typeof iso === 'string' ? Date.parse(iso) : null));
     db.function('pult_local_day', { deterministic: true }, (iso: unknown) => local(iso)?.day ?? null);
     db.function('pult_local_hour', { deterministic: true }, (iso: unknown) => local(iso)?.hour ?? null);
   }
@@ -96,8 +98,8 @@ export class ReportRepository {
         sum(t.stage_code = 'cancelled') AS cancelled,
         coalesce(sum(${HAS_DEADLINE} AND ${MET}), 0) AS onTimeMet,
         coalesce(sum(${HAS_DEADLINE} AND ${DECIDED}), 0) AS onTimeOf,
-        json_group_array(pult_ms(t.handed_at) - pult_ms(t.created_at)) FILTER (WHERE t.handed_at IS NOT NULL) AS handover,
-        json_group_array(pult_ms(t.done_at) - pult_ms(t.created_at)) FILTER (WHERE ${DONE}) AS complete
+        json_group_array(${ms('t.handed_at', 't.created_at')}) FILTER (WHERE t.handed_at IS NOT NULL) AS handover,
+        json_group_array(${ms('t.done_at', 't.created_at')}) FILTER (WHERE ${DONE}) AS complete
       FROM tickets t
       JOIN tenants tn ON tn.id = t.tenant_id
       JOIN ticket_categories c ON c.id = t.category_id
@@ -122,9 +124,9 @@ export class ReportRepository {
     const calls = stmt(this.db, `WITH x AS (
         SELECT ${d.key('c.arrived_at', 'c.line_id')} AS key, ${d.label} AS label, c.state, c.outcome, c.answered_via AS via,
                c.answered_at IS NOT NULL AS ans, l.sl_threshold_sec AS thr,
-               max(0, CASE WHEN c.answered_at IS NOT NULL THEN (pult_ms(c.answered_at) - pult_ms(c.arrived_at)) / 1000.0
-                    WHEN c.state = 'ended' THEN coalesce(c.wait_sec, (pult_ms(coalesce(c.ended_at, @now)) - pult_ms(c.arrived_at)) / 1000.0)
-                    ELSE (pult_ms(@now) - pult_ms(c.arrived_at)) / 1000.0 END) AS wait
+               max(0, CASE WHEN c.answered_at IS NOT NULL THEN ${ms('c.answered_at', 'c.arrived_at')} / 1000.0
+                    WHEN c.state = 'ended' THEN coalesce(c.wait_sec, ${ms('coalesce(c.ended_at, @now)', 'c.arrived_at')} / 1000.0)
+                    ELSE ${ms('@now', 'c.arrived_at')} / 1000.0 END) AS wait
         FROM calls c JOIN lines l ON l.id = c.line_id
         WHERE c.direction = 'inbound' AND c.arrived_at >= @start AND c.arrived_at < @end AND l.tenant_id IN (${ph(s.tenantIds.length)}))
       SELECT key, label, count(*) AS offered,
@@ -142,7 +144,7 @@ export class ReportRepository {
       .all(...s.tenantIds, { start: s.start, end: s.end, now: s.now, short: shortAbandonSec, within: ANSWER_WITHIN_SEC }) as (Omit<CallTotals, 'slBase' | 'callbacksMet' | 'callbacksOf'> & { key: number | string; label: string | null })[];
     const tasks = stmt(this.db, `SELECT ${d.key('cb.created_at', 'cb.line_id')} AS key, ${d.label} AS label,
         total(${CALLBACK_MET}) AS met,
-        total((${CALLBACK_MET}) OR (cb.status = 'done' AND cb.done_at IS NOT NULL) OR (cb.due_at IS NOT NULL AND pult_ms(cb.due_at) < pult_ms(@now))) AS decided
+        total((${CALLBACK_MET}) OR (cb.status = 'done' AND cb.done_at IS NOT NULL) OR (cb.due_at IS NOT NULL AND cb.due_at < @now)) AS decided
       FROM callback_tasks cb JOIN lines l ON l.id = cb.line_id
       WHERE cb.created_at >= @start AND cb.created_at < @end AND l.tenant_id IN (${ph(s.tenantIds.length)})
       GROUP BY key ORDER BY key`)
@@ -167,9 +169,9 @@ export class ReportRepository {
         count(*) AS assigned,
         sum(${DONE}) AS done,
         sum(${DONE} AND t.due_at IS NOT NULL) AS doneWithDeadline,
-        coalesce(sum(${DONE} AND t.due_at IS NOT NULL AND pult_ms(t.done_at) <= pult_ms(t.due_at)), 0) AS doneOnTime,
+        coalesce(sum(${DONE} AND t.due_at IS NOT NULL AND t.done_at <= t.due_at), 0) AS doneOnTime,
         sum((SELECT count(*) FROM ticket_history h WHERE h.ticket_id = t.id AND h.from_stage = 'done' AND h.to_stage = 'in_work')) AS reopened,
-        json_group_array(pult_ms(t.done_at) - pult_ms(t.created_at)) FILTER (WHERE ${DONE}) AS complete
+        json_group_array(${ms('t.done_at', 't.created_at')}) FILTER (WHERE ${DONE}) AS complete
       FROM tickets t JOIN users u ON u.id = t.assignee_id
       WHERE t.tenant_id IN (${ph(s.tenantIds.length)}) AND t.created_at >= @start AND t.created_at < @end
       GROUP BY t.assignee_id`)

@@ -25,7 +25,7 @@ const TENANTS = 20;
 const TZ = 'Europe/Moscow';
 const NOW = new Date('2026-12-01T09:00:00Z');
 const YEAR_MS = 365 * 86_400_000;
-const file = path.resolve(import.meta.dirname, '..', 'var', 'bench', `reports-${REQUESTS}-${CALLS}.sqlite`);
+const file = path.resolve(import.meta.dirname, '..', 'var', 'bench', `reports-v2-${REQUESTS}-${CALLS}.sqlite`);
 const rnd = prng(7);
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -51,7 +51,8 @@ function build(db: Db): void {
     for (let i = 0; i < REQUESTS; i++) {
       const tenant = 1 + Math.floor(rnd() * TENANTS);
       const c = cats[Math.floor(rnd() * cats.length)]!;
-      const created = start + Math.floor(rnd() * YEAR_MS);
+      // Rows arrive in time order, as they do in a live room (rowid order follows time).
+      const created = start + Math.floor(((i + rnd()) / REQUESTS) * YEAR_MS);
       const handed = created + Math.floor(rnd() * 3_600_000);
       const done = rnd() < 0.9 ? handed + Math.floor(rnd() * 86_400_000) : null;
       ticket.run(`${i}`, tenant, c.id, tenant + TENANTS * Math.floor(rnd() * 100), iso(created), c.m === null ? null : iso(created + c.m * 60_000), done ? 'closed' : 'open', done ? 'closed' : 'in_work',
@@ -64,7 +65,7 @@ function build(db: Db): void {
   db.transaction(() => {
     for (let i = 0; i < CALLS; i++) {
       const line = 1 + Math.floor(rnd() * TENANTS);
-      const arrived = start + Math.floor(rnd() * YEAR_MS);
+      const arrived = start + Math.floor(((i + rnd()) / CALLS) * YEAR_MS);
       const wait = Math.floor(rnd() * 120);
       const answered = rnd() < 0.85;
       const id = `c${i}`;

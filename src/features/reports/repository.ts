@@ -34,7 +34,7 @@ const requestKey: Record<RequestDimension, { key: string; label: string }> = {
   company: { key: 't.tenant_id', label: 'tn.name' },
   category: { key: 't.category_id', label: 'c.name' },
   executor: { key: 't.assignee_id', label: 'u.full_name' },
-  building: { key: 't.building_id', label: 'coalesce(b.address, t.address)' },
+  building: { key: 't.building_id', label: 'b.address' },
   channel: { key: 't.channel', label: 't.channel' },
   day: { key: 'pult_local_day(t.created_at)', label: 'pult_local_day(t.created_at)' },
 };
@@ -187,14 +187,14 @@ export class ReportRepository {
     return [...out.values()].sort((a, b) => a.name.localeCompare(b.name, 'ru') || a.userId - b.userId);
   }
 
-  /** The categories and buildings residents complain about most (requests received in the period). */
-  complaints(s: Slice, limit: number): { categories: { id: number; name: string; count: number }[]; buildings: { id: number | null; address: string; count: number }[] } {
+  /** The categories and buildings (of the directory) residents complain about most (requests received in the period). */
+  complaints(s: Slice, limit: number): { categories: { id: number; name: string; count: number }[]; buildings: { id: number; address: string; count: number }[] } {
     const args = [...s.tenantIds, s.start, s.end, limit];
     const scope = `t.tenant_id IN (${ph(s.tenantIds.length)}) AND t.created_at >= ? AND t.created_at < ?`;
     const categories = stmt(this.db, `SELECT c.id, c.name, count(*) AS count FROM tickets t JOIN ticket_categories c ON c.id = t.category_id
       WHERE ${scope} GROUP BY c.id ORDER BY count DESC, c.name LIMIT ?`).all(...args) as { id: number; name: string; count: number }[];
-    const buildings = stmt(this.db, `SELECT t.building_id AS id, coalesce(b.address, t.address) AS address, count(*) AS count FROM tickets t LEFT JOIN buildings b ON b.id = t.building_id
-      WHERE ${scope} GROUP BY coalesce(t.building_id, 'a:' || t.address) ORDER BY count DESC, address LIMIT ?`).all(...args) as { id: number | null; address: string; count: number }[];
+    const buildings = stmt(this.db, `SELECT t.building_id AS id, b.address, count(*) AS count FROM tickets t JOIN buildings b ON b.id = t.building_id
+      WHERE ${scope} GROUP BY t.building_id ORDER BY count DESC, b.address LIMIT ?`).all(...args) as { id: number; address: string; count: number }[];
     return { categories, buildings };
   }
 }

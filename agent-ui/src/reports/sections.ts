@@ -52,6 +52,7 @@ export function requestsSection(): Section {
     last = f;
     const rep = await request<Report<RequestFigures>>('GET', `/api/reports/requests?${query(f, { by: by.value })}`);
     const labels = rep.rows.map((x) => label(x.key, x.label));
+    box.hidden = rep.rows.length === 0;
     drawChart(canvas, labels, [
       { label: r.series.received, data: rep.rows.map((x) => x.figures.received), color: colors.blue },
       { label: r.series.done, data: rep.rows.map((x) => x.figures.done), color: colors.green },
@@ -74,6 +75,7 @@ export function callsSection(): Section {
     last = f;
     const rep = await request<Report<CallFigures>>('GET', `/api/reports/calls?${query(f, { by: by.value })}`);
     const labels = rep.rows.map((x) => label(x.key, x.label));
+    box.hidden = rep.rows.length === 0;
     drawChart(canvas, labels, [
       { label: r.series.offered, data: rep.rows.map((x) => x.figures.offered), color: colors.grey },
       { label: r.series.answered, data: rep.rows.map((x) => x.figures.answered + x.figures.answeredOnMobile), color: colors.blue },
@@ -91,6 +93,7 @@ export function executorsSection(): Section {
   const table = h('div');
   const load = async (f: Filter) => {
     const rep = await request<{ items: (ExecutorFigures & { userId: number; name: string })[] }>('GET', `/api/reports/executors?${query(f)}`);
+    box.hidden = rep.items.length === 0;
     drawChart(canvas, rep.items.map((x) => x.name), [
       { label: r.series.executorDone, data: rep.items.map((x) => x.done), color: colors.green },
       { label: r.series.openNow, data: rep.items.map((x) => x.openNow), color: colors.amber },
@@ -107,6 +110,7 @@ export function complaintsSection(): Section {
   const table = h('div');
   const load = async (f: Filter) => {
     const rep = await request<{ categories: { name: string; count: number }[]; buildings: { address: string; count: number }[] }>('GET', `/api/reports/complaints?${query(f, { limit: '10' })}`);
+    box.hidden = rep.categories.length === 0;
     drawChart(canvas, rep.categories.map((x) => x.name), [{ label: r.col.count, data: rep.categories.map((x) => x.count), color: colors.blue }], { horizontal: true });
     fill(table, dataTable('complaints-buildings', [r.col.address, r.col.count], rep.buildings.map((x) => [x.address, x.count])));
   };

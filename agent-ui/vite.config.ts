@@ -23,6 +23,7 @@ export default defineConfig({
         documents: `${root}documents/index.html`,
         directory: `${root}directory/index.html`,
         executor: `${root}x/index.html`,
+        reports: `${root}reports/index.html`,
       },
     },
   },

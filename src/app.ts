@@ -63,6 +63,7 @@ import { MetricsRepository, PultMetrics, metricsRoutes } from './features/metric
 import { BackupService, startBackupJob } from './features/backup/index.js';
 import { StorageRepository, storageRoutes } from './features/storage/index.js';
 import { attachExecutorApp } from './features/executor-app/index.js';
+import { attachReports } from './features/reports/index.js';
 
 export interface Pult {
   config: Config;
@@ -111,6 +112,11 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   requests.service.autoAssigner = (id, stage) => void executors.service.autoAssign(id, stage);
   // The journal per company: screen, XLSX/CSV, the monthly archive (issue 12 item 1).
   const journal = attachJournal({ db, clock, logger: logger.child({ part: 'journal' }), timeZone: config.PULT_TIMEZONE, dir: config.journalDir, publicUrl: config.PULT_PUBLIC_URL ?? null });
+  // The company's own dictionaries for requests are the journal's extra columns.
+  journal.service.fields = {
+    of: (tenantId) => dictionaries.repo.list([tenantId]).filter((d) => d.appliesTo !== 'accounts').map((d) => ({ id: d.id, name: d.name })),
+    values: (ids) => new Map([...dictionaries.repo.dictionaryValuesFor(ids)].map(([id, vs]) => [id, new Map(vs.map((v) => [v.dictionaryId, v.value]))])),
+  };
 
   // The printable request («Заявка»): per-company templates, PDF on demand, stored by the `document` stage rule (issue 12).
   const documents = attachRequestDocuments({
@@ -217,6 +223,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   // Supervisor wallboard: snapshot, callbacks, supervision; socket push below.
   const wallboard = attachWallboard({ db, lines, operators, calls, events, router, pbx, clock, logger, timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });
+  // Reports, the decree 416 compliance documents, daily / weekly snapshots (issue 12, item 3).
+  const reports = attachReports({ db, clock, logger: logger.child({ part: 'reports' }), timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC, fonts: pdfFonts });
 
   // AMI observer mode: an existing Asterisk with app_queue keeps call control;
   // Pult watches its AMI instead of running the ARI router (docs/ami-observer.md).
@@ -272,6 +280,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       journal.routes,
       wallboard.routes,
       callbackFeature.routes,
+      reports.routes,
       storage,
       reminderCalls.routes,
       lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t) }),
@@ -318,6 +327,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await retention.stop();
       await journal.stop();
       await backupJob?.stop();
+      await reports.stop();
       await requests.stop();
       await requests.service.drain(); // documents still being made write to the database
       wallboard.stop();

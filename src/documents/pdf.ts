@@ -100,3 +100,26 @@ export function renderPdf(spec: PdfDocumentSpec, fonts: PdfFonts): Promise<Buffe
     }
   });
 }
+
+/** A pdfkit document, for layouts richer than a `PdfDocumentSpec` (the reports' tables). */
+export type Pdf = InstanceType<typeof PDFDocument>;
+
+/** A new A4 document with the fonts 'body' and 'bold' registered (embedded as subsets) and 'body' selected. */
+export function newPdf(fonts: PdfFonts, info: { Title: string }): Pdf {
+  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { ...info, Producer: 'Pult' } });
+  doc.registerFont('body', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
+  doc.font('body');
+  return doc;
+}
+
+/** Ends the document and resolves with its bytes. */
+export function pdfBuffer(doc: Pdf): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.end();
+  });
+}

@@ -22,6 +22,7 @@ export function uiRoutes(dir: string): Router {
   r.get(['/documents', '/documents/'], page('documents/index.html'));
   r.get(['/directory', '/directory/'], page('directory/index.html'));
   r.get(['/x', '/x/'], page('x/index.html'));
+  r.get(['/reports', '/reports/'], page('reports/index.html'));
   r.get('/', page('index.html'));
   return r;
 }

@@ -16,6 +16,8 @@ export interface JournalRecord {
   handedAt: string | null; assigneeName: string | null; acceptedAt: string | null; doneAt: string | null;
   result: string | null; reason: string | null; closedAt: string | null; stageName: string | null; stageCode: string;
   dueAt: string | null; recordedCallId: string | null;
+  /** The company's own fields (dictionary id → chosen value), filled after the query when the company has any. */
+  fields?: Map<number, string>;
 }
 
 export interface JournalContext {

@@ -20,7 +20,7 @@ export interface JournalExport {
 // closing stage's time on the request.
 const journalSql = `SELECT t.id, t.number, t.created_at AS createdAt, t.channel, cu.full_name AS registeredBy,
     t.caller_name AS callerName, t.caller_phone AS callerPhone, t.anonymous_caller_id AS anonymousId,
-    t.address, t.flat, a.account_number AS accountNumber, c.name AS categoryName, NULL AS subcategoryName, t.kind, t.description,
+    t.address, t.flat, a.account_number AS accountNumber, coalesce(pc.name, c.name) AS categoryName, CASE WHEN pc.id IS NULL THEN NULL ELSE c.name END AS subcategoryName, t.kind, t.description,
     coalesce((SELECT min(h.at) FROM ticket_history h WHERE h.ticket_id = t.id AND h.to_stage = 'assigned'), t.handed_at) AS handedAt,
     au.full_name AS assigneeName,
     coalesce((SELECT min(h.at) FROM ticket_history h WHERE h.ticket_id = t.id AND h.to_stage = 'in_work'), t.accepted_at) AS acceptedAt,
@@ -31,6 +31,7 @@ const journalSql = `SELECT t.id, t.number, t.created_at AS createdAt, t.channel,
   JOIN tickets t ON t.id = pg.id
   JOIN users cu ON cu.id = t.created_by
   JOIN ticket_categories c ON c.id = t.category_id
+  LEFT JOIN ticket_categories pc ON pc.id = c.parent_id
   LEFT JOIN accounts a ON a.id = t.account_id
   LEFT JOIN users au ON au.id = t.assignee_id
   LEFT JOIN pipelines p ON p.tenant_id = t.tenant_id AND p.kind = t.kind

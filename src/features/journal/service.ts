@@ -2,7 +2,7 @@
 // file, and the file's name. Times in the room's zone; periods are local days.
 import type { Writable } from 'node:stream';
 import type { Clock } from '../../clock.js';
-import { cells, journalColumns, type JournalColumn, type JournalContext } from './columns.js';
+import { cells, journalColumns, type JournalColumn, type JournalContext, type JournalRecord } from './columns.js';
 import type { JournalCursor, JournalRepository } from './repository.js';
 import { heading } from './strings.js';
 import { dayRange, dottedDate } from './time.js';
@@ -18,9 +18,32 @@ export interface JournalPage {
   next: string | null;
 }
 
+/** A company's own fields for its requests (the company dictionaries of issue 12 item 4): one column each. */
+export interface CompanyFields {
+  /** The company's fields for requests, in their order. */
+  of(tenantId: number): { id: number; name: string }[];
+  /** The values chosen on these requests: request id → (field id → value). */
+  values(ticketIds: number[]): Map<number, Map<number, string>>;
+}
+
+const noFields: CompanyFields = { of: () => [], values: () => new Map() };
+
 export class JournalService {
-  /** Extra columns of a company (its own fields); none until the dictionaries feature provides them. */
-  extraColumns: (tenantId: number) => JournalColumn[] = () => [];
+  /** Where a company's own fields come from (none by default). */
+  fields: CompanyFields = noFields;
+
+  /** Extra columns of a company: one per own field, after the legal ones. */
+  extraColumns(tenantId: number): JournalColumn[] {
+    return this.fields.of(tenantId).map((f) => ({ key: `field${f.id}`, title: f.name, width: 20, value: (r: JournalRecord) => r.fields?.get(f.id) ?? '' }));
+  }
+
+  /** Puts the company's own field values on a page of rows (one query per page), when it has fields. */
+  private withFields(tenantId: number, rows: JournalRecord[]): JournalRecord[] {
+    if (rows.length === 0 || this.fields.of(tenantId).length === 0) return rows;
+    const values = this.fields.values(rows.map((r) => r.id));
+    for (const r of rows) r.fields = values.get(r.id) ?? new Map();
+    return rows;
+  }
 
   constructor(readonly repo: JournalRepository, private readonly clock: Clock, readonly timeZone: string, private readonly baseUrl: string) {}
 
@@ -41,7 +64,7 @@ export class JournalService {
     const cols = this.columns(p.tenantId);
     const range = dayRange(p.fromDay, p.toDay, this.timeZone);
     const ctx = this.context(baseUrl);
-    const rows = this.repo.page({ tenantId: p.tenantId, ...range }, limit + 1, cursor);
+    const rows = this.withFields(p.tenantId, this.repo.page({ tenantId: p.tenantId, ...range }, limit + 1, cursor));
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     const last = shown[shown.length - 1];
@@ -69,8 +92,12 @@ export class JournalService {
       columns: this.columns(p.tenantId),
       ctx: this.context(baseUrl),
       heading: heading(name, dottedDate(p.fromDay), dottedDate(p.toDay), this.timeZone),
-      pages: this.repo.pages({ tenantId: p.tenantId, ...range }),
+      pages: this.pagesWithFields(p.tenantId, this.repo.pages({ tenantId: p.tenantId, ...range })),
     };
+  }
+
+  private *pagesWithFields(tenantId: number, pages: Iterable<JournalRecord[]>): Generator<JournalRecord[]> {
+    for (const rows of pages) yield this.withFields(tenantId, rows);
   }
 
   /** Streams the period's journal into `out` (ended when done); resolves with the number of requests. */

@@ -19,6 +19,7 @@ export default defineConfig({
         mobile: `${root}mobile/index.html`,
         wallboard: `${root}wallboard/index.html`,
         zones: `${root}zones/index.html`,
+        admin: `${root}admin/index.html`,
       },
     },
   },

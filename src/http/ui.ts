@@ -18,6 +18,7 @@ export function uiRoutes(dir: string): Router {
   r.get(['/m', '/m/'], page('mobile/index.html'));
   r.get(['/wall', '/wall/'], page('wallboard/index.html'));
   r.get(['/zones', '/zones/'], page('zones/index.html'));
+  r.get(['/admin', '/admin/'], page('admin/index.html'));
   r.get('/', page('index.html'));
   return r;
 }

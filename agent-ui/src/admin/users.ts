@@ -44,7 +44,11 @@ function createForm(tenants: Company[], status: Status, reload: () => Promise<vo
   };
   const checks = companyChecks('user-tenants', tenants, []);
   const opOnly = [field('extension', f.extension), field('deviceKind', f.deviceKind)];
-  const showOp = () => { for (const x of opOnly) x.hidden = f.role.value !== 'operator'; };
+  const mobileField = field('mobileNumber', f.mobileNumber);
+  const showOp = () => {
+    for (const x of opOnly) x.hidden = f.role.value !== 'operator';
+    mobileField.hidden = f.role.value === 'operator';
+  };
   f.role.addEventListener('change', showOp);
   showOp();
   const save = async (e: Event) => {
@@ -56,7 +60,7 @@ function createForm(tenants: Company[], status: Status, reload: () => Promise<vo
     if (ok) await reload();
   };
   return h('form', { class: 'panel admin-form', testid: 'user-form', onsubmit: (e: Event) => void save(e) }, h('h3', null, a.users.new),
-    field('login', f.login), field('password', f.password), field('fullName', f.fullName), field('role', f.role), ...opOnly, field('mobileNumber', f.mobileNumber), field('tenantIds', checks.el),
+    field('login', f.login), field('password', f.password), field('fullName', f.fullName), field('role', f.role), ...opOnly, mobileField, field('tenantIds', checks.el),
     h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'user-create' }, a.create)));
 }
 

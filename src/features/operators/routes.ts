@@ -51,7 +51,7 @@ export function operatorRoutes(auth: AuthService, operators: OperatorService, pb
       );
       op = audit ? audit.change(() => {
         const created = create();
-        audit.record({ userId: currentUser(req).id, action: 'create', entity: 'user', entityId: created.userId, tenantId: b.tenantIds[0] ?? null, before: null, after: { ...created, role: 'operator' } });
+        audit.record({ userId: currentUser(req).id, action: 'create', entity: 'user', entityId: created.userId, tenantId: b.tenantIds[0] ?? null, before: null, after: { userId: created.userId, login: b.login, fullName: b.fullName, role: 'operator', extension: created.extension, deviceKind: created.deviceKind, staticContact: created.staticContact, tenantIds: b.tenantIds } });
         return created;
       }) : create();
     } catch (err) {

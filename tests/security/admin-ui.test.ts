@@ -64,11 +64,14 @@ describe('the admin page', () => {
     await page.getByTestId('admin-status').filter({ hasText: 'Номера (DID) (dids.0): digits only' }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'admin-lines-invalid');
     await page.getByTestId('line-dids').fill('74951112233');
+    await page.getByTestId('line-hours-always').uncheck();
+    await page.getByTestId('line-hours-mon-from').fill('08:00');
+    await page.getByTestId('line-hours-mon-to').fill('20:00');
     await page.getByTestId('line-save').click();
     await row(page, 'lines-table', 'Восход: аварийная').waitFor({ timeout: 10_000 });
     await screenshot(page, 'admin-lines');
     const line = s.lines.findByDid('74951112233');
-    expect(line).toMatchObject({ name: 'Восход: аварийная', tenantId });
+    expect(line).toMatchObject({ name: 'Восход: аварийная', tenantId, workingHours: { mon: ['08:00', '20:00'], tue: null, sun: null } });
     expect(s.lines.overflowGroup(line!.overflowGroupId!)).toMatchObject({ mode: 'simultaneous', members: [{ number: '+79005556677' }] });
 
     // Пользователи: an operator of the new company.

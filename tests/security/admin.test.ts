@@ -133,8 +133,11 @@ describe('users', () => {
     const c = await api<{ user: { id: number; tenantIds: number[] } }>(s.url, 'POST', '/api/users', { login: 'night-mobile', password: 'secret-pass-1', role: 'overflow', fullName: 'Дежурный Н.', mobileNumber: '+79007778899', tenantIds: [1] }, admin);
     expect(c.status).toBe(201);
     const id = c.body.user.id;
+    const own = await login(s.url, 'night-mobile', 'secret-pass-1');
     const e = await api<{ user: { fullName: string; tenantIds: number[] } }>(s.url, 'PATCH', `/api/users/${id}`, { fullName: 'Дежурный Николаев', tenantIds: [1, 2] }, admin);
     expect(e.body.user).toMatchObject({ fullName: 'Дежурный Николаев', tenantIds: [1, 2] });
+    // New companies: their session ends (sockets joined rooms by the old ones); they log in again.
+    expect((await api(s.url, 'GET', '/api/me', undefined, own)).status).toBe(401);
     expect((await api(s.url, 'POST', `/api/users/${id}/reset-password`, { newPassword: 'another-pass-2' }, admin)).status).toBe(204);
     expect((await api(s.url, 'POST', `/api/users/${id}/disable`, undefined, admin)).status).toBe(204);
     const log = (await api<{ items: Entry[] }>(s.url, 'GET', `/api/audit?entity=user&entityId=${id}`, undefined, admin)).body.items;

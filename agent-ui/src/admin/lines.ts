@@ -3,11 +3,12 @@
 import { request } from '../lib/api.ts';
 import { h, fill } from '../lib/dom.ts';
 import { a } from '../i18n/ru-admin.ts';
+import { hoursEditor, type WorkingHours } from './hours.ts';
 import { companies, companyName, field, input, num, select, table, type Status } from './ui.ts';
 
 interface Line {
   id: number; name: string; tenantId: number; dids: string[]; ringTimeoutSec: number; overflowAfterSec: number; overflowGroupId: number | null;
-  maxWaitSec: number; slThresholdSec: number; priority: number; waitTreatment: string; announceEverySec: number; entryMenu: { options: unknown[] } | null;
+  maxWaitSec: number; slThresholdSec: number; priority: number; waitTreatment: string; announceEverySec: number; workingHours: WorkingHours | null; entryMenu: { options: unknown[] } | null;
 }
 interface Group { id: number; name: string }
 
@@ -31,18 +32,20 @@ export async function linesSection(el: HTMLElement, status: Status, editing: Lin
     waitTreatment: select('line-treatment', Object.entries(a.treatment), l?.waitTreatment ?? 'ringback'),
     overflowGroupId: select('line-group', [['', a.lines.noGroup], ...groups.map((g): [string, string] => [String(g.id), g.name])], String(l?.overflowGroupId ?? '')),
   };
+  const hours = hoursEditor(l?.workingHours ?? null);
   const body = () => ({
     name: f.name.value, tenantId: Number(f.tenantId.value), dids: f.dids.value.split(/[\s,;]+/).filter(Boolean),
     ringTimeoutSec: num(f.ringTimeoutSec), overflowAfterSec: num(f.overflowAfterSec), maxWaitSec: num(f.maxWaitSec), slThresholdSec: num(f.slThresholdSec),
     priority: num(f.priority), announceEverySec: num(f.announceEverySec), waitTreatment: f.waitTreatment.value,
   });
+  const extra = () => ({ overflowGroupId: group(), workingHours: hours.value() });
   const group = () => (f.overflowGroupId.value ? Number(f.overflowGroupId.value) : null);
   const save = async (e: Event) => {
     e.preventDefault();
     const ok = await status.run(async () => {
-      if (l) return request('PATCH', `/api/lines/${l.id}`, { ...body(), overflowGroupId: group() });
+      if (l) return request('PATCH', `/api/lines/${l.id}`, { ...body(), ...extra() });
       const created = await request<{ line: Line }>('POST', '/api/lines', body());
-      if (group() !== null) await request('PATCH', `/api/lines/${created.line.id}`, { overflowGroupId: group() });
+      if (group() !== null || hours.value() !== null) await request('PATCH', `/api/lines/${created.line.id}`, extra());
       return created;
     });
     if (ok) await linesSection(el, status);
@@ -53,7 +56,7 @@ export async function linesSection(el: HTMLElement, status: Status, editing: Lin
       h('h3', null, l ? a.lines.editing(l.name) : a.lines.new),
       field('name', f.name), field('tenantId', f.tenantId), field('dids', f.dids, a.lines.didsHint), field('overflowGroupId', f.overflowGroupId),
       field('ringTimeoutSec', f.ringTimeoutSec), field('overflowAfterSec', f.overflowAfterSec), field('maxWaitSec', f.maxWaitSec), field('slThresholdSec', f.slThresholdSec),
-      field('priority', f.priority), field('waitTreatment', f.waitTreatment), field('announceEverySec', f.announceEverySec),
+      field('priority', f.priority), field('waitTreatment', f.waitTreatment), field('announceEverySec', f.announceEverySec), hours.el,
       h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'line-save' }, l ? a.save : a.create),
         l ? h('button', { class: 'btn', type: 'button', onclick: () => void linesSection(el, status) }, a.cancel) : null)),
     table('lines-table', ['№', a.fields.name!, a.fields.tenantId!, a.fields.dids!, a.fields.overflowGroupId!, a.fields.ringTimeoutSec!, a.fields.overflowAfterSec!, a.fields.maxWaitSec!, a.fields.slThresholdSec!, a.fields.priority!, a.lines.menu, ''],

@@ -67,6 +67,7 @@ describe('the admin page', () => {
     await page.getByTestId('line-hours-always').uncheck();
     await page.getByTestId('line-hours-mon-from').fill('08:00');
     await page.getByTestId('line-hours-mon-to').fill('20:00');
+    await screenshot(page, 'admin-lines-form');
     await page.getByTestId('line-save').click();
     await row(page, 'lines-table', 'Восход: аварийная').waitFor({ timeout: 10_000 });
     await screenshot(page, 'admin-lines');
@@ -95,11 +96,26 @@ describe('the admin page', () => {
     expect((await api(s.url, 'GET', '/api/me', undefined, op)).status).toBe(401);
     await screenshot(page, 'admin-users');
 
+    // Облачные АТС: the company's Mango account, the webhook address shown, the key never again.
+    await page.getByTestId('admin-tab-vpbx').click();
+    await page.getByTestId('vpbx-vendor').selectOption('mango');
+    await page.getByTestId('vpbx-name').fill('Восход в Манго');
+    await page.getByTestId('vpbx-tenant').selectOption(String(tenantId));
+    await page.getByTestId('vpbx-account').fill('voshod-vpbx');
+    await page.getByTestId('vpbx-line').selectOption({ label: 'Восход: аварийная' });
+    await page.getByTestId('vpbx-secret').fill('mango-salt-123456');
+    await page.getByTestId('vpbx-create').click();
+    await page.getByTestId('admin-status').filter({ hasText: '/hooks/mango/' }).waitFor({ timeout: 10_000 });
+    await row(page, 'vpbx-table', 'Восход в Манго').waitFor();
+    expect(await page.content()).not.toContain('mango-salt-123456');
+    await screenshot(page, 'admin-vpbx');
+
     // Журнал изменений
     await page.getByTestId('admin-tab-audit').click();
     await row(page, 'audit-table', 'отключение').waitFor({ timeout: 10_000 });
-    for (const what of ['компания', 'группа переадресации', 'линия', 'пользователь']) expect(await row(page, 'audit-table', what).count()).toBeGreaterThan(0);
+    for (const what of ['компания', 'группа переадресации', 'линия', 'пользователь', 'облачная АТС']) expect(await row(page, 'audit-table', what).count()).toBeGreaterThan(0);
     await screenshot(page, 'admin-audit');
+    expect(await page.content()).not.toContain('mango-salt-123456');
     expect(violations).toEqual([]);
     await page.close();
   });

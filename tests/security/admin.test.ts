@@ -172,6 +172,16 @@ describe('users', () => {
   });
 });
 
+describe('cloud-PBX accounts', () => {
+  it('connecting one is audited without its keys', async () => {
+    const r = await api<{ account: { id: number } }>(s.url, 'POST', '/api/vpbx-accounts', { vendor: 'mango', name: 'Манго', tenantId: 1, account: 'north', secrets: { apiSalt: 'salt-very-secret' } }, admin);
+    expect(r.status).toBe(201);
+    const entry = await lastAudit('vpbx-account');
+    expect(entry).toMatchObject({ action: 'create', entityId: r.body.account.id, tenantId: 1, after: { vendor: 'mango', account: 'north' } });
+    expect(JSON.stringify(s.db.prepare("SELECT after FROM audit_log WHERE entity = 'vpbx-account'").all())).not.toContain('salt-very-secret');
+  });
+});
+
 describe('the audit log', () => {
   it('a supervisor sees only their companies\' entries; operators 403; bad filters 400', async () => {
     const mine = (await api<{ items: Entry[]; total: number }>(s.url, 'GET', '/api/audit?limit=500', undefined, supervisor1)).body;

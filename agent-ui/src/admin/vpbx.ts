@@ -39,7 +39,7 @@ export async function vpbxSection(el: HTMLElement, status: Status): Promise<void
   fill(el,
     h('form', { class: 'panel admin-form', testid: 'vpbx-form', onsubmit: (e: Event) => void save(e) }, h('h3', null, a.vpbx.new),
       field('vendor', vendor), field('name', name), field('tenantId', tenantId), field('account', account), field('lineId', lineId),
-      field('secrets', secret, a.vpbx.secret), field('apiBaseUrl', apiBaseUrl, a.vpbx.apiBaseUrl),
+      field('secrets', secret), field('apiBaseUrl', apiBaseUrl, a.vpbx.apiBaseUrl),
       h('p', { class: 'muted small' }, a.vpbx.hint),
       h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'vpbx-create' }, a.create))),
     table('vpbx-table', ['№', a.fields.vendor!, a.fields.name!, a.fields.tenantId!, a.fields.account!, a.fields.lineId!, a.fields.timeZone!],

@@ -35,7 +35,7 @@ export const a = {
   },
   roles: { admin: 'администратор', supervisor: 'старший диспетчер', operator: 'оператор', overflow: 'дежурный (мобильный)', executor: 'исполнитель' } as Record<string, string>,
   vpbx: {
-    new: 'Подключить облачную АТС', vendor: 'Оператор', account: 'Учётная запись (домен, код)', line: 'Линия', secret: 'Ключ для подписи событий', apiBaseUrl: 'необязательно: адрес API для звонка из карточки',
+    new: 'Подключить облачную АТС', vendor: 'Оператор', account: 'Учётная запись (домен, код)', line: 'Линия', apiBaseUrl: 'необязательно: адрес API для звонка из карточки',
     webhook: (url: string) => `Адрес для событий АТС: ${url}`, empty: 'Облачных АТС нет', noLine: 'без линии', hint: 'Ключи хранятся на сервере и больше не показываются.',
   },
   vendors: { itoolabs: 'Телфин / МТС (itoolabs)', mango: 'Манго Офис', zadarma: 'Задарма' } as Record<string, string>,

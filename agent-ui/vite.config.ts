@@ -24,6 +24,7 @@ export default defineConfig({
         directory: `${root}directory/index.html`,
         executor: `${root}x/index.html`,
         reports: `${root}reports/index.html`,
+        admin: `${root}admin/index.html`,
       },
     },
   },

@@ -23,6 +23,11 @@ import { callRoutes } from './features/calls/routes.js';
 import { RecordingService } from './features/recordings/service.js';
 import { CallRouter } from './features/routing/router.js';
 import { lineRoutes } from './features/lines/routes.js';
+import { overflowGroupRoutes } from './features/lines/overflow-routes.js';
+import { AuditLog } from './features/audit/repository.js';
+import { auditRoutes } from './features/audit/routes.js';
+import { TenantRepository } from './features/tenants/repository.js';
+import { tenantRoutes } from './features/tenants/routes.js';
 import { Resync } from './features/routing/resync.js';
 import { healthRoutes } from './features/health/routes.js';
 import { isEmpty, seedDemo } from './features/demo/seed.js';
@@ -76,6 +81,7 @@ export interface Pult {
   io: RealtimeServer;
   logger: Logger;
   operators: OperatorService;
+  lines: LineRepository;
   stop(): Promise<void>;
 }
 
@@ -90,6 +96,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const auth = new AuthService(db, clock, config.PULT_SESSION_TTL_HOURS, { executor: config.PULT_EXECUTOR_SESSION_DAYS * 24 });
   const operators = new OperatorService(db, clock);
   const lines = new LineRepository(db);
+  const audit = new AuditLog(db, clock);
   const calls = new CallRepository(db);
   const events = new CallEvents();
   const tickets = new TicketService(db, clock);
@@ -264,10 +271,10 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     routes: [
       executors.gate,
       authRoutes(auth),
-      userAdminRoutes(auth),
+      userAdminRoutes(auth, audit),
       recordingRoutes(calls, lines, recordingLinks),
       callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators),
-      operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }),
+      operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }, audit),
       ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle),
       requests.routes,
       documents.routes,
@@ -283,8 +290,11 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       reports.routes,
       storage,
       reminderCalls.routes,
-      lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t) }),
-      vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' })),
+      lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t), audit }),
+      overflowGroupRoutes(lines, { audit, userExists: (id) => auth.getUser(id) !== null }),
+      tenantRoutes(new TenantRepository(db), audit),
+      auditRoutes(audit),
+      vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }), audit),
     ],
   });
   const server = http.createServer(app);
@@ -317,7 +327,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));
 
   return {
-    config, db, server, port, router, events, pbx, io, logger, operators,
+    config, db, server, port, router, events, pbx, io, logger, operators, lines,
     async stop() {
       router.stop();
       detachMetrics();

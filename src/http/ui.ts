@@ -23,6 +23,7 @@ export function uiRoutes(dir: string): Router {
   r.get(['/directory', '/directory/'], page('directory/index.html'));
   r.get(['/x', '/x/'], page('x/index.html'));
   r.get(['/reports', '/reports/'], page('reports/index.html'));
+  r.get(['/admin', '/admin/'], page('admin/index.html'));
   r.get('/', page('index.html'));
   return r;
 }

@@ -128,25 +128,65 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
   }
 
   /** An admin sets a new password: every session of that user ends. */
-  async resetPassword(userId: number, newPassword: string): Promise<boolean> {
+  async resetPassword(userId: number, newPassword: string, within?: () => void): Promise<boolean> {
     if (!this.getUser(userId)) return false;
-    this.setPasswordAndEndSessions(userId, await hashPasswordAsync(newPassword), null);
+    this.setPasswordAndEndSessions(userId, await hashPasswordAsync(newPassword), null, within);
     return true;
   }
 
   /** Disables a user: no more logins, every session ends now. */
-  disable(userId: number): boolean {
+  disable(userId: number, within?: () => void): boolean {
     const ended = this.db.transaction(() => {
       const n = stmt(this.db, 'UPDATE users SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?').run(this.clock.now().toISOString(), userId).changes;
-      return n > 0 ? this.deleteSessions(userId, null) : null;
+      if (n === 0) return null;
+      within?.();
+      return this.deleteSessions(userId, null);
     })();
     if (ended === null) return false;
     if (ended.length > 0) this.emit('sessionsEnded', ended);
     return true;
   }
 
-  enable(userId: number): boolean {
-    return stmt(this.db, 'UPDATE users SET disabled_at = NULL WHERE id = ?').run(userId).changes > 0;
+  enable(userId: number, within?: () => void): boolean {
+    return this.db.transaction(() => {
+      const ok = stmt(this.db, 'UPDATE users SET disabled_at = NULL WHERE id = ?').run(userId).changes > 0;
+      if (ok) within?.();
+      return ok;
+    })();
+  }
+
+  /** An account as an admin sees it (with its disabled mark), or null. */
+  account(id: number): UserAccount | null {
+    const row = stmt(this.db, 'SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    return row ? { ...this.toUser(row), createdAt: row.created_at, disabledAt: row.disabled_at } : null;
+  }
+
+  /**
+   * Changes a user's name, mobile, role or companies. A new role or new
+   * companies end the user's sessions (their sockets joined rooms by the
+   * old ones): they log in again and see what they now may.
+   * `within(before, after)` runs inside the transaction (the audit entry).
+   */
+  updateUser(id: number, p: { fullName?: string; mobileNumber?: string | null; role?: Role; tenantIds?: number[] }, within?: (before: UserAccount, after: UserAccount) => void): UserAccount | null {
+    const ended = this.db.transaction(() => {
+      const before = this.account(id);
+      if (!before) return null;
+      if (p.fullName !== undefined) stmt(this.db, 'UPDATE users SET full_name = ? WHERE id = ?').run(p.fullName, id);
+      if (p.mobileNumber !== undefined) stmt(this.db, 'UPDATE users SET mobile_number = ? WHERE id = ?').run(p.mobileNumber, id);
+      if (p.role !== undefined) stmt(this.db, 'UPDATE users SET role = ? WHERE id = ?').run(p.role, id);
+      if (p.tenantIds !== undefined) {
+        stmt(this.db, 'DELETE FROM user_tenants WHERE user_id = ?').run(id);
+        const link = stmt(this.db, 'INSERT INTO user_tenants (user_id, tenant_id) VALUES (?, ?)');
+        for (const t of p.tenantIds) link.run(id, t);
+      }
+      const after = this.account(id)!;
+      within?.(before, after);
+      const scopeChanged = before.role !== after.role || JSON.stringify(before.tenantIds) !== JSON.stringify(after.tenantIds);
+      return scopeChanged ? this.deleteSessions(id, null) : [];
+    })();
+    if (ended === null) return null;
+    if (ended.length > 0) this.emit('sessionsEnded', ended);
+    return this.account(id);
   }
 
   isDisabled(userId: number): boolean {
@@ -164,9 +204,10 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
     return { items: rows.map((r) => ({ ...this.toUser(r), createdAt: r.created_at, disabledAt: r.disabled_at })), total };
   }
 
-  private setPasswordAndEndSessions(userId: number, passwordHash: string, keepTokenHash: string | null): void {
+  private setPasswordAndEndSessions(userId: number, passwordHash: string, keepTokenHash: string | null, within?: () => void): void {
     const ended = this.db.transaction(() => {
       stmt(this.db, 'UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+      within?.();
       return this.deleteSessions(userId, keepTokenHash);
     })();
     if (ended.length > 0) this.emit('sessionsEnded', ended);

@@ -10,6 +10,7 @@ import { parse } from '../../http/errors.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import { ApiError, notFound } from '../../http/errors.js';
 import type { CallRepository } from '../calls/repository.js';
+import type { AuditLog } from '../audit/repository.js';
 import type { FetchPolicy } from '../../net/safe-fetch.js';
 import { ClickToCallError, cloudClickToCall, NoCloudAccountError } from './click-to-call.js';
 import { checkDialNumber } from '../../domain/dialling.js';
@@ -160,7 +161,7 @@ const createBody = z.object({
 const clickBody = z.object({ number: z.string().trim().regex(/^\+?[\d\s()-]{5,20}$/, 'a phone number'), callbackId: z.number().int().positive().optional() });
 
 /** Admin: register a cloud PBX account for a company, with its agents → users. Users: click-to-call. */
-export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallService, calls: CallRepository, fetchPolicy: FetchPolicy, logger: Logger): Router {
+export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallService, calls: CallRepository, fetchPolicy: FetchPolicy, logger: Logger, audit?: AuditLog): Router {
   const r = Router();
   // Click-to-call from the card or the callback list, through the user's company's cloud PBX.
   r.post('/api/click-to-call', async (req, res) => {
@@ -189,7 +190,12 @@ export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallSer
     const { agents, ...rest } = b;
     const foreign = accounts.foreignReferences(b.tenantId, b.lineId, agents);
     if (foreign.length) throw new ApiError(400, 'invalid_input', `invalid body: ${foreign.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, foreign);
-    const created = accounts.create({ ...rest, secrets }, agents);
+    const create = () => accounts.create({ ...rest, secrets }, agents);
+    const created = audit ? audit.change(() => {
+      const a = create();
+      audit.record({ userId: currentUser(req).id, action: 'create', entity: 'vpbx-account', entityId: a.id, tenantId: a.tenantId, before: null, after: { ...a, secrets: undefined, agents } });
+      return a;
+    }) : create();
     res.status(201).json({ account: { ...created, secrets: undefined }, webhookUrl: `/hooks/${b.vendor}/${created.id}` });
   });
   return r;

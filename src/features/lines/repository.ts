@@ -47,6 +47,7 @@ interface LineRow {
 }
 
 type LineDefaults = 'priority' | 'mobileRetrySec' | 'callbackDueMin' | 'callbackAttempts' | 'callbackRetrySec' | 'announceEverySec';
+export type LinePatch = Partial<Pick<Line, 'name' | 'tenantId' | 'dids' | 'ringTimeoutSec' | 'overflowAfterSec' | 'overflowGroupId' | 'maxWaitSec' | 'priority' | 'slThresholdSec' | 'waitTreatment' | 'announceEverySec' | 'workingHours'>>;
 export type NewLine = Omit<Line, 'id' | LineDefaults> & Partial<Pick<Line, LineDefaults>>;
 
 export class LineRepository {
@@ -71,6 +72,33 @@ export class LineRepository {
     })();
     this.cache.clear();
     return this.get(id)!;
+  }
+
+  /** Changes a line's settings and (when given) replaces its numbers; the cache is dropped so the next call sees the change. */
+  update(id: number, p: LinePatch): Line | null {
+    const cols: [keyof LinePatch, string][] = [['name', 'name'], ['tenantId', 'tenant_id'], ['ringTimeoutSec', 'ring_timeout_sec'], ['overflowAfterSec', 'overflow_after_sec'], ['overflowGroupId', 'overflow_group_id'],
+      ['maxWaitSec', 'max_wait_sec'], ['priority', 'priority'], ['slThresholdSec', 'sl_threshold_sec'], ['waitTreatment', 'wait_treatment'], ['announceEverySec', 'announce_every_sec'], ['workingHours', 'working_hours']];
+    const set = cols.filter(([k]) => p[k] !== undefined);
+    const found = this.db.transaction(() => {
+      if (!stmt(this.db, 'SELECT 1 FROM lines WHERE id = ?').get(id)) return false;
+      if (set.length) {
+        const values = set.map(([k]) => (k === 'workingHours' ? (p.workingHours ? JSON.stringify(p.workingHours) : null) : (p[k] as string | number | null)));
+        stmt(this.db, `UPDATE lines SET ${set.map(([, c]) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
+      }
+      if (p.dids) {
+        stmt(this.db, 'DELETE FROM line_dids WHERE line_id = ?').run(id);
+        const did = stmt(this.db, 'INSERT INTO line_dids (did, line_id) VALUES (?, ?)');
+        for (const d of p.dids) did.run(d, id);
+      }
+      return true;
+    })();
+    this.cache.clear();
+    return found ? this.get(id) : null;
+  }
+
+  /** The line that answers a number now, other than `exceptLineId` (for a uniqueness check). */
+  didOwner(did: string, exceptLineId: number | null): number | null {
+    return (stmt(this.db, 'SELECT line_id FROM line_dids WHERE did = ? AND line_id IS NOT ?').pluck().get(did, exceptLineId) as number | undefined) ?? null;
   }
 
   get(id: number): Line | null {
@@ -132,6 +160,32 @@ export class LineRepository {
     if (!g) return null;
     const members = stmt(this.db, 'SELECT position, number, user_id AS userId FROM overflow_members WHERE group_id = ? ORDER BY position').all(id) as OverflowGroup['members'];
     return { id: g.id, name: g.name, mode: g.mode, timeoutSec: g.timeout_sec, members };
+  }
+
+  listOverflowGroups(): OverflowGroup[] {
+    return (stmt(this.db, 'SELECT id FROM overflow_groups ORDER BY id').pluck().all() as number[]).map((id) => this.overflowGroup(id)!);
+  }
+
+  /** Replaces a group's settings and members; null when there is no such group. */
+  updateOverflowGroup(id: number, g: Omit<OverflowGroup, 'id'>): OverflowGroup | null {
+    const found = this.db.transaction(() => {
+      if (stmt(this.db, 'UPDATE overflow_groups SET name = ?, mode = ?, timeout_sec = ? WHERE id = ?').run(g.name, g.mode, g.timeoutSec, id).changes === 0) return false;
+      stmt(this.db, 'DELETE FROM overflow_members WHERE group_id = ?').run(id);
+      const m = stmt(this.db, 'INSERT INTO overflow_members (group_id, position, number, user_id) VALUES (?, ?, ?, ?)');
+      for (const member of g.members) m.run(id, member.position, member.number, member.userId);
+      return true;
+    })();
+    this.cache.clear();
+    return found ? this.overflowGroup(id) : null;
+  }
+
+  /** Lines that overflow to a group (a group in use cannot be deleted). */
+  linesOfGroup(groupId: number): number[] {
+    return stmt(this.db, 'SELECT id FROM lines WHERE overflow_group_id = ? ORDER BY id').pluck().all(groupId) as number[];
+  }
+
+  deleteOverflowGroup(id: number): boolean {
+    return stmt(this.db, 'DELETE FROM overflow_groups WHERE id = ?').run(id).changes > 0;
   }
 
   /** All mobile numbers of all overflow groups, for the dialplan fallback. */

@@ -11,6 +11,8 @@ import { currentUser, requireRole } from '../auth/middleware.js';
 import type { User } from '../auth/service.js';
 import { DEFAULT_ENTRY_PROMPT, entryMenuProblems, type EntryMenu } from '../../domain/entry-menu.js';
 import type { Line, LineRepository } from './repository.js';
+import type { AuditLog } from '../audit/repository.js';
+import { workingHoursSchema } from '../../domain/working-hours.js';
 
 const lineId = z.coerce.number().int().positive();
 /** A sound name as Asterisk's `sound:` media takes it (relative, no dots): e.g. pult/entry-menu, digits/1. */
@@ -35,7 +37,23 @@ const newLineBody = z.object({
   announceEverySec: z.number().int().min(0).max(600).default(30),
 }).strict();
 
-export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number): boolean }): Router {
+/** A line's settings to change: any subset; `dids` replaces the whole list. */
+const linePatchBody = z.object({
+  name: z.string().trim().min(1).max(80),
+  tenantId: z.number().int().positive(),
+  dids: z.array(z.string().regex(/^\+?\d{3,20}$/, 'digits only')).max(20).refine((d) => new Set(d).size === d.length, 'a number is listed twice'),
+  priority: z.number().int().min(-100).max(100),
+  ringTimeoutSec: z.number().int().min(5).max(120),
+  overflowAfterSec: z.number().int().min(0).max(3600),
+  overflowGroupId: z.number().int().positive().nullable(),
+  maxWaitSec: z.number().int().min(10).max(3600),
+  slThresholdSec: z.number().int().min(1).max(600),
+  waitTreatment: z.enum(['ringback', 'moh']),
+  announceEverySec: z.number().int().min(0).max(600),
+  workingHours: workingHoursSchema.nullable(),
+}).partial().strict().refine((b) => Object.keys(b).length > 0, 'nothing to change');
+
+export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number): boolean; audit: AuditLog }): Router {
   const r = Router();
   const staff = requireRole('admin', 'supervisor');
   const inScope = (user: User, tenantId: number | null) => user.tenantIds === null || (tenantId !== null && user.tenantIds.includes(tenantId));
@@ -57,7 +75,11 @@ export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number):
     const b = parse(newLineBody, req.body);
     if (!inScope(currentUser(req), b.tenantId) || !o.tenantExists(b.tenantId)) throw new ApiError(400, 'invalid_input', 'tenantId: not your company', [{ field: 'tenantId', problem: 'no such company' }]);
     try {
-      const line = lines.create({ ...b, overflowGroupId: null, workingHours: null, isDefault: false });
+      const line = o.audit.change(() => {
+        const created = lines.create({ ...b, overflowGroupId: null, workingHours: null, isDefault: false });
+        o.audit.record({ userId: currentUser(req).id, action: 'create', entity: 'line', entityId: created.id, tenantId: created.tenantId, before: null, after: created });
+        return created;
+      });
       res.status(201).json({ line: present(line) });
     } catch (err) {
       if (uniqueViolation(err)) throw new ApiError(409, 'conflict', 'one of these numbers belongs to another line', [{ field: 'dids', problem: 'taken' }]);
@@ -66,6 +88,27 @@ export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number):
   });
 
   r.get('/api/lines/:id', staff, (req, res) => void res.json({ line: present(lineOf(req)) }));
+
+  r.patch('/api/lines/:id', staff, (req, res) => {
+    const before = lineOf(req);
+    const b = parse(linePatchBody, req.body);
+    const user = currentUser(req);
+    if (b.tenantId !== undefined && (!inScope(user, b.tenantId) || !o.tenantExists(b.tenantId))) throw new ApiError(400, 'invalid_input', 'tenantId: not your company', [{ field: 'tenantId', problem: 'no such company' }]);
+    if (b.overflowGroupId != null && !lines.overflowGroup(b.overflowGroupId)) throw new ApiError(400, 'invalid_input', 'overflowGroupId: no such overflow group', [{ field: 'overflowGroupId', problem: 'no such overflow group' }]);
+    const taken = (b.dids ?? []).map((d) => ({ d, owner: lines.didOwner(d, before.id) })).filter((x) => x.owner !== null);
+    if (taken.length) throw new ApiError(409, 'conflict', `these numbers belong to another line: ${taken.map((x) => x.d).join(', ')}`, taken.map((x) => ({ field: 'dids', problem: `${x.d} is taken by another line` })));
+    try {
+      const line = o.audit.change(() => {
+        const after = lines.update(before.id, b)!;
+        o.audit.record({ userId: user.id, action: 'update', entity: 'line', entityId: before.id, tenantId: after.tenantId, before, after });
+        return after;
+      });
+      res.json({ line: present(line) });
+    } catch (err) {
+      if (uniqueViolation(err)) throw new ApiError(409, 'conflict', 'one of these numbers belongs to another line', [{ field: 'dids', problem: 'taken' }]);
+      throw err;
+    }
+  });
 
   r.put('/api/lines/:id/entry-menu', staff, (req, res) => {
     const line = lineOf(req);

@@ -8,6 +8,7 @@ import type { AuthService } from '../auth/service.js';
 import { hashPasswordAsync } from '../auth/passwords.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import type { OperatorService } from './service.js';
+import type { AuditLog } from '../audit/repository.js';
 import { isForeignKeyViolation, uniqueViolation } from '../../store/db.js';
 
 const createBody = z.object({
@@ -26,7 +27,7 @@ const stateBody = z.discriminatedUnion('state', [
   z.object({ state: z.literal('paused'), reason: z.string().min(1, 'say why you pause').max(100) }),
 ]);
 
-export function operatorRoutes(auth: AuthService, operators: OperatorService, pbx: PbxPort, logger: Logger, sip: { wsUrl: string; domain: string }): Router {
+export function operatorRoutes(auth: AuthService, operators: OperatorService, pbx: PbxPort, logger: Logger, sip: { wsUrl: string; domain: string }, audit?: AuditLog): Router {
   const r = Router();
 
   r.get('/api/operators', requireRole('admin', 'supervisor'), (req, res) => {
@@ -44,10 +45,15 @@ export function operatorRoutes(auth: AuthService, operators: OperatorService, pb
     // so the constraints decide, inside one transaction (no user without an operator row).
     let op;
     try {
-      op = operators.createWithUser(
+      const create = () => operators.createWithUser(
         () => auth.createUser({ login: b.login, password: b.password, passwordHash, role: 'operator', fullName: b.fullName, tenantIds: b.tenantIds }),
         { extension: b.extension, deviceKind: b.deviceKind, staticContact: b.staticContact ?? null },
       );
+      op = audit ? audit.change(() => {
+        const created = create();
+        audit.record({ userId: currentUser(req).id, action: 'create', entity: 'user', entityId: created.userId, tenantId: b.tenantIds[0] ?? null, before: null, after: { userId: created.userId, login: b.login, fullName: b.fullName, role: 'operator', extension: created.extension, deviceKind: created.deviceKind, staticContact: created.staticContact, tenantIds: b.tenantIds } });
+        return created;
+      }) : create();
     } catch (err) {
       const column = uniqueViolation(err);
       if (column === 'users.login') throw new ApiError(409, 'conflict', `login ${b.login} is taken`, [{ field: 'login', problem: 'taken' }]);

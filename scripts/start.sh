@@ -32,9 +32,13 @@ cat <<INFO
     console     http://127.0.0.1:${port}/        (operator / ${pw}: softphone, card, tickets)
     mobile      http://127.0.0.1:${port}/m/      (mobile / ${pw}: overflow staff)
     wallboard   http://127.0.0.1:${port}/wall/   (supervisor / ${pw})
+    reports     http://127.0.0.1:${port}/reports/  (supervisor / ${pw})
+    executor    http://127.0.0.1:${port}/x/      (executor / ${pw}: the technician's phone page)
+    admin       http://127.0.0.1:${port}/admin/  (admin / ${pw}: companies, lines, users, audit;
+                also /directory/, /zones/, /categories/, /documents/)
     health      http://127.0.0.1:${port}/api/health
     call log    http://127.0.0.1:${port}/api/calls   (Authorization: Bearer <token>)
-  Demo logins (password "${pw}"): admin, supervisor, operator, operator2, mobile
+  Demo logins (password "${pw}"): admin, supervisor, operator, operator2, mobile, executor, executor2
   Demo line "Аварийная линия": DID ${did}; overflow mobile ${mobile}
     after ${PULT_OVERFLOW_AFTER_SEC:-20} s, or at once while no operator is logged in.
   Place a demo call from another terminal:

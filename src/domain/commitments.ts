@@ -2,6 +2,10 @@
 // within 5 minutes, and callbacks made by their due time (10 minutes after
 // the call by default, per line). Pure: facts in, figures out.
 
+import { share, type Share } from './share.js';
+
+export type { Share };
+
 /** An open task this close to its due time (or past it) alarms on the wallboard. */
 export const CALLBACK_ALARM_SEC = 120;
 export const ANSWER_WITHIN_SEC = 300;
@@ -20,14 +24,6 @@ export interface CommitmentTask {
   status: string;
 }
 
-export interface Share {
-  /** How many met the commitment. */
-  met: number;
-  /** Out of how many already decided (met, or can no longer meet it). */
-  of: number;
-  /** met / of in %, one decimal; null when nothing is decided yet. */
-  pct: number | null;
-}
 
 export interface Commitments {
   /** Today's inbound calls answered within 5 minutes of arriving. */
@@ -40,7 +36,6 @@ export interface Commitments {
   callbacksNearDue: number;
 }
 
-const share = (met: number, of: number): Share => ({ met, of, pct: of === 0 ? null : Math.round((met / of) * 1000) / 10 });
 
 /** An open task's alarm state at `now`. */
 export function taskAlarm(dueAt: string | null, now: Date): 'overdue' | 'near' | null {

@@ -10,23 +10,10 @@
 //   is null when nothing is counted.
 import { zonedInstant } from './deadline.js';
 import { localParts } from './schedule.js';
+import { pct, round1, share, type Share } from './share.js';
 
-export interface Share {
-  met: number;
-  of: number;
-  /** met / of in %, one decimal; null when `of` is 0. */
-  pct: number | null;
-}
+export { pct, share, type Share };
 
-const round1 = (x: number) => Math.round(x * 10) / 10;
-
-export function pct(part: number, whole: number): number | null {
-  return whole === 0 ? null : round1((part / whole) * 100);
-}
-
-export function share(met: number, of: number): Share {
-  return { met, of, pct: pct(met, of) };
-}
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;

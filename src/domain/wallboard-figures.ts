@@ -7,6 +7,8 @@
 // management company or per 15-minute bucket are sums of those classes, so
 // they always add up.
 
+import { pct, round1 } from './share.js';
+
 export type FactOutcome = 'answered' | 'overflowed-answered' | 'abandoned' | 'unanswered';
 
 /** What the figures need of a call record. */
@@ -97,7 +99,6 @@ export function mergeTally(into: Tally, t: Tally): Tally {
 }
 
 const secs = (a: string, b: string | Date) => (new Date(b).getTime() - new Date(a).getTime()) / 1000;
-const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** How long the caller waited before being answered or leaving (open calls: until now). */
 export function waitOf(c: CallFact, now: Date): number {
@@ -159,7 +160,7 @@ export function toFigures(t: Tally): Figures {
     unanswered: t.unanswered,
     overflowed: t.overflowed,
     callbacksPending: t.callbacksPending,
-    serviceLevel: t.slBase > 0 ? round1((100 * t.slMet) / t.slBase) : null,
+    serviceLevel: pct(t.slMet, t.slBase),
     asaSec: t.answerCount > 0 ? round1(t.answerWaitSum / t.answerCount) : null,
     avgTalkSec: t.talkCount > 0 ? round1(t.talkSum / t.talkCount) : null,
     waiting: t.waiting,

@@ -27,6 +27,8 @@ export interface CompanyFields {
 }
 
 const noFields: CompanyFields = { of: () => [], values: () => new Map() };
+/** The legal columns (the company's own fields come after them). */
+const baseColumnCount = journalColumns([]).length;
 
 export class JournalService {
   /** Where a company's own fields come from (none by default). */
@@ -38,8 +40,8 @@ export class JournalService {
   }
 
   /** Puts the company's own field values on a page of rows (one query per page), when it has fields. */
-  private withFields(tenantId: number, rows: JournalRecord[]): JournalRecord[] {
-    if (rows.length === 0 || this.fields.of(tenantId).length === 0) return rows;
+  private withFields(hasFields: boolean, rows: JournalRecord[]): JournalRecord[] {
+    if (!hasFields || rows.length === 0) return rows;
     const values = this.fields.values(rows.map((r) => r.id));
     for (const r of rows) r.fields = values.get(r.id) ?? new Map();
     return rows;
@@ -64,7 +66,7 @@ export class JournalService {
     const cols = this.columns(p.tenantId);
     const range = dayRange(p.fromDay, p.toDay, this.timeZone);
     const ctx = this.context(baseUrl);
-    const rows = this.withFields(p.tenantId, this.repo.page({ tenantId: p.tenantId, ...range }, limit + 1, cursor));
+    const rows = this.withFields(cols.length > baseColumnCount, this.repo.page({ tenantId: p.tenantId, ...range }, limit + 1, cursor));
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     const last = shown[shown.length - 1];
@@ -88,16 +90,17 @@ export class JournalService {
   doc(p: JournalPeriod, baseUrl?: string): JournalDoc {
     const name = this.repo.tenantName(p.tenantId) ?? String(p.tenantId);
     const range = dayRange(p.fromDay, p.toDay, this.timeZone);
+    const columns = this.columns(p.tenantId);
     return {
-      columns: this.columns(p.tenantId),
+      columns,
       ctx: this.context(baseUrl),
       heading: heading(name, dottedDate(p.fromDay), dottedDate(p.toDay), this.timeZone),
-      pages: this.pagesWithFields(p.tenantId, this.repo.pages({ tenantId: p.tenantId, ...range })),
+      pages: this.pagesWithFields(columns.length > baseColumnCount, this.repo.pages({ tenantId: p.tenantId, ...range })),
     };
   }
 
-  private *pagesWithFields(tenantId: number, pages: Iterable<JournalRecord[]>): Generator<JournalRecord[]> {
-    for (const rows of pages) yield this.withFields(tenantId, rows);
+  private *pagesWithFields(hasFields: boolean, pages: Iterable<JournalRecord[]>): Generator<JournalRecord[]> {
+    for (const rows of pages) yield this.withFields(hasFields, rows);
   }
 
   /** Streams the period's journal into `out` (ended when done); resolves with the number of requests. */

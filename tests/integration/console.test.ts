@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { SimController } from '../../scripts/lib/sim-controller.js';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
-import { launchChromium, screenshot, uiLogin } from '../support/browser.js';
+import { launchChromium, screenshot, softphoneRtp, uiLogin } from '../support/browser.js';
 import { pbxAriUrl, portOffset, repo, rigEnv, secrets, simAriUrl, stateDir } from './env.js';
 import { execFileSync } from 'node:child_process';
 import { waitFor } from './helpers.js';
@@ -76,17 +76,7 @@ describe('operator console in Chromium', () => {
     await page.waitForTimeout(3000);
     const callerRtp = await sim.rtpStats(callerLeg);
     expect(callerRtp!.rxPackets).toBeGreaterThan(50); // the browser's audio reaches the caller
-    const browserStats = await page.evaluate(async () => {
-      const pc = (window as unknown as { __pult: { pc(): RTCPeerConnection | null } }).__pult.pc();
-      if (!pc) return null;
-      let inbound = 0;
-      let outbound = 0;
-      (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'audio') inbound += r.packetsReceived ?? 0;
-        if (r.type === 'outbound-rtp' && r.kind === 'audio') outbound += r.packetsSent ?? 0;
-      });
-      return { inbound, outbound };
-    });
+    const browserStats = await softphoneRtp(page);
     expect(browserStats!.inbound).toBeGreaterThan(50); // the caller's audio reaches the browser
     expect(browserStats!.outbound).toBeGreaterThan(50);
     await screenshot(page, 'console-on-call');

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { api, login, startPultProcess, type PultProcess } from '../../scripts/lib/pult-process.js';
-import { launchChromium, screenshot, uiLogin } from '../support/browser.js';
+import { launchChromium, screenshot, softphoneRtp, uiLogin } from '../support/browser.js';
 import { portOffset, rigEnv } from './env.js';
 import { pultRigEnv, sleep, useSim, waitFor } from './helpers.js';
 
@@ -77,17 +77,7 @@ describe('the dial pad in the console', () => {
     expect(calleeLeg.callerNumber).toBe(DID); // the line's number is the caller ID
     await sleep(3000);
     expect((await sim.rtpStats(calleeLeg.id))!.rxPackets).toBeGreaterThan(50); // the callee hears the browser
-    const browserStats = await page.evaluate(async () => {
-      const pc = (window as unknown as { __pult: { pc(): RTCPeerConnection | null } }).__pult.pc();
-      if (!pc) return null;
-      let inbound = 0;
-      let outbound = 0;
-      (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'audio') inbound += r.packetsReceived ?? 0;
-        if (r.type === 'outbound-rtp' && r.kind === 'audio') outbound += r.packetsSent ?? 0;
-      });
-      return { inbound, outbound };
-    });
+    const browserStats = await softphoneRtp(page);
     expect(browserStats!.inbound).toBeGreaterThan(50); // the browser hears the callee
     expect(browserStats!.outbound).toBeGreaterThan(50);
     const up = (await api<{ items: CallItem[] }>(pult.url, 'GET', '/api/calls', undefined, token)).body.items.find((c) => c.direction === 'outbound');

@@ -47,3 +47,18 @@ export async function uiLogin(page: Page, loginName: string, loginField = 'login
   await page.getByTestId('login-password').fill('demo');
   await page.getByTestId('login-submit').click();
 }
+
+/** Audio RTP packets the console's softphone received and sent on its current call (null: no call). */
+export function softphoneRtp(page: Page): Promise<{ inbound: number; outbound: number } | null> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { __pult: { pc(): RTCPeerConnection | null } }).__pult.pc();
+    if (!pc) return null;
+    let inbound = 0;
+    let outbound = 0;
+    (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') inbound += r.packetsReceived ?? 0;
+      if (r.type === 'outbound-rtp' && r.kind === 'audio') outbound += r.packetsSent ?? 0;
+    });
+    return { inbound, outbound };
+  });
+}

@@ -10,12 +10,12 @@
 // bad row), written in batched transactions with prepared statements, and once
 // an import has written many rows the directory's secondary indexes are
 // dropped and built again by one sort at the end (deferrableIndexes).
-import { hash } from 'node:crypto';
 import type { Db } from '../../store/db.js';
-import { readCsv, type CsvOptions } from './csv.js';
-import { fastRow } from './fast-row.js';
-import { importRowSchema, resolveColumns, ImportMappingError, importFields, type ImportField, type ImportMapping } from './import-schema.js';
-import { bulkCacheKib, DirectoryRepository, dropDirectoryIndexes, ensureDirectoryIndexes, type AccountInput } from './repository.js';
+import type { CsvOptions } from './csv.js';
+import { batchesInProcess, batchesInWorker } from './import-batches.js';
+import type { ImportMapping } from './import-schema.js';
+import type { ParsedRow } from './import-rows.js';
+import { bulkCacheKib, DirectoryRepository, dropDirectoryIndexes, ensureDirectoryIndexes } from './repository.js';
 import { ZoneRepository } from '../executors/index.js';
 
 export { importFields, importRowSchema, resolveColumns, echoHeader, ImportMappingError, type ImportField, type ImportMapping } from './import-schema.js';
@@ -63,7 +63,15 @@ export interface ImportOptions extends Pick<CsvOptions, 'encoding' | 'delimiter'
    * the end. Default 50,000; Infinity = never.
    */
   deferIndexesAfter?: number;
+  /**
+   * Parse and check the rows in a worker thread (this thread then only
+   * writes). Default: for a file known to be at least `workerMinBytes`.
+   */
+  worker?: boolean;
 }
+
+/** Files from this size are parsed in a worker thread by default (below, starting one costs more than it saves). */
+export const workerMinBytes = 4 * 1024 * 1024;
 
 /** A set of account ids (row ids are small and dense): one bit each. */
 class IdSet {
@@ -84,11 +92,6 @@ class IdSet {
 }
 
 const maxErrors = 1000;
-
-function rowHash(a: AccountInput): string {
-  // Coordinates join the hash only when given, so files without them hash as before.
-  return hash('sha1', JSON.stringify([a.accountNumber, a.holderName, a.tenant, a.city, a.street, a.house, a.block, a.flat, a.fiasId, a.phones, a.status, ...(a.lat != null ? [a.lat, a.lon] : [])]), 'base64');
-}
 
 /** Rough bytes per row of a billing export: a file this many rows long defers the indexes from its first batch. */
 const bytesPerRowGuess = 200;
@@ -116,9 +119,13 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
   const seen = new IdSet();
   let bytes = 0;
 
-  const write = db.transaction((rows: { line: number; a: AccountInput }[]) => {
-    for (const { line, a } of rows) {
-      const rowKey = rowHash(a);
+  const write = db.transaction((rows: ParsedRow[]) => {
+    for (const row of rows) {
+      if (!('a' in row)) {
+        reject(row.line, row.problems);
+        continue;
+      }
+      const { line, a, hash: rowKey } = row;
       const state = repo.importState(a.accountNumber);
       if (state && seen.has(state.id)) {
         reject(line, [{ field: 'accountNumber', problem: 'номер ЛС повторяется в файле: строка пропущена, действует первая', value: a.accountNumber }]);
@@ -154,12 +161,13 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
   db.pragma(`cache_size = ${bulkCacheKib}`);
   let deferred = false;
   try {
-    let header: string[] | null = null;
-    let cols: Partial<Record<ImportField, number>> = {};
-    let batch: { line: number; a: AccountInput }[] = [];
-    const flush = () => {
-      write(batch);
-      batch = [];
+    const parse = { encoding: o.encoding, delimiter: o.delimiter, mapping: o.mapping, defaultTenant: o.defaultTenant };
+    const inWorker = o.worker ?? (o.totalBytes != null && o.totalBytes >= workerMinBytes);
+    const batches = inWorker ? batchesInWorker(source, parse, batchSize) : batchesInProcess(source, parse, batchSize);
+    for await (const batch of batches) {
+      bytes = batch.bytes;
+      report.total += batch.rows.length;
+      write(batch.rows);
       // Rows this import will write: so far, or the share written so far times the rows the file size suggests.
       const written = report.inserted + report.updated;
       const expected = Math.max(written, report.total > 0 ? (written / report.total) * ((o.totalBytes ?? 0) / bytesPerRowGuess) : 0);
@@ -168,47 +176,9 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
         deferred = true;
       }
       o.onProgress?.({ rows: report.total, bytes, totalBytes: o.totalBytes ?? null });
-    };
-    for await (const rec of readCsv(source, { encoding: o.encoding, delimiter: o.delimiter, onBytes: (b) => { bytes = b; } })) {
-      const fields = rec.fields;
-      if (header === null) {
-        header = fields.map((h) => h.trim());
-        cols = resolveColumns(header, o);
-        continue;
-      }
-      if (isBlank(fields)) continue; // a blank row (;;;;) holds nothing
-      report.total++;
-      if (fields.length !== header.length) {
-        reject(rec.line, [{ field: '*', problem: `в строке ${fields.length} столбцов, в заголовке ${header.length} (лишний разделитель или кавычка?)`, value: truncate(fields.join(' | ')) }]);
-        continue;
-      }
-      const raw = {} as Record<ImportField, string>;
-      for (const f of importFields) {
-        const i = cols[f];
-        raw[f] = i === undefined ? '' : fields[i]!;
-      }
-      if (cols.tenant === undefined || !raw.tenant.trim()) raw.tenant = raw.tenant.trim() || (o.defaultTenant ?? '');
-      let a = fastRow(raw);
-      if (a === null) {
-        const r = importRowSchema.safeParse(raw);
-        if (!r.success) {
-          reject(rec.line, r.error.issues.map((i) => {
-            const field = String(i.path[0] ?? '*');
-            return { field, problem: i.message, value: truncate(raw[field as ImportField] ?? '') };
-          }));
-          continue;
-        }
-        a = r.data;
-      }
-      batch.push({ line: rec.line, a });
-      if (batch.length >= batchSize) {
-        flush();
-        // Let other work (HTTP requests) run between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      // Let other work (HTTP requests) run between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (header === null) throw new ImportMappingError('файл пуст: нет строки заголовка', [], []);
-    flush();
   } finally {
     // Deferred indexes are built again whatever happened (one sort each).
     if (deferred) {
@@ -220,10 +190,3 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
   report.durationMs = Math.round(performance.now() - started);
   return report;
 }
-
-function isBlank(fields: string[]): boolean {
-  for (const f of fields) if (f.trim() !== '') return false;
-  return true;
-}
-
-const truncate = (s: string) => (s.length > 200 ? s.slice(0, 200) + '…' : s);

@@ -2,7 +2,9 @@
 // the idempotent re-import of the same file. Prints rows/s and peak memory
 // (process.memoryUsage().rss sampled every 50 ms, and VmHWM).
 //
-//   npm run bench:import -- [--accounts 1000000] [--seed 1] [--batch 5000]
+//   npm run bench:import -- [--accounts 1000000] [--seed 1] [--batch 5000] [--worker auto|on|off]
+//
+// --worker on: parse the CSV in a worker thread (ImportOptions.worker); auto/off: in-process (the default).
 import { createReadStream, createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +13,7 @@ import { openDb } from '../src/store/db.js';
 import { writeDemoCsv } from '../src/features/directory/demo-data.js';
 import { importAccounts, type ImportReport } from '../src/features/directory/import.js';
 
-const { values } = parseArgs({ options: { accounts: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '5000' } } });
+const { values } = parseArgs({ options: { accounts: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '5000' }, worker: { type: 'string', default: 'auto' } } });
 const accounts = Number(values.accounts);
 const dir = path.resolve(import.meta.dirname, '..', 'var', 'bench');
 const csv = path.join(dir, `accounts-${accounts}-${values.seed}.csv`);
@@ -40,6 +42,7 @@ async function run(label: string): Promise<ImportReport> {
   const cpu0 = process.cpuUsage();
   const rep = await importAccounts(db, createReadStream(csv, { highWaterMark: 1 << 20 }), {
     batchSize: Number(values.batch),
+    ...(values.worker === 'auto' ? {} : { worker: values.worker === 'on' }),
     totalBytes: size,
     onProgress: (p) => { if (p.rows - lastLog >= 200_000) { lastLog = p.rows; console.log(`  ${label}: ${p.rows} rows, ${((p.bytes / size) * 100).toFixed(0)}% at ${((performance.now() - t) / 1000).toFixed(1)} s, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB`); } },
   });

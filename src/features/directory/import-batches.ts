@@ -1,7 +1,7 @@
-// Checked rows of an import in batches, from a worker thread (a large file:
-// parsing, checking and hashing run on the second core while this thread
-// writes) or in-process (a small file, where starting a worker costs more
-// than it saves). Same rows, same order, same errors either way.
+// Checked rows of an import in batches, in-process (the default) or from a
+// worker thread (ImportOptions.worker: parsing, checking and hashing run on
+// another core while this thread writes). Same rows, same order, same
+// errors either way.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -61,7 +61,8 @@ function rebuild(e: Extract<FromWorker, { error: unknown }>['error']): Error {
 
 export async function* batchesInWorker(source: Source, o: ParseOptions, batchSize: number): AsyncGenerator<RowBatch> {
   const params: WorkerParams = { options: o, batchSize };
-  const worker = new Worker(workerScript(), { eval: true, workerData: params });
+  // A small young generation: the worker's garbage is short-lived rows, and its heap adds to the process's memory.
+  const worker = new Worker(workerScript(), { eval: true, workerData: params, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   const send = (m: ToWorker) => worker.postMessage(m);
   const inbox: FromWorker[] = [];
   let wake: (() => void) | null = null;

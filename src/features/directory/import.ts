@@ -64,14 +64,14 @@ export interface ImportOptions extends Pick<CsvOptions, 'encoding' | 'delimiter'
    */
   deferIndexesAfter?: number;
   /**
-   * Parse and check the rows in a worker thread (this thread then only
-   * writes). Default: for a file known to be at least `workerMinBytes`.
+   * Parse, check and hash the rows in a worker thread, so this thread only
+   * writes (import-batches.ts). Off by default: measured on 2026-12-02 it
+   * added ≈ 100 MB of RSS (the worker's isolate and, running from TypeScript
+   * sources, its own tsx loader) — over the 300 MB target for 1,000,000 rows —
+   * and it only pays when a core is idle.
    */
   worker?: boolean;
 }
-
-/** Files from this size are parsed in a worker thread by default (below, starting one costs more than it saves). */
-export const workerMinBytes = 4 * 1024 * 1024;
 
 /** A set of account ids (row ids are small and dense): one bit each. */
 class IdSet {
@@ -162,8 +162,7 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
   let deferred = false;
   try {
     const parse = { encoding: o.encoding, delimiter: o.delimiter, mapping: o.mapping, defaultTenant: o.defaultTenant };
-    const inWorker = o.worker ?? (o.totalBytes != null && o.totalBytes >= workerMinBytes);
-    const batches = inWorker ? batchesInWorker(source, parse, batchSize) : batchesInProcess(source, parse, batchSize);
+    const batches = o.worker ? batchesInWorker(source, parse, batchSize) : batchesInProcess(source, parse, batchSize);
     for await (const batch of batches) {
       bytes = batch.bytes;
       report.total += batch.rows.length;

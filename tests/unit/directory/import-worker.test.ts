@@ -1,4 +1,4 @@
-// The import's rows parsed in a worker thread (a large file's default): the
+// The import's rows parsed in a worker thread (ImportOptions.worker): the
 // same report as in-process — counts, every rejected row with its line and
 // field, duplicates, the re-import's «unchanged» — across many batches and
 // small chunks; a bad header or a broken CSV fails with the same error

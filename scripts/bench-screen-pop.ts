@@ -51,7 +51,8 @@ try {
         }),
       );
       const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && placed.some((p) => !cards.has(p.caller))) await new Promise((r) => setTimeout(r, 5));
+      // Both ends of each measurement: the card, and the PBX's own timestamp (its observer's event can come after a fast card).
+      while (Date.now() < deadline && placed.some((p) => !cards.has(p.caller) || !rig.pbxArrivals.has(p.caller))) await new Promise((r) => setTimeout(r, 5));
       for (const p of placed) {
         const got = cards.get(p.caller);
         const atPbx = rig.pbxArrivals.get(p.caller);

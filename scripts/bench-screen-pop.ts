@@ -33,12 +33,14 @@ try {
   rig.sim.on('*', { action: 'ignore' });
   console.log(`${rig.operators.length} operators with sockets; ${rounds} rounds per level`);
   console.log('"PBX" = from the channel creation on the PBX (Asterisk timestamp); "carrier" = from the simulator sending the call');
-  console.log('concurrent | calls | PBX → card p50 ms | p95 | p99 | max | carrier → card p50 | p95 | missing | pult rss MB');
+  console.log('"pult CPU/call" = the Pult process\'s CPU time over the level divided by its calls (arrival, card, hang-up): less sensitive to a busy machine than the delays');
+  console.log('concurrent | calls | PBX → card p50 ms | p95 | p99 | max | carrier → card p50 | p95 | missing | pult CPU/call ms | pult rss MB');
   let n = 0;
   for (const conc of levels) {
     const delays: number[] = [];
     const fromCarrier: number[] = [];
     let missing = 0;
+    const cpuBefore = procStats(rig.pult.proc.pid!).cpuSec;
     for (let round = 0; round < rounds; round++) {
       const placed = await Promise.all(
         Array.from({ length: conc }, async () => {
@@ -49,7 +51,8 @@ try {
         }),
       );
       const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && placed.some((p) => !cards.has(p.caller))) await new Promise((r) => setTimeout(r, 5));
+      // Both ends of each measurement: the card, and the PBX's own timestamp (its observer's event can come after a fast card).
+      while (Date.now() < deadline && placed.some((p) => !cards.has(p.caller) || !rig.pbxArrivals.has(p.caller))) await new Promise((r) => setTimeout(r, 5));
       for (const p of placed) {
         const got = cards.get(p.caller);
         const atPbx = rig.pbxArrivals.get(p.caller);
@@ -63,7 +66,9 @@ try {
       await new Promise((r) => setTimeout(r, 700)); // operators back to available
     }
     const f = (x: number) => x.toFixed(1);
-    console.log([conc, delays.length + missing, f(percentile(delays, 50)), f(percentile(delays, 95)), f(percentile(delays, 99)), f(Math.max(...delays)), f(percentile(fromCarrier, 50)), f(percentile(fromCarrier, 95)), missing, procStats(rig.pult.proc.pid!).rssMb.toFixed(0)].join(' | '));
+    const after = procStats(rig.pult.proc.pid!);
+    const cpuPerCall = ((after.cpuSec - cpuBefore) * 1000) / (conc * rounds);
+    console.log([conc, delays.length + missing, f(percentile(delays, 50)), f(percentile(delays, 95)), f(percentile(delays, 99)), f(Math.max(...delays)), f(percentile(fromCarrier, 50)), f(percentile(fromCarrier, 95)), missing, f(cpuPerCall), after.rssMb.toFixed(0)].join(' | '));
   }
 } finally {
   for (const s of sockets) s.close();

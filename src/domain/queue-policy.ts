@@ -39,14 +39,19 @@ export interface OfferDecision {
   userId: number;
 }
 
-/** Queue order: higher priority first, then oldest first; ties by id so the order is stable. */
+/**
+ * Queue order: higher priority first, then oldest first. Callers of the same
+ * millisecond (a burst admitted in one step) keep the order they are given in:
+ * the dispatcher gives them in the order they were stored, which is the order
+ * the PBX sent them.
+ */
 export function compareQueued(a: QueuedCall, b: QueuedCall): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
   if (a.arrivedAt !== b.arrivedAt) return a.arrivedAt < b.arrivedAt ? -1 : 1;
-  return a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0;
+  return 0;
 }
 
-/** The offers to make now: which caller rings which free operator. */
+/** The offers to make now: which caller rings which free operator (`calls` in arrival order breaks ties). */
 export function assignOperators(calls: readonly QueuedCall[], free: readonly FreeOperator[]): OfferDecision[] {
   const decisions: OfferDecision[] = [];
   const taken = new Set<number>();

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AriClient } from '../../src/telephony/ari/client.js';
-import { translateAriEvent } from '../../src/telephony/ari/adapter.js';
+import { AriPbx, translateAriEvent } from '../../src/telephony/ari/adapter.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { PbxCommandError } from '../../src/telephony/ports.js';
 
@@ -101,5 +101,30 @@ describe('ARI event translation', () => {
     expect(translateAriEvent('garbage', log)).toBeNull();
     expect(lines).toHaveLength(2);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', msg: 'malformed ARI event dropped', type: 'StasisStart' });
+  });
+});
+
+describe('ARI event filter (issue 15: screen pop under a burst)', () => {
+  it('on every connect, asks Asterisk for the event types Pult acts on and no others', async () => {
+    const filters: { url: string; method: string; body: unknown }[] = [];
+    const ari = await fakeAri((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        filters.push({ url: req.url ?? '', method: req.method ?? '', body: body ? JSON.parse(body) : null });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    const pbx = new AriPbx({ url: ari.url, user: 'u', password: 'p', app: 'pult', logger: silentLogger, minBackoffMs: 20, maxBackoffMs: 50 }, silentLogger);
+    pbx.start();
+    cleanups.push(() => pbx.stop());
+    await until(() => filters.length === 1);
+    ari.sockets[0]!.terminate();
+    await until(() => filters.length === 2);
+    for (const f of filters) {
+      expect(f).toMatchObject({ method: 'PUT', url: '/ari/applications/pult/eventFilter' });
+      const types = (f.body as { allowed: { type: string }[] }).allowed.map((a) => a.type).sort();
+      expect(types).toEqual(['ChannelDestroyed', 'ChannelDtmfReceived', 'PlaybackFinished', 'RecordingFailed', 'RecordingFinished', 'StasisEnd', 'StasisStart']);
+    }
   });
 });

@@ -22,6 +22,8 @@ describe('queue policy: assignOperators', () => {
     { name: 'nobody of that company: the caller waits, the next one is served', calls: [call('a', { tenantId: 3, arrivedAt: t(1) }), call('b', { arrivedAt: t(2) })], free: [op(1, t(0))], expected: [['b', 1]] },
     { name: 'a line with no company goes to anyone', calls: [call('a', { tenantId: null })], free: [op(7, t(0), [])], expected: [['a', 7]] },
     { name: 'idle ties broken by user id', calls: [call('a')], free: [op(9, t(0)), op(4, t(0))], expected: [['a', 4]] },
+    // Issue 15: a burst admitted in one step can share a millisecond; the order given is the order the PBX sent them.
+    { name: 'callers of the same millisecond: the one given first, whatever their ids', calls: [call('zz-first'), call('aa-second'), call('mm-third')], free: [op(1, t(5)), op(2, t(1))], expected: [['zz-first', 2], ['aa-second', 1]] },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -102,10 +102,10 @@ export class CallRepository {
     return (stmt(this.db, `SELECT ${callCols} FROM calls WHERE caller_channel_id = ?`).get(channelId) as CallRecord | undefined) ?? null;
   }
 
-  /** Inbound calls not yet ended, oldest first; with a controller, only the calls it controls. Outbound calls: openOutbound(). */
+  /** Inbound calls not yet ended, oldest first (in the order stored within one millisecond); with a controller, only the calls it controls. Outbound calls: openOutbound(). */
   open(controller?: CallController): CallRecord[] {
-    if (controller) return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' AND controller = ? AND direction = 'inbound' ORDER BY arrived_at`).all(controller) as CallRecord[];
-    return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' AND direction = 'inbound' ORDER BY arrived_at`).all() as CallRecord[];
+    if (controller) return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' AND controller = ? AND direction = 'inbound' ORDER BY arrived_at, rowid`).all(controller) as CallRecord[];
+    return stmt(this.db, `SELECT ${callCols} FROM calls WHERE state <> 'ended' AND direction = 'inbound' ORDER BY arrived_at, rowid`).all() as CallRecord[];
   }
 
   /** Outbound calls Pult placed that are not over yet. */

@@ -57,7 +57,7 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
   }
 
   list(): Operator[] {
-    return (stmt(this.db, `${select} ORDER BY o.extension`).all() as Row[]).map((r) => this.toOperator(r));
+    return this.withTenants(stmt(this.db, `${select} ORDER BY o.extension`).all() as Row[]);
   }
 
   get(userId: number): Operator | null {
@@ -89,7 +89,7 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
 
   /** Operators who can be offered a call now, for longest-idle routing. */
   takingCalls(): Operator[] {
-    return this.list().filter((o) => canTakeCall(o.presence, o.activity));
+    return this.withTenants((stmt(this.db, `${select} ORDER BY o.extension`).all() as Row[]).filter((r) => canTakeCall(r.presence, r.activity)));
   }
 
   /** How many operators serving this company (null = any) are logged in (any presence but offline). */
@@ -132,6 +132,18 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
     }
     this.emit('changed', after);
     return after;
+  }
+
+  /** Rows to operators with their companies, read in one query (the dispatcher asks on every round). */
+  private withTenants(rows: Row[]): Operator[] {
+    if (rows.length <= 1) return rows.map((r) => this.toOperator(r));
+    const byUser = new Map<number, number[]>();
+    for (const { userId, tenantId } of stmt(this.db, 'SELECT ut.user_id AS userId, ut.tenant_id AS tenantId FROM user_tenants ut JOIN operators o ON o.user_id = ut.user_id ORDER BY ut.tenant_id').all() as { userId: number; tenantId: number }[]) {
+      const list = byUser.get(userId);
+      if (list) list.push(tenantId);
+      else byUser.set(userId, [tenantId]);
+    }
+    return rows.map((r) => toOperator(r, byUser.get(r.user_id) ?? []));
   }
 
   private toOperator(r: Row): Operator {

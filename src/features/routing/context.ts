@@ -56,8 +56,8 @@ export interface RoutingContext extends RoutingDeps {
   background(what: string, callId: string, p: Promise<unknown>): void;
   /** Puts queued callers through to free operators (the scheduler). */
   dispatch(): Promise<void>;
-  /** Arms a queued call's timers from its arrival and takes the first step (the scheduler). */
-  routeWaiting(call: CallRecord, line: Line | null): Promise<void>;
+  /** Arms a queued call's timers from its arrival and takes its first step (overflow at once, or wait); the dispatch round is the caller's (the scheduler). */
+  enterQueue(call: CallRecord, line: Line | null): void;
   /** Drops a call's timers and cooldowns (answered or over). */
   disarm(callId: string): void;
   startOverflow(callId: string, reason: string): void;

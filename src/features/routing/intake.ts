@@ -5,7 +5,8 @@
 // registered (supervision, outbound calls…). Keys go to the entry menu;
 // recording and playback events
 // go to the recordings and whoever waits for the playback. The router runs
-// every event through its serial queue.
+// every event through its serial queue; callers arriving back to back
+// (inboundArrival) share one step.
 import type { PbxChannel, PbxEvent } from '../../telephony/ports.js';
 import type { RoutingContext } from './context.js';
 
@@ -15,7 +16,7 @@ export interface ChannelOwner {
 }
 
 export interface IntakeHandlers {
-  inbound(channel: PbxChannel, did: string, timing: { emittedAt?: string; receivedAt: number }): Promise<void>;
+  inbound(arrival: InboundArrival): Promise<void>;
   offerAnswered(channel: PbxChannel, callId: string): Promise<void>;
   transferAnswered(channel: PbxChannel, callId: string): Promise<void>;
   channelGone(channelId: string, cause: number): Promise<void>;
@@ -24,6 +25,21 @@ export interface IntakeHandlers {
 }
 
 const ROUTING_KINDS = new Set(['inbound', 'offer', 'transfer']);
+
+/** A caller entering the app, as the router admits it. */
+export interface InboundArrival {
+  channel: PbxChannel;
+  did: string;
+  /** ISO time of arrival; now when not given (resync gives the channel's creation). */
+  arrivedAt?: string;
+  timing?: { emittedAt?: string; receivedAt: number };
+}
+
+/** The caller an event brings ('inbound' channel entering the app), or null for any other event. */
+export function inboundArrival(e: PbxEvent, receivedAt: number): InboundArrival | null {
+  if (e.type !== 'channelEntered' || e.args[0] !== 'inbound') return null;
+  return { channel: e.channel, did: e.args[1] ?? '', timing: { emittedAt: e.at, receivedAt } };
+}
 
 export class EventIntake {
   private owners = new Map<string, ChannelOwner>();
@@ -40,7 +56,7 @@ export class EventIntake {
     switch (e.type) {
       case 'channelEntered': {
         const [kind, ...rest] = e.args;
-        if (kind === 'inbound') return this.h.inbound(e.channel, rest[0] ?? '', { emittedAt: e.at, receivedAt });
+        if (kind === 'inbound') return this.h.inbound(inboundArrival(e, receivedAt)!);
         if (kind === 'offer') return this.h.offerAnswered(e.channel, rest[0] ?? '');
         if (kind === 'transfer') return this.h.transferAnswered(e.channel, rest[0] ?? '');
         const owner = kind ? this.owners.get(kind) : undefined;

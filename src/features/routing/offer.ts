@@ -7,28 +7,38 @@ import type { OriginateRequest } from '../../telephony/ports.js';
 import { deskEndpoint } from '../../telephony/ari/endpoints.js';
 import { legVariables, operatorLegId } from '../../telephony/ari/names.js';
 import type { CallRecord, Offer } from '../calls/repository.js';
+import type { Operator } from '../operators/service.js';
 import { callerIdOf, type RoutingContext } from './context.js';
 
-export async function offerToOperator(ctx: RoutingContext, call: CallRecord, userId: number): Promise<void> {
-  const op = ctx.operators.mustGet(userId);
-  const line = call.lineId ? ctx.lines.get(call.lineId) : null;
-  const channelId = operatorLegId(call.id, ctx.calls.offers(call.id).length + 1);
+/**
+ * The offers of one dispatch round: stored in one transaction, then every
+ * card goes out (call.offered), then the phones are rung. A caller's card
+ * never waits for another caller's PBX request.
+ */
+export function offerToOperators(ctx: RoutingContext, offers: readonly { call: CallRecord; op: Operator }[]): void {
+  if (offers.length === 0) return;
   const at = ctx.now();
+  const legs = offers.map(({ call, op }) => ({ call, op, channelId: operatorLegId(call.id, ctx.calls.offers(call.id).length + 1) }));
   ctx.db.transaction(() => {
-    ctx.calls.addOffer({ callId: call.id, channelId, targetKind: 'operator', userId, target: deskEndpoint(op.extension), offeredAt: at });
-    ctx.operators.setActivity(userId, 'ringing', call.id);
+    for (const { call, op, channelId } of legs) {
+      ctx.calls.addOffer({ callId: call.id, channelId, targetKind: 'operator', userId: op.userId, target: deskEndpoint(op.extension), offeredAt: at });
+      ctx.operators.setActivity(op.userId, 'ringing', call.id);
+    }
   })();
-  ctx.events.emit('call.offered', { callId: call.id, kind: 'operator', userId, target: op.extension, at });
-  ctx.logger.info('offering call to operator', { callId: call.id, operator: op.login, extension: op.extension });
-  ctx.originate(call.id, channelId, {
-    channelId,
-    endpoint: deskEndpoint(op.extension),
-    callerId: callerIdOf(call),
-    timeoutSec: line?.ringTimeoutSec ?? 15,
-    appArgs: ['offer', call.id],
-    // The softphone matches the ringing SIP call to its card by this header.
-    variables: legVariables(call.id, { sipHeader: true }),
-  }, `operator ${op.login}`);
+  for (const { call, op } of legs) ctx.events.emit('call.offered', { callId: call.id, kind: 'operator', userId: op.userId, target: op.extension, at });
+  for (const { call, op, channelId } of legs) {
+    ctx.logger.info('offering call to operator', { callId: call.id, operator: op.login, extension: op.extension });
+    const line = call.lineId ? ctx.lines.get(call.lineId) : null;
+    ctx.originate(call.id, channelId, {
+      channelId,
+      endpoint: deskEndpoint(op.extension),
+      callerId: callerIdOf(call),
+      timeoutSec: line?.ringTimeoutSec ?? 15,
+      appArgs: ['offer', call.id],
+      // The softphone matches the ringing SIP call to its card by this header.
+      variables: legVariables(call.id, { sipHeader: true }),
+    }, `operator ${op.login}`);
+  }
 }
 
 /** Rings a leg without holding the queue; a refused originate closes the offer as failed. */

@@ -9,6 +9,8 @@
 // Asterisk holds the live call; the database holds what we know of it.
 // Every PBX event and timer runs through one serial queue, and every state
 // change is a guarded transaction, so replays and resyncs never double-count.
+// Callers arriving back to back share one step (one transaction for their
+// rows, one dispatch round, every card before any PBX request about them).
 //
 // This class is the composition and the public surface; the work is in:
 //   serial-queue.ts, intake.ts     event intake (PBX events in, one queue)
@@ -31,9 +33,10 @@ import { MobileOverflow } from './overflow.js';
 import { MissedOffers } from './missed-offers.js';
 import { callerIdOf, type RouterOptions, type RoutingContext } from './context.js';
 import { SerialQueue } from './serial-queue.js';
-import { EventIntake, type ChannelOwner } from './intake.js';
+import { EventIntake, inboundArrival, type ChannelOwner, type InboundArrival } from './intake.js';
 import { OfferCooldown, Scheduler } from './scheduler.js';
-import { admitCall, lineForDid } from './arrival.js';
+import { admitCalls, lineForDid, type Arrival } from './arrival.js';
+import { isBusy } from './busy-retry.js';
 import { closeOffer, originate } from './offer.js';
 import { connectAnswered } from './connect.js';
 import { transferAnswered, transferCall, type TransferTarget } from './transfer.js';
@@ -74,7 +77,7 @@ export class CallRouter {
         p.catch((err: unknown) => logger.warn(`PBX command failed: ${what}`, { callId, err }));
       },
       dispatch: () => this.scheduler.dispatch(),
-      routeWaiting: (call, line) => this.scheduler.routeWaiting(call, line),
+      enterQueue: (call, line) => this.scheduler.enterQueue(call, line),
       disarm: (callId) => {
         timers.disarm(callId);
         ctx.cooldown.forget(callId);
@@ -94,7 +97,7 @@ export class CallRouter {
     this.release = new OperatorRelease(ctx);
     this.menus = new EntryMenus(ctx);
     this.intake = new EventIntake(ctx, {
-      inbound: (channel, did, timing) => this.onInbound(channel, did, undefined, timing),
+      inbound: (arrival) => this.onArrivals([arrival]),
       offerAnswered: (channel, callId) => connectAnswered(ctx, channel, callId),
       transferAnswered: (channel, callId) => transferAnswered(ctx, channel, callId),
       channelGone: async (channelId, cause) => {
@@ -106,7 +109,10 @@ export class CallRouter {
     });
     pbx.onEvent((e) => {
       const receivedAt = Date.now();
-      void this.enqueue(`pbx:${e.type}`, () => this.handle(e, receivedAt));
+      const arrival = inboundArrival(e, receivedAt);
+      // Callers arriving back to back (nothing else queued between them) are admitted in one step.
+      if (arrival) void this.queue.enqueueBatch('pbx:arrivals', arrival, (batch) => this.onArrivals(batch));
+      else void this.enqueue(`pbx:${e.type}`, () => this.handle(e, receivedAt));
     });
     operators.on('changed', (op) => {
       if (op.state === 'available') void this.enqueue('operator-available', () => this.dispatch());
@@ -157,11 +163,31 @@ export class CallRouter {
    * A caller entered the app (or is adopted by resync): logged and queued on
    * the line of their DID, or first through that line's entry menu.
    */
-  async onInbound(channel: PbxChannel, did: string, arrivedAt = this.ctx.now(), timing?: { emittedAt?: string; receivedAt: number }): Promise<void> {
-    if (this.ctx.calls.byCallerChannel(channel.id) || this.menus.has(channel.id)) return; // already ours (replay or resync)
-    const arrival = { channel, did, line: lineForDid(this.ctx, did, channel), arrivedAt, timing };
-    if (this.menus.start(arrival)) return;
-    await admitCall(this.ctx, arrival);
+  onInbound(channel: PbxChannel, did: string, arrivedAt?: string): Promise<void> {
+    return this.onArrivals([{ channel, did, arrivedAt }]);
+  }
+
+  /**
+   * Callers who entered the app together: each goes to its line's entry
+   * menu, or is admitted with the others (one transaction, one dispatch
+   * round, the cards before any PBX request: arrival.ts admitCalls).
+   */
+  private async onArrivals(batch: readonly InboundArrival[]): Promise<void> {
+    const admit: Arrival[] = [];
+    const seen = new Set<string>();
+    for (const { channel, did, arrivedAt, timing } of batch) {
+      if (seen.has(channel.id)) continue;
+      seen.add(channel.id);
+      try {
+        if (this.ctx.calls.byCallerChannel(channel.id) || this.menus.has(channel.id)) continue; // already ours (replay or resync)
+        const arrival: Arrival = { channel, did, line: lineForDid(this.ctx, did, channel), arrivedAt: arrivedAt ?? this.ctx.now(), timing };
+        if (!this.menus.start(arrival)) admit.push(arrival);
+      } catch (err) {
+        if (isBusy(err)) throw err; // the whole step is tried again
+        this.ctx.logger.error('could not take an arriving call', { channelId: channel.id, err });
+      }
+    }
+    if (admit.length > 0) await admitCalls(this.ctx, admit);
   }
 
   /** Was this caller's last key pressed in the entry menu (so not a request for a callback)? Asked once per key. */

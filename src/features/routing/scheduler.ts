@@ -11,7 +11,7 @@ import { planDispatch, type WaitingCall } from '../../domain/queue-policy.js';
 import type { CallRecord } from '../calls/repository.js';
 import type { Line } from '../lines/repository.js';
 import type { RoutingContext } from './context.js';
-import { offerToOperator } from './offer.js';
+import { offerToOperators } from './offer.js';
 import { sayGoodbye } from './goodbye.js';
 
 /** Per call: operators not to offer it to again until a given time (ms). */
@@ -47,6 +47,12 @@ export class Scheduler {
    * decides the first step; also re-adopts a queued call after a restart.
    */
   async routeWaiting(call: CallRecord, line: Line | null): Promise<void> {
+    this.enterQueue(call, line);
+    await this.dispatch();
+  }
+
+  /** The first step of routeWaiting without the dispatch round: callers arriving together share one round. */
+  enterQueue(call: CallRecord, line: Line | null): void {
     const { ctx } = this;
     const at = ctx.clock.now();
     const elapsed = (at.getTime() - new Date(call.arrivedAt).getTime()) / 1000;
@@ -55,7 +61,6 @@ export class Scheduler {
     else if (line && !isOpen(line.workingHours, at, ctx.opts.timeZone)) ctx.startOverflow(call.id, 'after-hours');
     else if (ctx.operators.loggedInCount(line?.tenantId ?? null) === 0) ctx.startOverflow(call.id, 'no-operators');
     else ctx.timers.arm(call.id, Math.max(0, (line?.overflowAfterSec ?? 20) - elapsed), 'overflow-timer', () => ctx.startOverflow(call.id, 'timeout'));
-    await this.dispatch();
   }
 
   /**
@@ -84,7 +89,8 @@ export class Scheduler {
     const plan = planDispatch(waiting, loggedIn, free, nowMs);
     for (const callId of plan.overflowNoOperators) ctx.startOverflow(callId, 'no-operators');
     const byId = new Map(queued.map((c) => [c.id, c]));
-    for (const d of plan.offers) await offerToOperator(this.ctx, byId.get(d.callId)!, d.userId);
+    const opById = new Map(free.map((o) => [o.userId, o]));
+    offerToOperators(this.ctx, plan.offers.map((d) => ({ call: byId.get(d.callId)!, op: opById.get(d.userId)! })));
     if (plan.retryAtMs !== null) this.scheduleDispatch(plan.retryAtMs - nowMs);
   }
 

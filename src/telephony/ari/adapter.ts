@@ -96,6 +96,19 @@ export class AriPbx implements PbxPort {
       const e = translateAriEvent(raw, logger);
       if (e) for (const h of this.handlers) h(e);
     });
+    // Asterisk sends the app every event of its channels (dialling, state
+    // changes, hang-up requests…): in the screen-pop bench about half of them
+    // are of no use, each serialised by the PBX and parsed here in the way of
+    // the next caller's card. Ask for the used types only, on every connect;
+    // until then, or if refused, the rest is dropped by translateAriEvent.
+    this.client.onState((up) => {
+      if (up) this.setEventFilter().catch((err: unknown) => logger.warn('could not set the ARI event filter; every event of the app is still received', { err }));
+    });
+  }
+
+  private async setEventFilter(): Promise<void> {
+    const app = await this.client.request<{ events_allowed?: { type: string }[] }>('PUT', `/applications/${enc(this.app)}/eventFilter`, {}, { allowed: [...handledTypes].map((type) => ({ type })) });
+    this.logger.info('ARI event filter set', { allowed: app?.events_allowed?.map((e) => e.type) ?? null });
   }
 
   get connected(): boolean {

@@ -70,14 +70,14 @@ describe('HTTPS', () => {
 
   it('socket.io connects over the same HTTPS server (authenticated)', async () => {
     const token = await loginOverTls('operator');
-    const ok = connect(s.url, { auth: { token }, transports: ['websocket'], ca, forceNew: true, reconnection: false });
+    const ok = connect(s.url, { auth: { token }, transports: ['websocket'], ca: ca.toString(), forceNew: true, reconnection: false });
     await new Promise<void>((resolve, reject) => {
       ok.once('connect', () => resolve());
       ok.once('connect_error', reject);
     });
     expect(ok.connected).toBe(true);
     ok.close();
-    const refused = connect(s.url, { auth: { token: 'nope' }, transports: ['websocket'], ca, forceNew: true, reconnection: false });
+    const refused = connect(s.url, { auth: { token: 'nope' }, transports: ['websocket'], ca: ca.toString(), forceNew: true, reconnection: false });
     const err = await new Promise<Error>((resolve) => refused.once('connect_error', resolve));
     expect(err.message).toBe('unauthorized');
     refused.close();

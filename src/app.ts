@@ -34,7 +34,7 @@ import { healthRoutes } from './features/health/routes.js';
 import { isEmpty, seedDemo } from './features/demo/seed.js';
 import { seedExecutorsDemo } from './features/demo/executors.js';
 import { createHttpApp } from './http/app.js';
-import { createAppServer, loadTlsCredentials } from './http/tls.js';
+import { createAppServer, loadTlsCredentials, reloadTlsCredentials, type TlsCredentials } from './http/tls.js';
 import { createRedirectServer } from './http/https-redirect.js';
 import { sipWsUrlFor } from './http/softphone-url.js';
 import { TicketService } from './features/tickets/service.js';
@@ -84,6 +84,8 @@ export interface Pult {
   scheme: 'http' | 'https';
   /** The plain-HTTP redirect listener's port (PULT_HTTP_REDIRECT_PORT), or null. */
   redirectPort: number | null;
+  /** Re-reads PULT_TLS_CERT / PULT_TLS_KEY for new connections (SIGHUP); null without TLS; throws TlsSetupError on a bad pair. */
+  reloadTls(): TlsCredentials | null;
   router: CallRouter;
   events: CallEvents;
   pbx: AriPbx;
@@ -352,6 +354,12 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   return {
     config, db, server, port, scheme, redirectPort, router, events, pbx, io, logger, operators, lines,
+    reloadTls() {
+      if (!tls || !config.PULT_TLS_CERT || !config.PULT_TLS_KEY) return null;
+      const next = reloadTlsCredentials(server as https.Server, config.PULT_TLS_CERT, config.PULT_TLS_KEY);
+      logger.info('TLS certificate reloaded', { certificate: next.subject, names: next.altNames, validTo: next.validTo.toISOString() });
+      return next;
+    },
     async stop() {
       router.stop();
       detachMetrics();

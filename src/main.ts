@@ -16,6 +16,16 @@ const pult = await startPult(config).catch((err: unknown) => {
   process.stderr.write(`cannot start: ${err.message}\n`);
   process.exit(2);
 });
+// On HTTPS, SIGHUP (systemctl reload pult) takes a renewed certificate without a restart.
+if (pult.scheme === 'https') {
+  process.on('SIGHUP', () => {
+    try {
+      pult.reloadTls();
+    } catch (err) {
+      pult.logger.error('TLS certificate not reloaded: the old one keeps serving', { problem: (err as Error).message });
+    }
+  });
+}
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {

@@ -57,3 +57,14 @@ export function loadTlsCredentials(certFile: string, keyFile: string): TlsCreden
 export function createAppServer(app: RequestListener, tls: TlsCredentials | null): http.Server | https.Server {
   return tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
 }
+
+/**
+ * A renewed certificate without a restart: re-reads and checks the files and
+ * gives new connections the new pair (open ones keep theirs). A bad pair
+ * throws TlsSetupError and leaves the old one serving.
+ */
+export function reloadTlsCredentials(server: https.Server, certFile: string, keyFile: string): TlsCredentials {
+  const next = loadTlsCredentials(certFile, keyFile);
+  server.setSecureContext({ cert: next.cert, key: next.key });
+  return next;
+}

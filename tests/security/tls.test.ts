@@ -4,7 +4,9 @@
 // wss://, and a start that stops with one clear line when the key is wrong.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
@@ -44,6 +46,8 @@ async function json<T>(method: string, p: string, body?: unknown, token?: string
 async function loginOverTls(name: string): Promise<string> {
   const r = await json<{ token: string }>('POST', '/api/auth/login', { login: name, password: 'demo' });
   expect(r.status).toBe(200);
+  // The token travels in the Authorization header; Pult sets no cookie to secure.
+  expect(r.headers['set-cookie']).toBeUndefined();
   return r.body.token;
 }
 
@@ -118,6 +122,43 @@ describe('the plain-HTTP port only redirects', () => {
     expect(bad.headers.location).toBeUndefined();
     // The followed redirect reaches the API over TLS.
     expect((await request(String(health.headers.location), { ca })).status).toBe(200);
+  });
+});
+
+/** SHA-256 fingerprint of the certificate a new TLS connection to the port is shown. */
+function servedFingerprint(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerX509Certificate()!.fingerprint256);
+      socket.end();
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('a renewed certificate (SIGHUP / systemctl reload pult)', () => {
+  it('is served to new connections without a restart; a bad pair leaves the old one serving', async () => {
+    const live = mkdtempSync(path.join(os.tmpdir(), 'pult-tls-live-'));
+    for (const f of ['pult.crt', 'pult.key']) copyFileSync(path.join(dir, f), path.join(live, f));
+    const r = await testServer({ PULT_DEMO_DATA: undefined, PULT_TLS_CERT: path.join(live, 'pult.crt'), PULT_TLS_KEY: path.join(live, 'pult.key') });
+    try {
+      const first = new X509Certificate(readFileSync(cert)).fingerprint256;
+      expect(await servedFingerprint(r.port)).toBe(first);
+      // Renewed: the other pair copied over the files, then reloaded.
+      for (const f of ['pult.crt', 'pult.key']) copyFileSync(path.join(other, f), path.join(live, f));
+      const renewed = new X509Certificate(readFileSync(path.join(other, 'pult.crt'))).fingerprint256;
+      expect(r.reloadTls()?.validTo).toBeInstanceOf(Date);
+      expect(await servedFingerprint(r.port)).toBe(renewed);
+      // Half-written renewal (a key of another certificate): refused, the renewed pair keeps serving.
+      copyFileSync(path.join(dir, 'pult.key'), path.join(live, 'pult.key'));
+      expect(() => r.reloadTls()).toThrow(/does not match/);
+      expect(await servedFingerprint(r.port)).toBe(renewed);
+      writeFileSync(path.join(live, 'pult.crt'), 'garbage');
+      expect(() => r.reloadTls()).toThrow(/is not a PEM certificate/);
+      expect(await servedFingerprint(r.port)).toBe(renewed);
+    } finally {
+      await r.stop();
+    }
   });
 });
 

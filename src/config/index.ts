@@ -164,6 +164,9 @@ export const configSchema = z.object({
   PULT_TLS_KEY: unsetIfEmpty(z.string()),
   // With TLS: a plain-HTTP listener on this port that only redirects (301 GET/HEAD, 308 others) to https.
   PULT_HTTP_REDIRECT_PORT: unsetIfEmpty(port),
+  // A folder whose .well-known/acme-challenge/<token> files the redirect port serves (certbot --webroot),
+  // so a certificate is renewed while Pult runs; unset: every plain-HTTP request is redirected.
+  PULT_ACME_WEBROOT: unsetIfEmpty(z.string()),
   // The PBX's TLS HTTP server (http.conf tlsbindaddr; scripts/asterisk/instance.sh reads the same
   // variable): the port the softphone's wss:// URL names when PULT_SIP_WS_URL is unset and TLS is on.
   PULT_ASTERISK_TLS_PORT: port.default(8443),
@@ -209,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (c.PULT_MODE === 'ami-observer' && !c.PULT_AMI_PASSWORD) throw new Error('invalid configuration:\n  PULT_AMI_PASSWORD: must be set in PULT_MODE=ami-observer');
   if (Boolean(c.PULT_TLS_CERT) !== Boolean(c.PULT_TLS_KEY)) throw new Error(`invalid configuration:\n  ${c.PULT_TLS_CERT ? 'PULT_TLS_KEY' : 'PULT_TLS_CERT'}: must be set too (HTTPS needs both the certificate and its private key)`);
+  if (c.PULT_ACME_WEBROOT !== undefined && c.PULT_HTTP_REDIRECT_PORT === undefined) throw new Error('invalid configuration:\n  PULT_ACME_WEBROOT: served on the plain-HTTP redirect port; set PULT_HTTP_REDIRECT_PORT too');
   if (c.PULT_HTTP_REDIRECT_PORT !== undefined && !c.PULT_TLS_CERT) throw new Error('invalid configuration:\n  PULT_HTTP_REDIRECT_PORT: redirects to https only; set PULT_TLS_CERT and PULT_TLS_KEY too');
   return {
     ...c,

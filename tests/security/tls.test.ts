@@ -4,7 +4,7 @@
 // wss://, and a start that stops with one clear line when the key is wrong.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
 import os from 'node:os';
@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config/index.js';
 const repo = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pult-tls-'));
 const other = mkdtempSync(path.join(os.tmpdir(), 'pult-tls-other-'));
+const acme = mkdtempSync(path.join(os.tmpdir(), 'pult-acme-'));
 const cert = path.join(dir, 'pult.crt');
 const key = path.join(dir, 'pult.key');
 let ca: Buffer;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   expect(selfSigned(dir)).toMatch(/spki: +[A-Za-z0-9+/]{43}=/);
   selfSigned(other);
   ca = readFileSync(cert);
-  s = await testServer({ PULT_DEMO_ACCOUNTS: '0', PULT_TLS_CERT: cert, PULT_TLS_KEY: key, PULT_HTTP_REDIRECT_PORT: '0', PULT_ASTERISK_TLS_PORT: '8444' });
+  s = await testServer({ PULT_DEMO_ACCOUNTS: '0', PULT_TLS_CERT: cert, PULT_TLS_KEY: key, PULT_HTTP_REDIRECT_PORT: '0', PULT_ASTERISK_TLS_PORT: '8444', PULT_ACME_WEBROOT: acme });
 });
 
 afterAll(async () => {
@@ -123,6 +124,23 @@ describe('the plain-HTTP port only redirects', () => {
     // The followed redirect reaches the API over TLS.
     expect((await request(String(health.headers.location), { ca })).status).toBe(200);
   });
+
+  it('answers ACME http-01 challenges from PULT_ACME_WEBROOT (certbot --webroot), nothing else from it', async () => {
+    const base = `http://127.0.0.1:${s.redirectPort}`;
+    mkdirSync(path.join(acme, '.well-known', 'acme-challenge'), { recursive: true });
+    writeFileSync(path.join(acme, '.well-known', 'acme-challenge', 'tok_EN-123'), 'tok_EN-123.thumbprint');
+    writeFileSync(path.join(acme, 'secret.txt'), 'not for the world');
+    const ok = await request(`${base}/.well-known/acme-challenge/tok_EN-123`);
+    expect(ok.status).toBe(200);
+    expect(ok.text).toBe('tok_EN-123.thumbprint');
+    expect((await request(`${base}/.well-known/acme-challenge/unknown`)).status).toBe(404);
+    // No way out of the challenge folder: anything else is a redirect, as usual.
+    for (const p of ['/.well-known/acme-challenge/../../secret.txt', '/.well-known/acme-challenge/%2e%2e%2fsecret.txt', '/secret.txt']) {
+      const r = await request(base + p);
+      expect(r.text).not.toContain('not for the world');
+    }
+    expect((await request(`${base}/.well-known/acme-challenge/tok_EN-123`, { method: 'POST', body: '' })).status).toBe(308);
+  });
 });
 
 /** SHA-256 fingerprint of the certificate a new TLS connection to the port is shown. */
@@ -167,6 +185,7 @@ describe('configuration and start-up errors', () => {
     const base = { PULT_ARI_PASSWORD: 'test-password', PULT_STATE_DIR: dir };
     expect(() => loadConfig({ ...base, PULT_TLS_CERT: cert })).toThrow(/PULT_TLS_KEY: must be set too/);
     expect(() => loadConfig({ ...base, PULT_HTTP_REDIRECT_PORT: '8081' })).toThrow(/PULT_HTTP_REDIRECT_PORT: redirects to https only/);
+    expect(() => loadConfig({ ...base, PULT_TLS_CERT: cert, PULT_TLS_KEY: key, PULT_ACME_WEBROOT: acme })).toThrow(/PULT_ACME_WEBROOT: .* set PULT_HTTP_REDIRECT_PORT too/);
     // Left empty in an environment file = unset (plain HTTP), not "port 0".
     expect(loadConfig({ ...base, PULT_TLS_CERT: '', PULT_TLS_KEY: '', PULT_HTTP_REDIRECT_PORT: '' }).PULT_HTTP_REDIRECT_PORT).toBeUndefined();
   });

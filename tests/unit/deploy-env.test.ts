@@ -24,7 +24,8 @@ describe('deploy/pult.env.example', () => {
     // The signing secret is left empty on purpose: the start refuses that until it is filled in.
     expect(() => loadConfig(env)).toThrow(/PULT_URL_SIGNING_SECRET: at least 32 characters/);
     const c = loadConfig({ ...env, PULT_URL_SIGNING_SECRET: 'a'.repeat(64), PULT_ARI_PASSWORD: 'generated-secret' });
-    expect(c.PULT_TLS_CERT).toBe('/etc/pult/tls/fullchain.pem');
+    expect(c.PULT_TLS_CERT).toBe('/etc/pult/tls/pult.crt');
+    expect(c.PULT_ACME_WEBROOT).toBe('/var/lib/pult/acme');
     expect(c.PULT_HTTP_REDIRECT_PORT).toBe(80);
     expect(c.PULT_ASTERISK_TLS_PORT).toBe(8443);
     expect(c.PULT_DEMO_DATA).toBe('off');

@@ -330,7 +330,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const port = (server.address() as AddressInfo).port;
   const scheme = tls ? 'https' : 'http';
   logger.info(tls ? 'HTTPS listening' : 'HTTP listening', { url: `${scheme}://${config.PULT_HTTP_HOST}:${port}`, ...(tls ? { certificate: tls.subject, names: tls.altNames, validTo: tls.validTo.toISOString() } : {}) });
-  if (tls && tls.validTo.getTime() - clock.now().getTime() < 14 * 86_400_000) logger.warn('the TLS certificate expires soon (or has expired): renew it and restart Pult', { validTo: tls.validTo.toISOString() });
+  if (tls && tls.validTo.getTime() - clock.now().getTime() < 14 * 86_400_000) logger.warn('the TLS certificate expires soon (or has expired): renew it, then reload Pult (SIGHUP)', { validTo: tls.validTo.toISOString() });
   // Plain HTTP next to HTTPS only redirects (no API, no pages on it).
   const redirect = tls && config.PULT_HTTP_REDIRECT_PORT !== undefined ? createRedirectServer(() => port, config.PULT_PUBLIC_URL ?? null, config.PULT_ACME_WEBROOT ?? null) : null;
   if (redirect) {

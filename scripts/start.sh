@@ -25,19 +25,22 @@ port="${PULT_HTTP_PORT:-8080}"
 did="${PULT_DEMO_DID:-74950000001}"
 mobile="${PULT_DEMO_MOBILE:-79990000001}"
 pw="${PULT_DEMO_PASSWORD:-demo}"
+# HTTPS when a certificate is configured (PULT_TLS_CERT / PULT_TLS_KEY; the PBX serves wss:// with it too).
+base="http://127.0.0.1:${port}"
+[ -z "${PULT_TLS_CERT:-}" ] || base="https://127.0.0.1:${port}"
 
 cat <<INFO
 
-  Pult is starting on http://127.0.0.1:${port}
-    console     http://127.0.0.1:${port}/        (operator / ${pw}: softphone, card, tickets)
-    mobile      http://127.0.0.1:${port}/m/      (mobile / ${pw}: overflow staff)
-    wallboard   http://127.0.0.1:${port}/wall/   (supervisor / ${pw})
-    reports     http://127.0.0.1:${port}/reports/  (supervisor / ${pw})
-    executor    http://127.0.0.1:${port}/x/      (executor / ${pw}: the technician's phone page)
-    admin       http://127.0.0.1:${port}/admin/  (admin / ${pw}: companies, lines, users, audit;
+  Pult is starting on ${base}
+    console     ${base}/        (operator / ${pw}: softphone, card, tickets)
+    mobile      ${base}/m/      (mobile / ${pw}: overflow staff)
+    wallboard   ${base}/wall/   (supervisor / ${pw})
+    reports     ${base}/reports/  (supervisor / ${pw})
+    executor    ${base}/x/      (executor / ${pw}: the technician's phone page)
+    admin       ${base}/admin/  (admin / ${pw}: companies, lines, users, audit;
                 also /directory/, /zones/, /categories/, /documents/)
-    health      http://127.0.0.1:${port}/api/health
-    call log    http://127.0.0.1:${port}/api/calls   (Authorization: Bearer <token>)
+    health      ${base}/api/health
+    call log    ${base}/api/calls   (Authorization: Bearer <token>)
   Demo logins (password "${pw}"): admin, supervisor, operator, operator2, mobile, executor, executor2
   Demo line "Аварийная линия": DID ${did}; overflow mobile ${mobile}
     after ${PULT_OVERFLOW_AFTER_SEC:-20} s, or at once while no operator is logged in.

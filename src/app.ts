@@ -1,5 +1,6 @@
 // Composition root: builds every part from the configuration and wires them.
-import http from 'node:http';
+import type http from 'node:http';
+import type https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.js';
@@ -33,6 +34,9 @@ import { healthRoutes } from './features/health/routes.js';
 import { isEmpty, seedDemo } from './features/demo/seed.js';
 import { seedExecutorsDemo } from './features/demo/executors.js';
 import { createHttpApp } from './http/app.js';
+import { createAppServer, loadTlsCredentials, reloadTlsCredentials, type TlsCredentials } from './http/tls.js';
+import { createRedirectServer } from './http/https-redirect.js';
+import { sipWsUrlFor } from './http/softphone-url.js';
 import { TicketService } from './features/tickets/service.js';
 import { DirectoryService } from './features/directory/service.js';
 import { directoryRoutes } from './features/directory/routes.js';
@@ -73,8 +77,15 @@ import { attachReports } from './features/reports/index.js';
 export interface Pult {
   config: Config;
   db: Db;
-  server: http.Server;
+  /** HTTPS when PULT_TLS_CERT / PULT_TLS_KEY are set, else plain HTTP. */
+  server: http.Server | https.Server;
   port: number;
+  /** 'https' with TLS; the base URL is `${scheme}://host:port`. */
+  scheme: 'http' | 'https';
+  /** The plain-HTTP redirect listener's port (PULT_HTTP_REDIRECT_PORT), or null. */
+  redirectPort: number | null;
+  /** Re-reads PULT_TLS_CERT / PULT_TLS_KEY for new connections (SIGHUP); null without TLS; throws TlsSetupError on a bad pair. */
+  reloadTls(): TlsCredentials | null;
   router: CallRouter;
   events: CallEvents;
   pbx: AriPbx;
@@ -90,6 +101,9 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const logger = o.logger ?? createLogger(config.PULT_LOG_LEVEL, { svc: 'pult' });
   // Checked first: without the PDF fonts the server does not start (before the database is opened).
   const pdfFonts = loadPdfFonts(config.PULT_PDF_FONT_DIR);
+  // So are the TLS certificate and key when set: a wrong path or a key of another certificate stops the start here.
+  const tls = config.PULT_TLS_CERT && config.PULT_TLS_KEY ? loadTlsCredentials(config.PULT_TLS_CERT, config.PULT_TLS_KEY) : null;
+  const sipWsUrl = sipWsUrlFor({ fixed: config.PULT_SIP_WS_URL, tls: tls !== null, wssPort: config.PULT_ASTERISK_TLS_PORT });
   const db = openDb(config.dbPath);
 
   // Executors stay logged in on their phones: a long session renewed on use.
@@ -265,7 +279,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     logger,
     publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
-    sipWsUrl: config.PULT_SIP_WS_URL,
+    sipWsUrl,
     tileUrl: config.PULT_MAP_TILE_URL,
     authenticate: requireAuth(auth),
     routes: [
@@ -274,7 +288,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       userAdminRoutes(auth, audit),
       recordingRoutes(calls, lines, recordingLinks),
       callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators),
-      operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }, audit),
+      operatorRoutes(auth, operators, pbx, logger, { wsUrl: sipWsUrl, domain: config.PULT_SIP_DOMAIN }, audit),
       ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle),
       requests.routes,
       documents.routes,
@@ -297,7 +311,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }), audit),
     ],
   });
-  const server = http.createServer(app);
+  const server = createAppServer(app, tls);
   let screenPop: ScreenPop | null = null;
   const io = createRealtime(server, auth, clock, logger.child({ part: 'realtime' }), (socket) => {
     screenPop?.onConnect(socket);
@@ -314,7 +328,19 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     server.listen(config.PULT_HTTP_PORT, config.PULT_HTTP_HOST, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info('HTTP listening', { url: `http://${config.PULT_HTTP_HOST}:${port}` });
+  const scheme = tls ? 'https' : 'http';
+  logger.info(tls ? 'HTTPS listening' : 'HTTP listening', { url: `${scheme}://${config.PULT_HTTP_HOST}:${port}`, ...(tls ? { certificate: tls.subject, names: tls.altNames, validTo: tls.validTo.toISOString() } : {}) });
+  if (tls && tls.validTo.getTime() - clock.now().getTime() < 14 * 86_400_000) logger.warn('the TLS certificate expires soon (or has expired): renew it, then reload Pult (SIGHUP)', { validTo: tls.validTo.toISOString() });
+  // Plain HTTP next to HTTPS only redirects (no API, no pages on it).
+  const redirect = tls && config.PULT_HTTP_REDIRECT_PORT !== undefined ? createRedirectServer(() => port, config.PULT_PUBLIC_URL ?? null, config.PULT_ACME_WEBROOT ?? null) : null;
+  if (redirect) {
+    await new Promise<void>((resolve, reject) => {
+      redirect.once('error', reject);
+      redirect.listen(config.PULT_HTTP_REDIRECT_PORT, config.PULT_HTTP_HOST, () => resolve());
+    });
+    logger.info('HTTP redirect to HTTPS listening', { url: `http://${config.PULT_HTTP_HOST}:${(redirect.address() as AddressInfo).port}` });
+  }
+  const redirectPort = redirect ? (redirect.address() as AddressInfo).port : null;
   if (amiMode) amiMode.start();
   else {
     fallbackImport.run();
@@ -327,7 +353,13 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));
 
   return {
-    config, db, server, port, router, events, pbx, io, logger, operators, lines,
+    config, db, server, port, scheme, redirectPort, router, events, pbx, io, logger, operators, lines,
+    reloadTls() {
+      if (!tls || !config.PULT_TLS_CERT || !config.PULT_TLS_KEY) return null;
+      const next = reloadTlsCredentials(server as https.Server, config.PULT_TLS_CERT, config.PULT_TLS_KEY);
+      logger.info('TLS certificate reloaded', { certificate: next.subject, names: next.altNames, validTo: next.validTo.toISOString() });
+      return next;
+    },
     async stop() {
       router.stop();
       detachMetrics();
@@ -347,6 +379,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await amiMode?.stop();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (redirect) await new Promise<void>((resolve) => redirect.close(() => resolve()));
       db.close();
     },
   };

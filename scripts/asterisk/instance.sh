@@ -36,6 +36,12 @@
 #   PULT_ASTERISK_VERBOSE   [3]  verbosity written to log/messages and log/console.log
 #   PULT_TEMPLATES_DIR      [<repo>/dialplan]  the pbx instance's config templates come from
 #                           this folder instead (tests of other PBX setups, e.g. app_queue)
+#   PULT_ASTERISK_TLS_CERT  [$PULT_TLS_CERT]  PEM certificate (chain) of the PBX's TLS HTTP
+#   PULT_ASTERISK_TLS_KEY   [$PULT_TLS_KEY]   server and its key; when set the pbx instance
+#                           serves wss://…/ws for browser softphones (http.conf tlsenable)
+#   PULT_ASTERISK_TLS_HOST  [127.0.0.1]  address the TLS server binds (0.0.0.0 or the
+#                           host's address in production)
+#   PULT_ASTERISK_TLS_PORT  [8443]  its port (Pult names it in the softphone's wss:// URL)
 #
 # Passwords have no defaults: whichever of PULT_ARI_PASSWORD, PULT_AMI_PASSWORD,
 # PULT_SIM_ARI_PASSWORD, PULT_SESSION_SECRET is not in the environment is read
@@ -83,6 +89,7 @@ TEMPLATE_VARS=(
   PULT_FALLBACK_DIAL PULT_FALLBACK_TIMEOUT
   PULT_SIM_SIP_HOST PULT_SIM_PHONES_HOST PULT_SIM_SIP_PORT PULT_SIM_HTTP_PORT
   PULT_SIM_ARI_USER PULT_SIM_ARI_PASSWORD PULT_PBX_SIP
+  PULT_ASTERISK_TLS_ENABLE PULT_ASTERISK_TLS_BIND PULT_ASTERISK_TLS_CERT PULT_ASTERISK_TLS_KEY
 )
 SECRET_VARS=(PULT_ARI_PASSWORD PULT_AMI_PASSWORD PULT_SIM_ARI_PASSWORD PULT_SESSION_SECRET)
 
@@ -139,6 +146,14 @@ set_defaults() {
   : "${PULT_TRUNK_PEER:=${PULT_SIM_SIP_HOST}:${PULT_SIM_SIP_PORT}}"
   : "${PULT_PBX_SIP:=127.0.0.1:${PULT_SIP_PORT}}"
   : "${PULT_ASTERISK_VERBOSE:=3}"
+  # TLS HTTP server (WSS for browser softphones): the PBX's own pair, else Pult's.
+  : "${PULT_ASTERISK_TLS_CERT:=${PULT_TLS_CERT:-}}"
+  : "${PULT_ASTERISK_TLS_KEY:=${PULT_TLS_KEY:-}}"
+  : "${PULT_ASTERISK_TLS_HOST:=127.0.0.1}"
+  : "${PULT_ASTERISK_TLS_PORT:=8443}"
+  PULT_ASTERISK_TLS_BIND="$PULT_ASTERISK_TLS_HOST:$PULT_ASTERISK_TLS_PORT"
+  case "$PULT_ASTERISK_TLS_HOST" in *:*) PULT_ASTERISK_TLS_BIND="[$PULT_ASTERISK_TLS_HOST]:$PULT_ASTERISK_TLS_PORT" ;; esac
+  if [ -n "$PULT_ASTERISK_TLS_CERT" ] || [ -n "$PULT_ASTERISK_TLS_KEY" ]; then PULT_ASTERISK_TLS_ENABLE=yes; else PULT_ASTERISK_TLS_ENABLE=no; fi
   # Host part of host:port ([v6]:port and a bare host work too).
   case "$PULT_TRUNK_PEER" in
     \[*\]*) PULT_TRUNK_HOST="${PULT_TRUNK_PEER%%]*}"; PULT_TRUNK_HOST="${PULT_TRUNK_HOST#[}" ;;
@@ -297,6 +312,25 @@ hideconnect = yes
 EOF
 }
 
+# With TLS on, both files must be readable PEM and belong together: said here,
+# in one line, rather than as a TLS server that silently does not start.
+check_tls_files() {
+  local cert="$PULT_ASTERISK_TLS_CERT" key="$PULT_ASTERISK_TLS_KEY" f
+  [ "$NAME" = pbx ] && [ "$PULT_ASTERISK_TLS_ENABLE" = yes ] || return 0
+  [ -n "$cert" ] || die "PULT_ASTERISK_TLS_KEY is set but no certificate (PULT_ASTERISK_TLS_CERT or PULT_TLS_CERT)"
+  [ -n "$key" ] || die "PULT_ASTERISK_TLS_CERT is set but no key (PULT_ASTERISK_TLS_KEY or PULT_TLS_KEY)"
+  for f in "$cert" "$key"; do
+    case "$f" in /*) ;; *) die "TLS file paths must be absolute: $f" ;; esac
+    case "$f" in *[\;\ \"\'\#]*) die "TLS file path must not contain ';', '#', quotes or spaces: $f" ;; esac
+    [ -r "$f" ] || die "cannot read TLS file $f"
+  done
+  if command -v openssl >/dev/null; then
+    openssl x509 -in "$cert" -noout 2>/dev/null || die "$cert is not a PEM certificate"
+    [ "$(openssl x509 -in "$cert" -pubkey -noout | openssl pkey -pubin -outform der 2>/dev/null | sha256sum)" = \
+      "$(openssl pkey -in "$key" -pubout -outform der 2>/dev/null | sha256sum)" ] || die "the key $key does not match the certificate $cert"
+  fi
+}
+
 prepare_sandbox() {
   local d
   for d in etc spool run log lib keys lib/agi-bin lib/cache \
@@ -306,6 +340,7 @@ prepare_sandbox() {
   done
   # The control socket path must fit in sun_path (108 bytes).
   [ "${#SANDBOX}" -le 90 ] || die "sandbox path too long for the control socket: $SANDBOX (use a shorter PULT_STATE_DIR)"
+  check_tls_files
   render_templates
   build_data_dir
   write_asterisk_conf
@@ -339,6 +374,9 @@ summary() {
     say "Asterisk ${version:-?} running (pid $1): SIP 127.0.0.1:$PULT_SIP_PORT udp+tcp," \
       "ARI+WS http://127.0.0.1:$PULT_ASTERISK_HTTP_PORT, AMI 127.0.0.1:$PULT_AMI_PORT," \
       "trunk $PULT_TRUNK_PEER"
+    if [ "$PULT_ASTERISK_TLS_ENABLE" = yes ]; then
+      say "WSS for browser softphones: wss://$PULT_ASTERISK_TLS_BIND/ws (certificate $PULT_ASTERISK_TLS_CERT)"
+    fi
   else
     say "Asterisk ${version:-?} running (pid $1): carrier SIP $PULT_SIM_SIP_HOST:$PULT_SIM_SIP_PORT," \
       "phones SIP $PULT_SIM_PHONES_HOST:$PULT_SIM_SIP_PORT, ARI http://127.0.0.1:$PULT_SIM_HTTP_PORT," \
@@ -366,6 +404,9 @@ cmd_start() {
     for port in "$PULT_ASTERISK_HTTP_PORT" "$PULT_AMI_PORT"; do
       ! port_busy 127.0.0.1 "$port" || die "127.0.0.1:$port is already in use"
     done
+    if [ "$PULT_ASTERISK_TLS_ENABLE" = yes ] && port_busy "${PULT_ASTERISK_TLS_HOST/#0.0.0.0/127.0.0.1}" "$PULT_ASTERISK_TLS_PORT"; then
+      die "$PULT_ASTERISK_TLS_BIND (TLS HTTP server) is already in use"
+    fi
   else
     ! port_busy 127.0.0.1 "$PULT_SIM_HTTP_PORT" || die "127.0.0.1:$PULT_SIM_HTTP_PORT is already in use"
   fi
@@ -376,6 +417,12 @@ cmd_start() {
   pid=$!
   echo "$pid" >"$PIDFILE"
   if ! wait_booted "$pid"; then
+    cmd_stop >/dev/null 2>&1 || true
+    return 1
+  fi
+  if [ "$NAME" = pbx ] && [ "$PULT_ASTERISK_TLS_ENABLE" = yes ] && ! port_busy "${PULT_ASTERISK_TLS_HOST/#0.0.0.0/127.0.0.1}" "$PULT_ASTERISK_TLS_PORT"; then
+    say "the TLS HTTP server did not start on $PULT_ASTERISK_TLS_BIND; see $CONSOLE_LOG:" >&2
+    grep -iE 'tls|ssl|certificate' "$CONSOLE_LOG" | tail -n 5 >&2 || true
     cmd_stop >/dev/null 2>&1 || true
     return 1
   fi

@@ -1,7 +1,11 @@
 // Runs the Pult server as a real child process (so a test can kill it).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { request } from './https-request.js';
+
+/** The certificate each HTTPS server started here serves (by base URL): api() trusts it for that server. */
+const trustedCerts = new Map<string, Buffer>();
 
 export interface PultProcess {
   url: string;
@@ -29,14 +33,15 @@ export async function startPultProcess(env: Record<string, string>, logName: str
   });
   proc.stdout!.pipe(out);
   proc.stderr!.pipe(out);
-  const url = `http://127.0.0.1:${env.PULT_HTTP_PORT}`;
+  // With PULT_TLS_CERT the server speaks HTTPS; its own certificate is trusted for it (a self-signed one in tests).
+  const url = `${env.PULT_TLS_CERT ? 'https' : 'http'}://127.0.0.1:${env.PULT_HTTP_PORT}`;
+  if (env.PULT_TLS_CERT) trustedCerts.set(url, readFileSync(env.PULT_TLS_CERT));
   // Generous: on a loaded machine tsx's first transpile alone can take tens of seconds.
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`pult exited with ${proc.exitCode}; see ${logFile}`);
     try {
-      const r = await fetch(`${url}/api/health`);
-      const h = (await r.json()) as { pbx: { connected: boolean } };
+      const h = (await api<{ pbx: { connected: boolean } }>(url, 'GET', '/api/health')).body;
       if (h.pbx.connected) break;
     } catch {
       /* not up yet */
@@ -62,12 +67,11 @@ export async function startPultProcess(env: Record<string, string>, logName: str
 }
 
 export async function api<T = unknown>(base: string, method: string, p: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
-  const r = await fetch(base + p, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
+  const headers = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const payload = body !== undefined ? JSON.stringify(body) : undefined;
+  const ca = trustedCerts.get(base);
+  const r = ca ? await request(base + p, { method, headers, body: payload, ca }) : await fetch(base + p, { method, headers, body: payload });
+  const text = typeof r.text === 'string' ? r.text : await r.text();
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);

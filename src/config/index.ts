@@ -7,6 +7,8 @@ import cron from 'node-cron';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().min(0).max(86_400);
+/** An optional variable left empty (`PULT_TLS_CERT=` in an environment file) counts as unset. */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const configSchema = z.object({
   PULT_HTTP_PORT: port.default(8080),
@@ -25,7 +27,9 @@ export const configSchema = z.object({
   // <PULT_STATE_DIR>/asterisk-pbx/log/pult-fallback.log. A remote Asterisk:
   // share its log folder with this host.
   PULT_FALLBACK_CDR_FILE: z.string().optional(),
-  PULT_SIP_WS_URL: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').default('ws://127.0.0.1:8088/ws'),
+  // Where the browser softphone registers. Unset: ws://127.0.0.1:8088/ws, or with PULT_TLS_CERT
+  // wss://<the host the page was opened at>:<PULT_ASTERISK_TLS_PORT>/ws (Asterisk's TLS HTTP server).
+  PULT_SIP_WS_URL: unsetIfEmpty(z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL')),
   PULT_SIP_DOMAIN: z.string().default('127.0.0.1'),
   PULT_UI_DIR: z.string().default('agent-ui/dist'),
   // Outbound fetches (cloud-PBX recording links and recording APIs): only these
@@ -154,6 +158,18 @@ export const configSchema = z.object({
   PULT_EXECUTOR_SESSION_DAYS: z.coerce.number().positive().max(365).default(30),
   PULT_EXECUTOR_REMIND_MIN: z.coerce.number().int().min(1).max(1440).default(10),
   PULT_IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  // HTTPS (issue 13 item 3): PEM certificate (chain) and private key files, read at start; both or
+  // neither. Set: Pult serves HTTPS on PULT_HTTP_PORT (socket.io too) and sends HSTS.
+  PULT_TLS_CERT: unsetIfEmpty(z.string()),
+  PULT_TLS_KEY: unsetIfEmpty(z.string()),
+  // With TLS: a plain-HTTP listener on this port that only redirects (301 GET/HEAD, 308 others) to https.
+  PULT_HTTP_REDIRECT_PORT: unsetIfEmpty(port),
+  // A folder whose .well-known/acme-challenge/<token> files the redirect port serves (certbot --webroot),
+  // so a certificate is renewed while Pult runs; unset: every plain-HTTP request is redirected.
+  PULT_ACME_WEBROOT: unsetIfEmpty(z.string()),
+  // The PBX's TLS HTTP server (http.conf tlsbindaddr; scripts/asterisk/instance.sh reads the same
+  // variable): the port the softphone's wss:// URL names when PULT_SIP_WS_URL is unset and TLS is on.
+  PULT_ASTERISK_TLS_PORT: port.default(8443),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -195,6 +211,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   if (c.PULT_MODE === 'ami-observer' && !c.PULT_AMI_PASSWORD) throw new Error('invalid configuration:\n  PULT_AMI_PASSWORD: must be set in PULT_MODE=ami-observer');
+  if (Boolean(c.PULT_TLS_CERT) !== Boolean(c.PULT_TLS_KEY)) throw new Error(`invalid configuration:\n  ${c.PULT_TLS_CERT ? 'PULT_TLS_KEY' : 'PULT_TLS_CERT'}: must be set too (HTTPS needs both the certificate and its private key)`);
+  if (c.PULT_ACME_WEBROOT !== undefined && c.PULT_HTTP_REDIRECT_PORT === undefined) throw new Error('invalid configuration:\n  PULT_ACME_WEBROOT: served on the plain-HTTP redirect port; set PULT_HTTP_REDIRECT_PORT too');
+  if (c.PULT_HTTP_REDIRECT_PORT !== undefined && !c.PULT_TLS_CERT) throw new Error('invalid configuration:\n  PULT_HTTP_REDIRECT_PORT: redirects to https only; set PULT_TLS_CERT and PULT_TLS_KEY too');
   return {
     ...c,
     dbPath: c.PULT_DB ?? path.join(c.PULT_STATE_DIR, 'pult.sqlite'),

@@ -5,8 +5,9 @@ import type { Logger } from '../log.js';
 import { errorHandler, unknownRoute } from './errors.js';
 import { uiRoutes } from './ui.js';
 import { securityHeaders } from './security-headers.js';
+import type { SipWsUrlFor } from './softphone-url.js';
 
-export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authenticate: express.RequestHandler; routes: Router[]; uiDir?: string; sipWsUrl?: string; tileUrl?: string }): express.Express {
+export function createHttpApp(o: { logger: Logger; publicRoutes: Router[]; authenticate: express.RequestHandler; routes: Router[]; uiDir?: string; sipWsUrl?: string | SipWsUrlFor; tileUrl?: string }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

@@ -5,6 +5,8 @@
 // so a plain-http LAN install is never pinned to https.
 import type { RequestHandler } from 'express';
 import helmet, { strictTransportSecurity } from 'helmet';
+import type { IncomingMessage } from 'node:http';
+import type { SipWsUrlFor } from './softphone-url.js';
 
 /** The origin a browser connects to for `url` (ws://host:port), or null when it is not a URL. */
 function originOf(url: string): string | null {
@@ -16,8 +18,10 @@ function originOf(url: string): string | null {
   }
 }
 
-export function securityHeaders(o: { sipWsUrl?: string; tileUrl?: string } = {}): RequestHandler[] {
-  const sip = o.sipWsUrl ? originOf(o.sipWsUrl) : null;
+export function securityHeaders(o: { sipWsUrl?: string | SipWsUrlFor; tileUrl?: string } = {}): RequestHandler[] {
+  const sipUrl = o.sipWsUrl;
+  // The softphone's origin may follow the host the page was opened at (wss on TLS): asked per request.
+  const sip = typeof sipUrl === 'function' ? [(req: IncomingMessage) => originOf(sipUrl(req)) ?? "'self'"] : sipUrl ? [originOf(sipUrl)].filter((x): x is string => x !== null) : [];
   const tiles = o.tileUrl ? originOf(o.tileUrl) : null;
   const hsts = strictTransportSecurity({ maxAge: 180 * 24 * 3600, includeSubDomains: false });
   return [
@@ -32,7 +36,7 @@ export function securityHeaders(o: { sipWsUrl?: string; tileUrl?: string } = {})
           imgSrc: ["'self'", 'data:', ...(tiles ? [tiles] : [])],
           fontSrc: ["'self'", 'data:'],
           // 'self' covers socket.io (same-origin ws/wss); the softphone registers at the SIP WebSocket.
-          connectSrc: ["'self'", ...(sip ? [sip] : [])],
+          connectSrc: ["'self'", ...sip],
           mediaSrc: ["'self'", 'blob:'],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],

@@ -5,6 +5,7 @@
 // reasons). A socket lives no longer than its session: logout, a password
 // change, a disabled user and expiry disconnect it.
 import type http from 'node:http';
+import type https from 'node:https';
 import { Server, type Socket } from 'socket.io';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -26,7 +27,7 @@ export const rooms = {
 /** setTimeout's limit (about 24.8 days); a longer session's socket is cut then and reconnects. */
 const maxTimerMs = 2 ** 31 - 1;
 
-export function createRealtime(server: http.Server, auth: AuthService, clock: Clock, logger: Logger, onConnect: (s: RealtimeSocket) => void): RealtimeServer {
+export function createRealtime(server: http.Server | https.Server, auth: AuthService, clock: Clock, logger: Logger, onConnect: (s: RealtimeSocket) => void): RealtimeServer {
   const io: RealtimeServer = new Server(server, { serveClient: false, cors: { origin: false } });
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;

@@ -20,8 +20,9 @@ export const chromiumArgs = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.PULT_CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs, headless: true });
+/** `extraArgs`: more switches, e.g. `--ignore-certificate-errors-spki-list=<hash>` to trust a test's self-signed certificate. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.PULT_CHROMIUM ?? '/usr/bin/chromium', args: [...chromiumArgs, ...extraArgs], headless: true });
 }
 
 const shotsDir = path.resolve(import.meta.dirname, '../../artifacts/screenshots');

@@ -21,5 +21,5 @@ export async function testServer(env: Record<string, string | undefined> = {}, o
     ...env,
   });
   const pult = await startPult(config, { logger: silentLogger, clock: o.clock });
-  return Object.assign(pult, { url: `http://127.0.0.1:${pult.port}` });
+  return Object.assign(pult, { url: `${pult.scheme}://127.0.0.1:${pult.port}` });
 }

@@ -1,5 +1,5 @@
 // Operators: provisioning (admin), their own presence, the room's list.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ApiError, forbidden, notFound, parse } from '../../http/errors.js';
 import type { Logger } from '../../log.js';
@@ -27,7 +27,7 @@ const stateBody = z.discriminatedUnion('state', [
   z.object({ state: z.literal('paused'), reason: z.string().min(1, 'say why you pause').max(100) }),
 ]);
 
-export function operatorRoutes(auth: AuthService, operators: OperatorService, pbx: PbxPort, logger: Logger, sip: { wsUrl: string; domain: string }, audit?: AuditLog): Router {
+export function operatorRoutes(auth: AuthService, operators: OperatorService, pbx: PbxPort, logger: Logger, sip: { wsUrl: string | ((req: Request) => string); domain: string }, audit?: AuditLog): Router {
   const r = Router();
 
   r.get('/api/operators', requireRole('admin', 'supervisor'), (req, res) => {
@@ -83,7 +83,7 @@ export function operatorRoutes(auth: AuthService, operators: OperatorService, pb
     const op = operators.get(user.id);
     if (!op) throw notFound('operator profile');
     const creds = operators.sipCredentials(user.id);
-    res.json({ operator: op, sip: creds ? { ...creds, wsUrl: sip.wsUrl, domain: sip.domain } : null });
+    res.json({ operator: op, sip: creds ? { ...creds, wsUrl: typeof sip.wsUrl === 'function' ? sip.wsUrl(req) : sip.wsUrl, domain: sip.domain } : null });
   });
 
   r.post('/api/operators/me/state', (req, res) => {

@@ -62,8 +62,11 @@ export class TrunkRepository {
   input(id: number): TrunkInput | null {
     const r = stmt(this.db, 'SELECT * FROM sip_trunks WHERE id = ?').get(id) as Row | undefined;
     if (!r) return null;
-    const { passwordSet: _p, id: _i, createdAt: _c, updatedAt: _u, ...rest } = toTrunk(r);
-    return { ...rest, password: r.password };
+    const t = toTrunk(r);
+    return {
+      name: t.name, mode: t.mode, host: t.host, port: t.port, transport: t.transport, codecs: t.codecs, username: t.username,
+      authUsername: t.authUsername, realm: t.realm, callerId: t.callerId, didSource: t.didSource, password: r.password,
+    };
   }
 
   spec(id: number): TrunkSpec | null {

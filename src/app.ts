@@ -189,7 +189,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const ariTrunks = new AriTrunks(pbx.client);
   const trunks = attachTrunks({
     db, audit, clock, lines, logger: logger.child({ part: 'trunks' }), defaultTrunk: config.PULT_TRUNK_ENDPOINT,
-    pbx: { get connected() { return pbx.connected; }, upsertTrunk: (s, o) => ariTrunks.upsertTrunk(s, o), deleteTrunk: (id) => ariTrunks.deleteTrunk(id) },
+    pbx: { get connected() { return pbx.connected; }, upsertTrunk: (s, o) => ariTrunks.upsertTrunk(s, o), deleteTrunk: (id) => ariTrunks.deleteTrunk(id), provisionedIds: () => ariTrunks.provisionedIds() },
     registrations: trunkAmi ? new AmiTrunkRegistrations(trunkAmi) : null,
   });
   const fetchPolicy = { hosts: config.PULT_RECORDING_HOSTS, allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutMs: config.PULT_FETCH_TIMEOUT_SEC * 1000, maxBytes: Math.round(config.PULT_RECORDING_MAX_MB * 1024 * 1024) };

@@ -128,6 +128,8 @@ export interface TrunkProvisioning {
   /** Creates or changes the trunk; `restartRegistration` starts its registration afresh (new credentials). */
   upsertTrunk(spec: TrunkSpec, o: { restartRegistration: boolean }): Promise<void>;
   deleteTrunk(id: number): Promise<void>;
+  /** Ids of the trunks the PBX has now (to remove those Pult no longer knows). */
+  provisionedIds(): Promise<number[]>;
 }
 
 /** The PBX's outbound registrations, by trunk id (absent: the PBX has none for it). */

@@ -103,9 +103,24 @@ export class TrunkService {
     }
   }
 
-  /** Every trunk again, after the PBX (re)connected: its memory objects are gone after a restart. */
+  /**
+   * Every trunk again, after the PBX (re)connected: its memory objects are
+   * gone after a restart. Trunks the PBX has that Pult no longer knows
+   * (deleted while it was away, another database) are removed.
+   */
   async resync(): Promise<void> {
-    for (const spec of this.d.repo.specs()) {
+    const specs = this.d.repo.specs();
+    try {
+      const known = new Set(specs.map((s) => s.id));
+      for (const id of await this.d.pbx.provisionedIds()) {
+        if (known.has(id)) continue;
+        this.d.logger.info('removing a trunk the PBX has but Pult does not', { trunk: id });
+        await this.d.pbx.deleteTrunk(id);
+      }
+    } catch (err) {
+      this.d.logger.error('could not remove stale trunks from the PBX', { err });
+    }
+    for (const spec of specs) {
       try {
         await this.d.pbx.upsertTrunk(spec, { restartRegistration: false });
       } catch (err) {

@@ -17,7 +17,7 @@ const NEW_DID = '74957770001';
 const MOBILE = '79990000077';
 const EXT = '1151';
 
-interface CallItem { id: string; from: string; did: string; state: string; outcome: string | null; answeredBy: number | null }
+interface CallItem { id: string; from: string; to: string; line: { name: string | null } | null; state: string; outcome: string | null; answeredBy: number | null }
 
 let pult: PultProcess | null = null;
 let browser: Browser;
@@ -129,7 +129,7 @@ describe('a dispatch room set up on /admin/ takes a real call', () => {
     await sim.until(() => sim.incoming(EXT).some((c) => c.answeredAt), 30_000, 'the operator\'s phone to ring and answer');
     const calls = async () => (await api<{ items: CallItem[] }>(url, 'GET', '/api/calls', undefined, adminToken)).body.items;
     const call = await waitFor('the call connected to the operator', async () => (await calls()).find((c) => c.from === '79161150001' && c.state === 'connected'), 15_000);
-    expect(call).toMatchObject({ did: NEW_DID, answeredBy: opId });
+    expect(call).toMatchObject({ to: NEW_DID, line: { name: 'Заря: аварийная' }, answeredBy: opId });
     await sleep(2000);
     expect((await sim.rtpStats(leg))!.rxPackets).toBeGreaterThan(30);
     await screenshot(consolePage, 'admin-e2e-console-call');

@@ -46,7 +46,7 @@ export const a = {
     removeConfirm: (name: string) => `Удалить SIP-транк «${name}»? АТС снимет регистрацию сразу.`, refresh: 'Обновить состояние', address: 'Адрес', state: 'Состояние',
     optional: 'необязательно', passwordKept: 'пустое поле — пароль не меняется', callerIdHint: 'если у линии не задан свой',
     hint: 'Транк передаётся в АТС сразу после сохранения. Пароль хранится на сервере и больше не показывается.',
-    modes: { register: 'регистрация (логин и пароль)', ip: 'по IP-адресу' } as Record<string, string>,
+    modes: { register: 'с регистрацией', ip: 'по IP-адресу' } as Record<string, string>,
     didSources: { ruri: 'Request-URI', to: 'заголовка To', diversion: 'заголовка Diversion' } as Record<string, string>,
     states: { registered: 'зарегистрирован', rejected: 'отказ в регистрации', unregistered: 'не зарегистрирован', unknown: 'нет данных от АТС', 'not-applicable': 'без регистрации' } as Record<string, string>,
     defaultTrunk: 'транк АТС по умолчанию',

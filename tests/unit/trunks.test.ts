@@ -12,6 +12,9 @@ import { TrunkRepository } from '../../src/features/trunks/repository.js';
 import { outboundRouter } from '../../src/features/trunks/outbound-route.js';
 import { silentLogger } from '../../src/log.js';
 import { systemClock } from '../../src/clock.js';
+import { openDb } from '../../src/store/db.js';
+import { AuditLog } from '../../src/features/audit/repository.js';
+import { TrunkService } from '../../src/features/trunks/service.js';
 
 const spec: TrunkSpec = {
   id: 3, mode: 'register', host: 'sip.carrier.example', port: 5070, transport: 'udp', codecs: ['alaw', 'g722'],
@@ -123,5 +126,25 @@ describe('outbound calls leave through the line\'s trunk', () => {
     h.pbx.inbound('c1', '74950000001', '79161112233');
     await h.settle();
     expect(h.pbx.lastOriginate()).toMatchObject({ endpoint: `PJSIP/79990000009@trunk-${h.trunkId}`, callerId: '79161112233' });
+  });
+});
+
+describe('pushing trunks to the PBX', () => {
+  it('on (re)connect every trunk is pushed again and the PBX\'s trunks Pult no longer knows are removed', async () => {
+    const db = openDb(':memory:');
+    const repo = new TrunkRepository(db);
+    const t = repo.create({ name: 'МТС', mode: 'ip', host: '10.0.0.5', port: 5060, transport: 'udp', codecs: ['alaw'], username: null, password: null, authUsername: null, realm: null, callerId: null, didSource: 'ruri' }, '2026-11-23T09:00:00Z');
+    const done: string[] = [];
+    const pbx = {
+      connected: true,
+      upsertTrunk: async (s: TrunkSpec, o: { restartRegistration: boolean }) => void done.push(`put ${s.id} ${o.restartRegistration}`),
+      deleteTrunk: async (id: number) => void done.push(`delete ${id}`),
+      provisionedIds: async () => [t.id, 7],
+    };
+    const service = new TrunkService({ repo, audit: new AuditLog(db, systemClock), clock: systemClock, logger: silentLogger, pbx, registrations: null });
+    await service.resync();
+    expect(done).toEqual(['delete 7', `put ${t.id} false`]);
+    // No AMI: a registering trunk's state is unknown, an ip trunk has none.
+    expect(service.health()).toEqual([{ id: t.id, name: 'МТС', mode: 'ip', state: 'not-applicable' }]);
   });
 });

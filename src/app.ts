@@ -73,6 +73,10 @@ import { BackupService, startBackupJob } from './features/backup/index.js';
 import { StorageRepository, storageRoutes } from './features/storage/index.js';
 import { attachExecutorApp } from './features/executor-app/index.js';
 import { attachReports } from './features/reports/index.js';
+import { attachTrunks } from './features/trunks/index.js';
+import { AriTrunks } from './telephony/ari/trunks.js';
+import { AmiClient } from './telephony/ami/client.js';
+import { AmiTrunkRegistrations } from './telephony/ami/registrations.js';
 
 export interface Pult {
   config: Config;
@@ -192,10 +196,21 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   });
 
   const pbx = new AriPbx({ url: config.PULT_ARI_URL, user: config.PULT_ARI_USER, password: config.PULT_ARI_PASSWORD, app: config.PULT_ARI_APP, logger: logger.child({ part: 'ari' }) }, logger.child({ part: 'ari' }));
+  // SIP trunks configured in Pult (issue 13, item 2): pushed over ARI; registration states read over AMI when its password is set.
+  const trunkAmi = config.PULT_MODE === 'ari' && config.PULT_AMI_PASSWORD
+    ? new AmiClient({ host: config.PULT_AMI_HOST, port: config.PULT_AMI_PORT, username: config.PULT_AMI_USER, secret: config.PULT_AMI_PASSWORD, logger: logger.child({ part: 'trunk-ami' }) })
+    : null;
+  const ariTrunks = new AriTrunks(pbx.client);
+  const trunks = attachTrunks({
+    db, audit, clock, lines, logger: logger.child({ part: 'trunks' }), defaultTrunk: config.PULT_TRUNK_ENDPOINT,
+    pbx: { get connected() { return pbx.connected; }, upsertTrunk: (s, o) => ariTrunks.upsertTrunk(s, o), deleteTrunk: (id) => ariTrunks.deleteTrunk(id), provisionedIds: () => ariTrunks.provisionedIds() },
+    registrations: trunkAmi ? new AmiTrunkRegistrations(trunkAmi) : null,
+  });
   const fetchPolicy = { hosts: config.PULT_RECORDING_HOSTS, allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutMs: config.PULT_FETCH_TIMEOUT_SEC * 1000, maxBytes: Math.round(config.PULT_RECORDING_MAX_MB * 1024 * 1024) };
   const recordings = new RecordingService(pbx, calls, config.recordingsDir, events, clock, logger.child({ part: 'recordings' }), undefined, fetchPolicy, config.PULT_AMI_MONITOR_DIR ?? null);
   const router = new CallRouter(db, pbx, calls, lines, operators, recordings, events, clock, logger.child({ part: 'routing' }), {
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT,
+    trunkOf: (lineId) => trunks.route(lineId).trunk,
     timeZone: config.PULT_TIMEZONE,
     wrapupSec: config.PULT_WRAPUP_SEC,
     autoPauseAfterMissed: config.PULT_AUTO_PAUSE_AFTER_MISSED,
@@ -217,6 +232,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   };
   const callbackFeature = attachCallbacks({ db, pbx, router, calls, lines, operators, recordings, events, clock, logger: logger.child({ part: 'callbacks' }), cloud }, {
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT, auto: config.PULT_CALLBACK_AUTO === 'on' && config.PULT_MODE === 'ari', urgentSec: config.PULT_CALLBACK_URGENT_SEC,
+    route: trunks.route,
   });
   // Reminder calls to executors who have not accepted an emergency request (issue 11, item 6).
   const reminderCalls = attachReminderCalls({
@@ -227,6 +243,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     defaultAfterMin: config.PULT_REMINDER_CALL_AFTER_MIN, retryMin: config.PULT_REMINDER_CALL_RETRY_MIN, maxAttempts: config.PULT_REMINDER_CALL_ATTEMPTS,
     trunkEndpoint: config.PULT_TRUNK_ENDPOINT, ringSec: config.PULT_REMINDER_CALL_RING_SEC, digitWaitSec: config.PULT_REMINDER_CALL_DIGIT_SEC, lang: 'ru',
     speechDir: config.PULT_REMINDER_SPEECH_DIR ?? null,
+    route: trunks.route,
   });
   const resync = new Resync(pbx, router, calls, lines, operators, recordings, clock, logger.child({ part: 'resync' }), {
     app: config.PULT_ARI_APP,
@@ -259,6 +276,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     pbxSince = clock.now().toISOString();
     if (up) {
       if (!amiMode) fallbackImport.run();
+      if (!amiMode) void trunks.service.resync();
       void router.enqueue('resync', async () => {
         const report = await resync.run();
         await callbackFeature.resync();
@@ -277,7 +295,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
+    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince, () => ({ trunks: trunks.service.health() })), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl,
     tileUrl: config.PULT_MAP_TILE_URL,
@@ -304,7 +322,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       reports.routes,
       storage,
       reminderCalls.routes,
-      lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t), audit }),
+      lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t), audit, trunkExists: (id) => trunks.service.exists(id) }),
+      trunks.routes,
       overflowGroupRoutes(lines, { audit, userExists: (id) => auth.getUser(id) !== null }),
       tenantRoutes(new TenantRepository(db), audit),
       auditRoutes(audit),
@@ -345,6 +364,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   else {
     fallbackImport.run();
     pbx.start();
+    trunkAmi?.start();
   }
   const retention = startRetentionJobs(
     new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS, idempotencyDays: config.PULT_IDEMPOTENCY_RETENTION_DAYS }),
@@ -376,6 +396,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       fallbackImport.stop();
       recordings.stop();
       await pbx.stop();
+      await trunkAmi?.stop();
       await amiMode?.stop();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

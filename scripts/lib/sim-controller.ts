@@ -50,12 +50,16 @@ export class SimController {
     else this.policies.set(exten, policy);
   }
 
-  /** Places a call from `caller` to the PBX's DID; the caller plays `tone` once answered. */
-  async call(did: string, caller: string, tone = 'tone:440'): Promise<string> {
+  /**
+   * Places a call from `caller` to the PBX's DID; the caller plays `tone` once answered.
+   * `via`: the simulator's carrier endpoint: `pbx` (IP-identified) or `pult-reg` (the
+   * registering carrier, which only reaches a PBX registered to it).
+   */
+  async call(did: string, caller: string, tone = 'tone:440', via: 'pbx' | 'pult-reg' = 'pbx'): Promise<string> {
     const id = `sim-${process.pid}-${Date.now()}-${++this.seq}`;
     this.channels.set(id, { id, role: 'caller', exten: did, callerNumber: caller, createdAt: Date.now(), answeredAt: null, endedAt: null });
     this.tones.set(id, tone);
-    await this.ari.request('POST', `/channels/${id}`, { endpoint: `PJSIP/${did}@pbx`, app: 'sim', appArgs: 'caller', callerId: caller, timeout: 600 });
+    await this.ari.request('POST', `/channels/${id}`, { endpoint: `PJSIP/${did}@${via}`, app: 'sim', appArgs: 'caller', callerId: caller, timeout: 600 });
     return id;
   }
 

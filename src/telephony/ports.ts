@@ -100,3 +100,42 @@ export interface PbxPort {
   deleteEndpoint(id: string): Promise<void>;
   setGlobalVar(name: string, value: string): Promise<void>;
 }
+
+/** A SIP trunk to a carrier, as Pult provisions it on the PBX. */
+export interface TrunkSpec {
+  /** Pult's trunk id. */
+  id: number;
+  /** ip: the carrier is recognised by its address; register: the PBX registers to it with a login. */
+  mode: 'ip' | 'register';
+  host: string;
+  port: number;
+  transport: 'udp' | 'tcp' | 'tls';
+  /** Codec names in order of preference (alaw, ulaw, g722, opus…). */
+  codecs: string[];
+  username: string | null;
+  password: string | null;
+  /** The digest user when it differs from the login. */
+  authUsername: string | null;
+  realm: string | null;
+  /** Where an inbound call's DID is read from. */
+  didSource: 'ruri' | 'to' | 'diversion';
+}
+
+export type TrunkRegistrationState = 'registered' | 'rejected' | 'unregistered';
+
+/** Provisioning of trunks on the PBX (ARI dynamic configuration on Asterisk). */
+export interface TrunkProvisioning {
+  /** Creates or changes the trunk; `restartRegistration` starts its registration afresh (new credentials). */
+  upsertTrunk(spec: TrunkSpec, o: { restartRegistration: boolean }): Promise<void>;
+  deleteTrunk(id: number): Promise<void>;
+  /** Ids of the trunks the PBX has now (to remove those Pult no longer knows). */
+  provisionedIds(): Promise<number[]>;
+}
+
+/** The PBX's outbound registrations, by trunk id (absent: the PBX has none for it). */
+export interface TrunkRegistrations {
+  readonly connected: boolean;
+  states(): Promise<Map<number, TrunkRegistrationState>>;
+  /** Called when the PBX reports a registration changed state. */
+  onChange(handler: () => void): void;
+}

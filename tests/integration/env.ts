@@ -30,3 +30,6 @@ export function secrets(): Record<string, string> {
 
 export const pbxAriUrl = `http://127.0.0.1:${rigEnv.PULT_ASTERISK_HTTP_PORT}`;
 export const simAriUrl = `http://127.0.0.1:${rigEnv.PULT_SIM_HTTP_PORT}`;
+
+/** The simulator's registering carrier (fixtures/sim-asterisk/pjsip.conf, "Registering carrier"). */
+export const simRegisteringCarrier = { host: '127.0.0.4', port: Number(rigEnv.PULT_SIM_SIP_PORT), username: 'pult-reg', password: 'sim-trunk-secret' };

@@ -70,5 +70,7 @@ export function pultRigEnv(tag: string, httpPort: string): Record<string, string
     PULT_RECORDINGS_DIR: path.join(stateDir, `recordings-${tag}`),
     PULT_ARI_URL: pbxAriUrl,
     PULT_ARI_PASSWORD: secrets().PULT_ARI_PASSWORD ?? '',
+    // The rig's AMI (trunk registration states; the password comes from secrets.env).
+    PULT_AMI_PORT: rigEnv.PULT_AMI_PORT!,
   };
 }

@@ -5,18 +5,21 @@ import { h, fill } from '../lib/dom.ts';
 import { a } from '../i18n/ru-admin.ts';
 import { hoursEditor, type WorkingHours } from './hours.ts';
 import { companies, companyName, field, input, num, select, table, type Status } from './ui.ts';
+import { trunks as trunkList } from './trunks.ts';
 
 interface Line {
   id: number; name: string; tenantId: number; dids: string[]; ringTimeoutSec: number; overflowAfterSec: number; overflowGroupId: number | null;
   maxWaitSec: number; slThresholdSec: number; priority: number; waitTreatment: string; announceEverySec: number; workingHours: WorkingHours | null; entryMenu: { options: unknown[] } | null;
+  trunkId: number | null; outboundCallerId: string | null;
 }
 interface Group { id: number; name: string }
 
 export async function linesSection(el: HTMLElement, status: Status, editing: Line | null = null): Promise<void> {
-  const [lines, tenants, groups] = await Promise.all([
+  const [lines, tenants, groups, trunks] = await Promise.all([
     request<{ items: Line[] }>('GET', '/api/lines').then((r) => r.items),
     companies(),
     request<{ items: Group[] }>('GET', '/api/overflow-groups').then((r) => r.items),
+    trunkList(),
   ]);
   const l = editing;
   const f = {
@@ -30,6 +33,8 @@ export async function linesSection(el: HTMLElement, status: Status, editing: Lin
     priority: input('line-priority', l?.priority ?? 0, 'number'),
     announceEverySec: input('line-announce', l?.announceEverySec ?? 30, 'number'),
     waitTreatment: select('line-treatment', Object.entries(a.treatment), l?.waitTreatment ?? 'ringback'),
+    trunkId: select('line-trunk', [['', a.trunks.defaultTrunk], ...trunks.map((t): [string, string] => [String(t.id), t.name])], String(l?.trunkId ?? '')),
+    outboundCallerId: input('line-outbound-caller-id', l?.outboundCallerId ?? ''),
     overflowGroupId: select('line-group', [['', a.lines.noGroup], ...groups.map((g): [string, string] => [String(g.id), g.name])], String(l?.overflowGroupId ?? '')),
   };
   const hours = hoursEditor(l?.workingHours ?? null);
@@ -37,6 +42,7 @@ export async function linesSection(el: HTMLElement, status: Status, editing: Lin
     name: f.name.value, tenantId: Number(f.tenantId.value), dids: f.dids.value.split(/[\s,;]+/).filter(Boolean),
     ringTimeoutSec: num(f.ringTimeoutSec), overflowAfterSec: num(f.overflowAfterSec), maxWaitSec: num(f.maxWaitSec), slThresholdSec: num(f.slThresholdSec),
     priority: num(f.priority), announceEverySec: num(f.announceEverySec), waitTreatment: f.waitTreatment.value,
+    trunkId: f.trunkId.value ? Number(f.trunkId.value) : null, outboundCallerId: f.outboundCallerId.value.trim() || null,
   });
   const extra = () => ({ overflowGroupId: group(), workingHours: hours.value() });
   const group = () => (f.overflowGroupId.value ? Number(f.overflowGroupId.value) : null);
@@ -56,7 +62,8 @@ export async function linesSection(el: HTMLElement, status: Status, editing: Lin
       h('h3', null, l ? a.lines.editing(l.name) : a.lines.new),
       field('name', f.name), field('tenantId', f.tenantId), field('dids', f.dids, a.lines.didsHint), field('overflowGroupId', f.overflowGroupId),
       field('ringTimeoutSec', f.ringTimeoutSec), field('overflowAfterSec', f.overflowAfterSec), field('maxWaitSec', f.maxWaitSec), field('slThresholdSec', f.slThresholdSec),
-      field('priority', f.priority), field('waitTreatment', f.waitTreatment), field('announceEverySec', f.announceEverySec), hours.el,
+      field('priority', f.priority), field('waitTreatment', f.waitTreatment), field('announceEverySec', f.announceEverySec),
+      field('trunkId', f.trunkId), field('outboundCallerId', f.outboundCallerId, a.trunks.callerIdHint), hours.el,
       h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'line-save' }, l ? a.save : a.create),
         l ? h('button', { class: 'btn', type: 'button', onclick: () => void linesSection(el, status) }, a.cancel) : null)),
     table('lines-table', ['№', a.fields.name!, a.fields.tenantId!, a.fields.dids!, a.fields.overflowGroupId!, a.fields.ringTimeoutSec!, a.fields.overflowAfterSec!, a.fields.maxWaitSec!, a.fields.slThresholdSec!, a.fields.priority!, a.lines.menu, ''],

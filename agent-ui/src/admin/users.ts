@@ -41,26 +41,31 @@ function createForm(tenants: Company[], status: Status, reload: () => Promise<vo
     login: input('user-login'), password: input('user-password', '', 'password'), fullName: input('user-fullname'), mobileNumber: input('user-mobile'),
     role: select('user-role', creatable.map((r) => [r, a.roles[r]!]), 'operator'), extension: input('user-extension'),
     deviceKind: select('user-device', [['webrtc', a.users.webrtc], ['sip', a.users.sip]], 'webrtc'),
+    staticContact: input('user-static-contact'),
   };
   const checks = companyChecks('user-tenants', tenants, []);
   const opOnly = [field('extension', f.extension), field('deviceKind', f.deviceKind)];
   const mobileField = field('mobileNumber', f.mobileNumber);
+  // A desk phone that does not register: the address the PBX rings it at.
+  const contactField = field('staticContact', f.staticContact, a.users.staticContactHint);
   const showOp = () => {
     for (const x of opOnly) x.hidden = f.role.value !== 'operator';
+    contactField.hidden = f.role.value !== 'operator' || f.deviceKind.value !== 'sip';
     mobileField.hidden = f.role.value === 'operator';
   };
   f.role.addEventListener('change', showOp);
+  f.deviceKind.addEventListener('change', showOp);
   showOp();
   const save = async (e: Event) => {
     e.preventDefault();
     const common = { login: f.login.value.trim(), password: f.password.value, fullName: f.fullName.value, tenantIds: checks.value() };
     const ok = await status.run(() => f.role.value === 'operator'
-      ? request('POST', '/api/operators', { ...common, extension: f.extension.value.trim(), deviceKind: f.deviceKind.value })
+      ? request('POST', '/api/operators', { ...common, extension: f.extension.value.trim(), deviceKind: f.deviceKind.value, staticContact: f.deviceKind.value === 'sip' ? f.staticContact.value.trim() || null : null })
       : request('POST', '/api/users', { ...common, role: f.role.value, mobileNumber: f.mobileNumber.value.trim() || null }));
     if (ok) await reload();
   };
   return h('form', { class: 'panel admin-form', testid: 'user-form', onsubmit: (e: Event) => void save(e) }, h('h3', null, a.users.new),
-    field('login', f.login), field('password', f.password), field('fullName', f.fullName), field('role', f.role), ...opOnly, mobileField, field('tenantIds', checks.el),
+    field('login', f.login), field('password', f.password), field('fullName', f.fullName), field('role', f.role), ...opOnly, contactField, mobileField, field('tenantIds', checks.el),
     h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'user-create' }, a.create)));
 }
 

@@ -15,11 +15,14 @@ import { OutboundCalls } from './outbound-call.js';
 import { CallbackScheduler } from './scheduler.js';
 import { callbackRoutes, type CloudDial } from './routes.js';
 import { attachDialIn } from './dial-in.js';
+import type { OutboundRouter } from '../trunks/index.js';
 
 export { CallbackRepository, OutboundCalls, CallbackScheduler };
 
 export interface CallbackOptions {
   trunkEndpoint: string;
+  /** The trunk and caller id of a line's outbound calls (absent: trunkEndpoint and the line's first number). */
+  route?: OutboundRouter;
   /** Pult dials open tasks itself (false: people do, from the list). */
   auto: boolean;
   urgentSec: number;
@@ -32,7 +35,7 @@ export function attachCallbacks(d: {
   recordings: RecordingService; events: CallEvents; clock: Clock; logger: Logger; cloud?: CloudDial | null;
 }, o: CallbackOptions) {
   const callbacks = new CallbackRepository(d.db);
-  const outbound = new OutboundCalls({ ...d, callbacks, opts: { trunkEndpoint: o.trunkEndpoint, numberRingSec: o.numberRingSec ?? 30 } });
+  const outbound = new OutboundCalls({ ...d, callbacks, opts: { trunkEndpoint: o.trunkEndpoint, route: o.route, numberRingSec: o.numberRingSec ?? 30 } });
   const scheduler = new CallbackScheduler({ ...d, callbacks, outbound }, { urgentSec: o.urgentSec, tickMs: o.tickMs });
   // A caller who calls in and is answered closes their own open tasks.
   d.events.on('call.answered', (e) => {

@@ -24,12 +24,15 @@ import type { RecordingService } from '../recordings/service.js';
 import type { CallRouter } from '../routing/router.js';
 import type { CallbackRepository } from './repository.js';
 import { deskEndpoint, trunkEndpoint } from '../../telephony/ari/endpoints.js';
+import type { OutboundRouter } from '../trunks/index.js';
 import { bridgeName, legVariables, outboundLegOf, outboundNumberLeg, outboundOperatorLeg, recordingName } from '../../telephony/ari/names.js';
 
 export type OutboundResult = 'connected' | 'operator-missed' | 'number-failed' | 'operator-left';
 
 export interface OutboundOptions {
   trunkEndpoint: string;
+  /** The trunk and caller id of a line's outbound calls (absent: trunkEndpoint and the line's first number). */
+  route?: OutboundRouter;
   /** How long the number rings before the attempt counts as no answer. */
   numberRingSec: number;
 }
@@ -146,15 +149,17 @@ export class OutboundCalls {
     this.d.logger.info('outbound call from the operator\'s phone: dialling the number', { callId, operator: op.login, number: s.number, line: s.line.id });
     events.emit('call.offered', { callId, kind: 'operator', userId: s.userId, target: op.extension, at });
     this.background(callId, 'ringback for the operator', this.d.pbx.ring(s.leg));
-    this.dialNumber(callId, s.number, s.line.dids[0] ?? '');
+    this.dialNumber(callId, s.number, s.line.dids[0] ?? '', s.line.id);
     return { callId };
   }
 
-  private dialNumber(callId: string, number: string, callerId: string): void {
+  /** Dials the number through the line's trunk, showing the line's outbound caller id (else `callerId`). */
+  private dialNumber(callId: string, number: string, callerId: string, lineId: number | null): void {
+    const route = this.d.opts.route?.(lineId) ?? { trunk: this.d.opts.trunkEndpoint, callerId: null };
     this.d.pbx.originate({
       channelId: numberLeg(callId),
-      endpoint: trunkEndpoint(number, this.d.opts.trunkEndpoint),
-      callerId,
+      endpoint: trunkEndpoint(number, route.trunk),
+      callerId: route.callerId ?? callerId,
       timeoutSec: this.d.opts.numberRingSec,
       appArgs: ['outbound', callId, 'number'],
       variables: legVariables(callId, { sipHeader: false }),
@@ -197,7 +202,7 @@ export class OutboundCalls {
     })();
     this.d.logger.info('outbound call: operator answered, dialling the number', { callId: call.id, number: call.callerNumber });
     this.background(call.id, 'ringback for the operator', this.d.pbx.ring(leg));
-    this.dialNumber(call.id, call.callerNumber, call.did);
+    this.dialNumber(call.id, call.callerNumber, call.did, call.lineId);
   }
 
   private numberAnswered(call: CallRecord): void {

@@ -39,15 +39,20 @@ export interface Line {
   waitTreatment: 'ringback' | 'moh';
   workingHours: WorkingHours | null;
   isDefault: boolean;
+  /** Outbound calls of this line leave through this SIP trunk (null: the PBX's default trunk). */
+  trunkId: number | null;
+  /** The number shown on this line's outbound calls (null: the trunk's, else the line's first DID). */
+  outboundCallerId: string | null;
 }
 
 interface LineRow {
   id: number; name: string; tenant_id: number | null; ring_timeout_sec: number; overflow_after_sec: number; overflow_group_id: number | null;
   max_wait_sec: number; priority: number; mobile_retry_sec: number; callback_due_min: number; callback_attempts: number; callback_retry_sec: number; announce_every_sec: number; sl_threshold_sec: number; wait_treatment: 'ringback' | 'moh'; working_hours: string | null; is_default: number;
+  trunk_id: number | null; outbound_caller_id: string | null;
 }
 
-type LineDefaults = 'priority' | 'mobileRetrySec' | 'callbackDueMin' | 'callbackAttempts' | 'callbackRetrySec' | 'announceEverySec';
-export type LinePatch = Partial<Pick<Line, 'name' | 'tenantId' | 'dids' | 'ringTimeoutSec' | 'overflowAfterSec' | 'overflowGroupId' | 'maxWaitSec' | 'priority' | 'slThresholdSec' | 'waitTreatment' | 'announceEverySec' | 'workingHours'>>;
+type LineDefaults = 'priority' | 'mobileRetrySec' | 'callbackDueMin' | 'callbackAttempts' | 'callbackRetrySec' | 'announceEverySec' | 'trunkId' | 'outboundCallerId';
+export type LinePatch = Partial<Pick<Line, 'name' | 'tenantId' | 'dids' | 'ringTimeoutSec' | 'overflowAfterSec' | 'overflowGroupId' | 'maxWaitSec' | 'priority' | 'slThresholdSec' | 'waitTreatment' | 'announceEverySec' | 'workingHours' | 'trunkId' | 'outboundCallerId'>>;
 export type NewLine = Omit<Line, 'id' | LineDefaults> & Partial<Pick<Line, LineDefaults>>;
 
 export class LineRepository {
@@ -60,11 +65,11 @@ export class LineRepository {
     const id = this.db.transaction(() => {
       const info = stmt(this.db, 
           `INSERT INTO lines (name, tenant_id, ring_timeout_sec, overflow_after_sec, overflow_group_id, max_wait_sec, priority, mobile_retry_sec, sl_threshold_sec, wait_treatment, working_hours, is_default,
-                              callback_due_min, callback_attempts, callback_retry_sec, announce_every_sec)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                              callback_due_min, callback_attempts, callback_retry_sec, announce_every_sec, trunk_id, outbound_caller_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(l.name, l.tenantId, l.ringTimeoutSec, l.overflowAfterSec, l.overflowGroupId, l.maxWaitSec, l.priority ?? 0, l.mobileRetrySec ?? 15, l.slThresholdSec, l.waitTreatment, l.workingHours ? JSON.stringify(l.workingHours) : null, l.isDefault ? 1 : 0,
-          l.callbackDueMin ?? 10, l.callbackAttempts ?? 3, l.callbackRetrySec ?? 120, l.announceEverySec ?? 30);
+          l.callbackDueMin ?? 10, l.callbackAttempts ?? 3, l.callbackRetrySec ?? 120, l.announceEverySec ?? 30, l.trunkId ?? null, l.outboundCallerId ?? null);
       const lineId = Number(info.lastInsertRowid);
       const did = stmt(this.db, 'INSERT INTO line_dids (did, line_id) VALUES (?, ?)');
       for (const d of l.dids) did.run(d, lineId);
@@ -77,7 +82,8 @@ export class LineRepository {
   /** Changes a line's settings and (when given) replaces its numbers; the cache is dropped so the next call sees the change. */
   update(id: number, p: LinePatch): Line | null {
     const cols: [keyof LinePatch, string][] = [['name', 'name'], ['tenantId', 'tenant_id'], ['ringTimeoutSec', 'ring_timeout_sec'], ['overflowAfterSec', 'overflow_after_sec'], ['overflowGroupId', 'overflow_group_id'],
-      ['maxWaitSec', 'max_wait_sec'], ['priority', 'priority'], ['slThresholdSec', 'sl_threshold_sec'], ['waitTreatment', 'wait_treatment'], ['announceEverySec', 'announce_every_sec'], ['workingHours', 'working_hours']];
+      ['maxWaitSec', 'max_wait_sec'], ['priority', 'priority'], ['slThresholdSec', 'sl_threshold_sec'], ['waitTreatment', 'wait_treatment'], ['announceEverySec', 'announce_every_sec'], ['workingHours', 'working_hours'],
+      ['trunkId', 'trunk_id'], ['outboundCallerId', 'outbound_caller_id']];
     const set = cols.filter(([k]) => p[k] !== undefined);
     const found = this.db.transaction(() => {
       if (!stmt(this.db, 'SELECT 1 FROM lines WHERE id = ?').get(id)) return false;
@@ -214,6 +220,8 @@ export class LineRepository {
       waitTreatment: r.wait_treatment,
       workingHours: r.working_hours ? workingHoursSchema.parse(JSON.parse(r.working_hours)) : null,
       isDefault: r.is_default === 1,
+      trunkId: r.trunk_id,
+      outboundCallerId: r.outbound_caller_id,
     };
   }
 }

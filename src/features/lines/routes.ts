@@ -13,6 +13,7 @@ import { DEFAULT_ENTRY_PROMPT, entryMenuProblems, type EntryMenu } from '../../d
 import type { Line, LineRepository } from './repository.js';
 import type { AuditLog } from '../audit/repository.js';
 import { workingHoursSchema } from '../../domain/working-hours.js';
+import { lineOutboundFields } from '../trunks/schema.js';
 
 const lineId = z.coerce.number().int().positive();
 /** A sound name as Asterisk's `sound:` media takes it (relative, no dots): e.g. pult/entry-menu, digits/1. */
@@ -35,6 +36,8 @@ const newLineBody = z.object({
   slThresholdSec: z.number().int().min(1).max(600).default(20),
   waitTreatment: z.enum(['ringback', 'moh']).default('ringback'),
   announceEverySec: z.number().int().min(0).max(600).default(30),
+  trunkId: lineOutboundFields.trunkId.default(null),
+  outboundCallerId: lineOutboundFields.outboundCallerId.default(null),
 }).strict();
 
 /** A line's settings to change: any subset; `dids` replaces the whole list. */
@@ -51,13 +54,17 @@ const linePatchBody = z.object({
   waitTreatment: z.enum(['ringback', 'moh']),
   announceEverySec: z.number().int().min(0).max(600),
   workingHours: workingHoursSchema.nullable(),
+  ...lineOutboundFields,
 }).partial().strict().refine((b) => Object.keys(b).length > 0, 'nothing to change');
 
-export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number): boolean; audit: AuditLog }): Router {
+export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number): boolean; audit: AuditLog; trunkExists?: (id: number) => boolean }): Router {
   const r = Router();
   const staff = requireRole('admin', 'supervisor');
   const inScope = (user: User, tenantId: number | null) => user.tenantIds === null || (tenantId !== null && user.tenantIds.includes(tenantId));
   const present = (l: Line) => ({ ...l, entryMenu: lines.entryMenu(l.id) });
+  const checkTrunk = (id: number | null | undefined) => {
+    if (id != null && !(o.trunkExists?.(id) ?? false)) throw new ApiError(400, 'invalid_input', 'trunkId: no such trunk', [{ field: 'trunkId', problem: 'no such trunk' }]);
+  };
 
   /** A line the user may manage (of their companies), or 404. */
   const lineOf = (req: Request): Line => {
@@ -74,6 +81,7 @@ export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number):
   r.post('/api/lines', staff, (req, res) => {
     const b = parse(newLineBody, req.body);
     if (!inScope(currentUser(req), b.tenantId) || !o.tenantExists(b.tenantId)) throw new ApiError(400, 'invalid_input', 'tenantId: not your company', [{ field: 'tenantId', problem: 'no such company' }]);
+    checkTrunk(b.trunkId);
     try {
       const line = o.audit.change(() => {
         const created = lines.create({ ...b, overflowGroupId: null, workingHours: null, isDefault: false });
@@ -94,6 +102,7 @@ export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number):
     const b = parse(linePatchBody, req.body);
     const user = currentUser(req);
     if (b.tenantId !== undefined && (!inScope(user, b.tenantId) || !o.tenantExists(b.tenantId))) throw new ApiError(400, 'invalid_input', 'tenantId: not your company', [{ field: 'tenantId', problem: 'no such company' }]);
+    checkTrunk(b.trunkId);
     if (b.overflowGroupId != null && !lines.overflowGroup(b.overflowGroupId)) throw new ApiError(400, 'invalid_input', 'overflowGroupId: no such overflow group', [{ field: 'overflowGroupId', problem: 'no such overflow group' }]);
     const taken = (b.dids ?? []).map((d) => ({ d, owner: lines.didOwner(d, before.id) })).filter((x) => x.owner !== null);
     if (taken.length) throw new ApiError(409, 'conflict', `these numbers belong to another line: ${taken.map((x) => x.d).join(', ')}`, taken.map((x) => ({ field: 'dids', problem: `${x.d} is taken by another line` })));

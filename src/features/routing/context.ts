@@ -19,6 +19,8 @@ import type { OfferCooldown } from './scheduler.js';
 
 export interface RouterOptions {
   trunkEndpoint: string;
+  /** The trunk a line's calls to outside numbers (mobiles, transfers) leave through; absent: trunkEndpoint. */
+  trunkOf?: (lineId: number | null) => string;
   timeZone: string;
   wrapupSec: number;
   /** An operator who failed or did not answer is not offered the same call again for this long, ms. */

@@ -22,6 +22,8 @@ export interface OverflowDeps {
   logger: Logger;
   timers: CallTimers;
   trunkEndpoint: string;
+  /** The line's trunk (absent: trunkEndpoint). */
+  trunkOf?: (lineId: number | null) => string;
   /** Rings a leg without holding the queue (the router's originate). */
   ring(callId: string, channelId: string, req: OriginateRequest, who: string): void;
   callerIdOf(call: CallRecord): string;
@@ -115,7 +117,7 @@ export class MobileOverflow {
     this.d.events.emit('call.offered', { callId, kind: 'mobile', userId: member.userId, target: member.number, at });
     this.d.ring(callId, channelId, {
       channelId,
-      endpoint: trunkEndpoint(member.number, this.d.trunkEndpoint),
+      endpoint: trunkEndpoint(member.number, this.d.trunkOf?.(call.lineId) ?? this.d.trunkEndpoint),
       callerId: this.d.callerIdOf(call),
       timeoutSec: group.timeoutSec,
       appArgs: ['offer', callId],

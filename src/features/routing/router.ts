@@ -64,7 +64,7 @@ export class CallRouter {
       db, pbx, calls, lines, operators, recordings, events, clock, logger, opts,
       timers,
       overflow: new MobileOverflow({
-        calls, lines, events, clock, logger, timers, trunkEndpoint: opts.trunkEndpoint,
+        calls, lines, events, clock, logger, timers, trunkEndpoint: opts.trunkEndpoint, trunkOf: opts.trunkOf,
         ring: (callId, channelId, req, who) => originate(ctx, callId, channelId, req, who),
         callerIdOf,
       }),

@@ -42,7 +42,7 @@ export async function transferCall(ctx: RoutingContext, callId: string, byUserId
   ctx.background('transfer: release the operator, ring for the caller', callId, Promise.all([ctx.pbx.hangup(operatorLeg), ctx.pbx.ring(call.callerChannelId)]));
   ctx.originate(callId, channelId, {
     channelId,
-    endpoint: 'userId' in target ? deskEndpoint(target.extension) : trunkEndpoint(target.number, ctx.opts.trunkEndpoint),
+    endpoint: 'userId' in target ? deskEndpoint(target.extension) : trunkEndpoint(target.number, ctx.opts.trunkOf?.(call.lineId) ?? ctx.opts.trunkEndpoint),
     callerId: callerIdOf(call),
     timeoutSec: line?.ringTimeoutSec ?? 30,
     appArgs: ['transfer', callId],

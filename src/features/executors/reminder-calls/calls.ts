@@ -21,9 +21,12 @@ import type { LineRepository } from '../../lines/repository.js';
 import type { CallRouter } from '../../routing/router.js';
 import type { ReminderCallRepository, ReminderOutcome, WaitingRequest } from './repository.js';
 import { historyLine } from './strings.js';
+import type { OutboundRouter } from '../../trunks/index.js';
 
 export interface ReminderCallOptions {
   trunkEndpoint: string;
+  /** The trunk and caller id of a line's outbound calls (absent: trunkEndpoint and the line's first number). */
+  route?: OutboundRouter;
   /** How long the mobile rings before the call counts as not answered. */
   ringSec: number;
   /** How long Pult waits for a key after the prompt ends (the prompt is said twice). */
@@ -79,10 +82,19 @@ export class ReminderCalls {
     return this.d.clock.now().toISOString();
   }
 
-  /** The caller ID of the company's line (its first number), else the default line's. */
+  /** The company's line (one with a number), else the default line: its trunk and caller id are the reminder's. */
+  private lineOf(tenantId: number) {
+    return this.d.lines.list().find((l) => l.tenantId === tenantId && l.dids.length > 0) ?? this.d.lines.defaultLine();
+  }
+
+  /** The caller ID: the line's outbound one (or its trunk's), else its first number. */
   private callerId(tenantId: number): string {
-    const line = this.d.lines.list().find((l) => l.tenantId === tenantId && l.dids.length > 0) ?? this.d.lines.defaultLine();
-    return line?.dids[0] ?? '';
+    const line = this.lineOf(tenantId);
+    return this.d.opts.route?.(line?.id ?? null).callerId ?? line?.dids[0] ?? '';
+  }
+
+  private trunkOf(tenantId: number): string {
+    return this.d.opts.route?.(this.lineOf(tenantId)?.id ?? null).trunk ?? this.d.opts.trunkEndpoint;
   }
 
   /**
@@ -103,7 +115,7 @@ export class ReminderCalls {
     logger.info('reminder call: ringing the executor', { callId, requestId: w.id, executorId: w.assigneeId, number, attempt });
     this.d.pbx.originate({
       channelId,
-      endpoint: trunkEndpoint(number, opts.trunkEndpoint),
+      endpoint: trunkEndpoint(number, this.trunkOf(w.tenantId)),
       callerId: repo.call(callId)!.callerId,
       timeoutSec: opts.ringSec,
       appArgs: ['reminder', String(callId)],

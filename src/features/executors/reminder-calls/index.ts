@@ -30,7 +30,7 @@ export function attachReminderCalls(d: {
   accept(requestId: number, executorId: number): void;
 }, c: ReminderCallConfig) {
   const repo = new ReminderCallRepository(d.db);
-  const calls = new ReminderCalls({ ...d, repo, opts: { trunkEndpoint: c.trunkEndpoint, ringSec: c.ringSec, digitWaitSec: c.digitWaitSec, maxAttempts: c.maxAttempts, lang: c.lang } });
+  const calls = new ReminderCalls({ ...d, repo, opts: { trunkEndpoint: c.trunkEndpoint, route: c.route, ringSec: c.ringSec, digitWaitSec: c.digitWaitSec, maxAttempts: c.maxAttempts, lang: c.lang } });
   const policy: ReminderPolicyOptions = { defaultAfterMin: c.defaultAfterMin, retryMin: c.retryMin, maxAttempts: c.maxAttempts };
   const speech = c.speechDir ? new StreetSpeech(c.speechDir, d.logger) : null;
   const scheduler = new ReminderCallScheduler({ repo, calls, router: d.router, speech, clock: d.clock, logger: d.logger, ready: () => d.pbx.connected }, policy);

@@ -1,5 +1,6 @@
 // Composition root: builds every part from the configuration and wires them.
 import http from 'node:http';
+import type { Express } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.js';
@@ -69,11 +70,14 @@ import { BackupService, startBackupJob } from './features/backup/index.js';
 import { StorageRepository, storageRoutes } from './features/storage/index.js';
 import { attachExecutorApp } from './features/executor-app/index.js';
 import { attachReports } from './features/reports/index.js';
+import { apiDocsPageRoutes, apiDocumentRoutes } from './features/api-docs/routes.js';
 
 export interface Pult {
   config: Config;
   db: Db;
   server: http.Server;
+  /** The express application (its router stack: the routes the OpenAPI test checks). */
+  app: Express;
   port: number;
   router: CallRouter;
   events: CallEvents;
@@ -263,7 +267,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
+    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) }), apiDocsPageRoutes(config.PULT_UI_DIR)],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
@@ -295,6 +299,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       tenantRoutes(new TenantRepository(db), audit),
       auditRoutes(audit),
       vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }), audit),
+      apiDocumentRoutes(),
     ],
   });
   const server = http.createServer(app);
@@ -327,7 +332,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));
 
   return {
-    config, db, server, port, router, events, pbx, io, logger, operators, lines,
+    config, db, server, app, port, router, events, pbx, io, logger, operators, lines,
     async stop() {
       router.stop();
       detachMetrics();

@@ -24,7 +24,7 @@ export const entryMenuBody = z.object({
   options: z.array(z.object({ digit: z.string().max(1, 'one key, 0-9'), lineId: z.number().int().positive() }).strict()).max(10),
 }).strict();
 
-const newLineBody = z.object({
+export const newLineBody = z.object({
   name: z.string().trim().min(1).max(80),
   tenantId: z.number().int().positive(),
   dids: z.array(z.string().regex(/^\+?\d{3,20}$/, 'digits only')).max(20).default([]),
@@ -38,7 +38,7 @@ const newLineBody = z.object({
 }).strict();
 
 /** A line's settings to change: any subset; `dids` replaces the whole list. */
-const linePatchBody = z.object({
+export const linePatchBody = z.object({
   name: z.string().trim().min(1).max(80),
   tenantId: z.number().int().positive(),
   dids: z.array(z.string().regex(/^\+?\d{3,20}$/, 'digits only')).max(20).refine((d) => new Set(d).size === d.length, 'a number is listed twice'),

@@ -12,7 +12,8 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * Who may call an operation:
  * - 'public': no login (health, login, webhooks checked by their own signature);
  * - 'signed': a signed link (`?exp=…&sig=…`), no login;
- * - 'user': any logged-in user (the handler may narrow it further: own data, own companies);
+ * - 'user': any logged-in user (the handler may narrow it further: own data, own companies;
+ *   executors only reach the few routes of their phone page, src/features/executors/routes.ts executorGate);
  * - a list of roles: `requireRole(...)` refuses everyone else with 403.
  */
 export type Access = 'public' | 'signed' | 'user' | readonly string[];

@@ -1,6 +1,6 @@
 // The API's description of lines and overflow groups (see src/http/openapi/registry.ts).
 import { ADMIN, STAFF, apiSection, pathId } from '../../http/openapi/registry.js';
-import { entryMenuBody, linePatchBody, newLineBody } from './routes.js';
+import { entryMenuBody, holidaysBody, linePatchBody, newLineBody } from './routes.js';
 import { groupBody } from './overflow-routes.js';
 
 const id = { id: pathId };
@@ -10,6 +10,8 @@ export const linesApi = apiSection('Линии', [
   { method: 'post', path: '/api/lines', summary: 'Новая линия с номерами (DID)', access: STAFF, body: newLineBody, status: 201 },
   { method: 'get', path: '/api/lines/:id', summary: 'Линия', access: STAFF, params: id },
   { method: 'patch', path: '/api/lines/:id', summary: 'Изменить линию: номера, таймауты, часы работы…', access: STAFF, params: id, body: linePatchBody },
+  { method: 'get', path: '/api/lines/:id/holidays', summary: 'Праздничные дни линии', access: STAFF, params: id },
+  { method: 'put', path: '/api/lines/:id/holidays', summary: 'Праздничные дни линии: выходной (как в нерабочее время) или сокращённые часы', access: STAFF, params: id, body: holidaysBody },
   { method: 'put', path: '/api/lines/:id/entry-menu', summary: 'Голосовое меню линии («аварийная — 1, плановая — 2»)', access: STAFF, params: id, body: entryMenuBody },
   { method: 'delete', path: '/api/lines/:id/entry-menu', summary: 'Убрать голосовое меню', access: STAFF, params: id, status: 204 },
 ]);

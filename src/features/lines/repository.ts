@@ -2,7 +2,7 @@
 // overflow and to whom.
 import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
-import { workingHoursSchema, type WorkingHours } from '../../domain/working-hours.js';
+import { workingHoursSchema, type Holiday, type WorkingHours } from '../../domain/working-hours.js';
 import type { EntryMenu } from '../../domain/entry-menu.js';
 
 export interface OverflowGroup {
@@ -38,6 +38,8 @@ export interface Line {
   slThresholdSec: number;
   waitTreatment: 'ringback' | 'moh';
   workingHours: WorkingHours | null;
+  /** Dates that override the week: closed, or shortened hours (set through setHolidays). */
+  holidays: Holiday[];
   isDefault: boolean;
 }
 
@@ -46,7 +48,7 @@ interface LineRow {
   max_wait_sec: number; priority: number; mobile_retry_sec: number; callback_due_min: number; callback_attempts: number; callback_retry_sec: number; announce_every_sec: number; sl_threshold_sec: number; wait_treatment: 'ringback' | 'moh'; working_hours: string | null; is_default: number;
 }
 
-type LineDefaults = 'priority' | 'mobileRetrySec' | 'callbackDueMin' | 'callbackAttempts' | 'callbackRetrySec' | 'announceEverySec';
+type LineDefaults = 'priority' | 'mobileRetrySec' | 'callbackDueMin' | 'callbackAttempts' | 'callbackRetrySec' | 'announceEverySec' | 'holidays';
 export type LinePatch = Partial<Pick<Line, 'name' | 'tenantId' | 'dids' | 'ringTimeoutSec' | 'overflowAfterSec' | 'overflowGroupId' | 'maxWaitSec' | 'priority' | 'slThresholdSec' | 'waitTreatment' | 'announceEverySec' | 'workingHours'>>;
 export type NewLine = Omit<Line, 'id' | LineDefaults> & Partial<Pick<Line, LineDefaults>>;
 
@@ -68,6 +70,7 @@ export class LineRepository {
       const lineId = Number(info.lastInsertRowid);
       const did = stmt(this.db, 'INSERT INTO line_dids (did, line_id) VALUES (?, ?)');
       for (const d of l.dids) did.run(d, lineId);
+      if (l.holidays?.length) this.setHolidays(lineId, l.holidays);
       return lineId;
     })();
     this.cache.clear();
@@ -94,6 +97,22 @@ export class LineRepository {
     })();
     this.cache.clear();
     return found ? this.get(id) : null;
+  }
+
+  /** Replaces a line's holidays (sorted by date); the cache is dropped so the next call sees them. */
+  setHolidays(id: number, holidays: readonly Holiday[]): Holiday[] {
+    this.db.transaction(() => {
+      stmt(this.db, 'DELETE FROM line_holidays WHERE line_id = ?').run(id);
+      const add = stmt(this.db, 'INSERT INTO line_holidays (line_id, day, opens, closes, note) VALUES (?, ?, ?, ?, ?)');
+      for (const h of holidays) add.run(id, h.date, h.hours?.[0] ?? null, h.hours?.[1] ?? null, h.note);
+    })();
+    this.cache.clear();
+    return this.holidays(id);
+  }
+
+  holidays(id: number): Holiday[] {
+    const rows = stmt(this.db, 'SELECT day, opens, closes, note FROM line_holidays WHERE line_id = ? ORDER BY day').all(id) as { day: string; opens: string | null; closes: string | null; note: string }[];
+    return rows.map((r) => ({ date: r.day, hours: r.opens !== null && r.closes !== null ? [r.opens, r.closes] : null, note: r.note }));
   }
 
   /** The line that answers a number now, other than `exceptLineId` (for a uniqueness check). */
@@ -213,6 +232,7 @@ export class LineRepository {
       slThresholdSec: r.sl_threshold_sec,
       waitTreatment: r.wait_treatment,
       workingHours: r.working_hours ? workingHoursSchema.parse(JSON.parse(r.working_hours)) : null,
+      holidays: this.holidays(r.id),
       isDefault: r.is_default === 1,
     };
   }

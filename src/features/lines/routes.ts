@@ -12,7 +12,7 @@ import type { User } from '../auth/service.js';
 import { DEFAULT_ENTRY_PROMPT, entryMenuProblems, type EntryMenu } from '../../domain/entry-menu.js';
 import type { Line, LineRepository } from './repository.js';
 import type { AuditLog } from '../audit/repository.js';
-import { workingHoursSchema } from '../../domain/working-hours.js';
+import { holidaysSchema, workingHoursSchema } from '../../domain/working-hours.js';
 
 const lineId = z.coerce.number().int().positive();
 /** A sound name as Asterisk's `sound:` media takes it (relative, no dots): e.g. pult/entry-menu, digits/1. */
@@ -52,6 +52,9 @@ export const linePatchBody = z.object({
   announceEverySec: z.number().int().min(0).max(600),
   workingHours: workingHoursSchema.nullable(),
 }).partial().strict().refine((b) => Object.keys(b).length > 0, 'nothing to change');
+
+/** The whole list of a line's holidays (replaces the previous one). */
+export const holidaysBody = z.object({ holidays: holidaysSchema }).strict();
 
 export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number): boolean; audit: AuditLog }): Router {
   const r = Router();
@@ -108,6 +111,19 @@ export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number):
       if (uniqueViolation(err)) throw new ApiError(409, 'conflict', 'one of these numbers belongs to another line', [{ field: 'dids', problem: 'taken' }]);
       throw err;
     }
+  });
+
+  r.get('/api/lines/:id/holidays', staff, (req, res) => void res.json({ holidays: lineOf(req).holidays }));
+
+  r.put('/api/lines/:id/holidays', staff, (req, res) => {
+    const line = lineOf(req);
+    const { holidays } = parse(holidaysBody, req.body);
+    const saved = o.audit.change(() => {
+      const after = lines.setHolidays(line.id, [...holidays].sort((a, b) => a.date.localeCompare(b.date)));
+      o.audit.record({ userId: currentUser(req).id, action: 'update', entity: 'line', entityId: line.id, tenantId: line.tenantId, before: { holidays: line.holidays }, after: { holidays: after } });
+      return after;
+    });
+    res.json({ holidays: saved });
   });
 
   r.put('/api/lines/:id/entry-menu', staff, (req, res) => {

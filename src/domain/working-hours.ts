@@ -10,15 +10,15 @@ const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'time must be HH:MM')
 export const workingHoursSchema = z.partialRecord(z.enum(dayKeys), z.tuple([hhmm, hhmm]).nullable());
 export type WorkingHours = z.infer<typeof workingHoursSchema>;
 
-const isoDay = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date YYYY-MM-DD').refine((d) => { const t = Date.parse(`${d}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d); }, 'not a calendar date');
+const isoDay = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'дата в виде ГГГГ-ММ-ДД').refine((d) => { const t = Date.parse(`${d}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d); }, 'такой даты нет в календаре');
 export const holidaySchema = z.object({
   date: isoDay,
   /** null: closed all day; a span: the day's shortened hours. */
-  hours: z.tuple([hhmm, hhmm]).refine(([from, to]) => from < to, 'the day must end after it starts').nullable().default(null),
+  hours: z.tuple([hhmm, hhmm]).refine(([from, to]) => from < to, 'конец дня должен быть позже начала').nullable().default(null),
   note: z.string().trim().max(100).default(''),
 }).strict();
 export type Holiday = z.infer<typeof holidaySchema>;
-export const holidaysSchema = z.array(holidaySchema).max(400).refine((hs) => new Set(hs.map((h) => h.date)).size === hs.length, 'a date is listed twice');
+export const holidaysSchema = z.array(holidaySchema).max(400).refine((hs) => new Set(hs.map((h) => h.date)).size === hs.length, 'дата указана дважды');
 
 const weekdayIndex: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 

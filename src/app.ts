@@ -18,6 +18,7 @@ import { RecordingLinks } from './features/calls/recording-links.js';
 import { recordingRoutes, signedRecordingRoutes } from './features/calls/recording-routes.js';
 import { OperatorService } from './features/operators/service.js';
 import { operatorRoutes } from './features/operators/routes.js';
+import { operatorDeviceRoutes } from './features/operators/device-routes.js';
 import { LineRepository } from './features/lines/repository.js';
 import { CallRepository } from './features/calls/repository.js';
 import { callRoutes } from './features/calls/routes.js';
@@ -279,6 +280,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       recordingRoutes(calls, lines, recordingLinks),
       callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators),
       operatorRoutes(auth, operators, pbx, logger, { wsUrl: config.PULT_SIP_WS_URL, domain: config.PULT_SIP_DOMAIN }, audit),
+      operatorDeviceRoutes(operators, pbx, logger.child({ part: 'operators' }), { domain: config.PULT_SIP_DOMAIN }, audit),
       ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle),
       requests.routes,
       documents.routes,

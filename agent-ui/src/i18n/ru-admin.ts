@@ -19,7 +19,7 @@ export const a = {
     maxWaitSec: 'Максимальное ожидание, с', slThresholdSec: 'Порог уровня обслуживания, с', priority: 'Приоритет', waitTreatment: 'Ожидание',
     overflowGroupId: 'Группа переадресации', announceEverySec: 'Объявлять место в очереди каждые, с', mode: 'Порядок', timeoutSec: 'Звонить на мобильный, с',
     members: 'Мобильные', login: 'Логин', password: 'Пароль', role: 'Роль', fullName: 'ФИО', mobileNumber: 'Мобильный', tenantIds: 'Компании',
-    extension: 'Внутренний номер', vendor: 'Оператор', account: 'Учётная запись', lineId: 'Линия', secrets: 'Ключ для подписи событий', apiBaseUrl: 'Адрес API', timeZone: 'Часовой пояс', workingHours: 'Часы работы', holidays: 'Праздничные дни', deviceKind: 'Телефон', newPassword: 'Новый пароль', body: 'Форма', entity: 'Объект', from: 'С', to: 'По',
+    extension: 'Внутренний номер', vendor: 'Оператор', account: 'Учётная запись', lineId: 'Линия', secrets: 'Ключ для подписи событий', apiBaseUrl: 'Адрес API', timeZone: 'Часовой пояс', workingHours: 'Часы работы', holidays: 'Праздничные дни', deviceKind: 'Телефон', staticContact: 'Адрес телефона (SIP URI)', sipAccount: 'Учётная запись SIP', newPassword: 'Новый пароль', body: 'Форма', entity: 'Объект', from: 'С', to: 'По',
   } as Record<string, string>,
   tenants: { new: 'Новая компания', rename: 'Переименовать', empty: 'Компаний нет' },
   lines: { new: 'Новая линия', editing: (name: string) => `Линия «${name}»`, didsHint: 'через запятую или пробел', noGroup: 'без переадресации', empty: 'Линий нет', menu: 'Меню', menuOptions: (n: number) => `клавиш: ${n}` },
@@ -36,6 +36,8 @@ export const a = {
     resetPrompt: (login: string) => `Новый пароль для ${login} (не короче 8 символов):`, resetDone: (login: string) => `Пароль ${login} изменён, его сеансы завершены`,
     disabled: 'отключён', active: 'активен', status: 'Состояние', disableConfirm: (login: string) => `Отключить ${login}? Все его сеансы завершатся сразу.`,
     executorsHint: 'Исполнителей заводят на их странице (профиль, специальности, графики).', webrtc: 'софтфон в браузере', sip: 'SIP-телефон',
+    contactHint: 'пусто — телефон регистрируется со своей учётной записью SIP; адрес — телефон без регистрации по этому адресу', renewSip: 'выдать новый пароль SIP',
+    sipAccount: (s: { username: string; password: string; domain: string }) => `Сохранено. Учётная запись SIP для телефона: пользователь ${s.username}, пароль ${s.password}, домен ${s.domain} — введите её в телефон, больше она не показывается.`,
   },
   roles: { admin: 'администратор', supervisor: 'старший диспетчер', operator: 'оператор', overflow: 'дежурный (мобильный)', executor: 'исполнитель' } as Record<string, string>,
   vpbx: {

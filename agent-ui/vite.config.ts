@@ -25,6 +25,7 @@ export default defineConfig({
         executor: `${root}x/index.html`,
         reports: `${root}reports/index.html`,
         admin: `${root}admin/index.html`,
+        apidocs: `${root}apidocs/index.html`,
       },
     },
   },

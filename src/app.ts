@@ -1,6 +1,7 @@
 // Composition root: builds every part from the configuration and wires them.
-import type http from 'node:http';
+import http from 'node:http';
 import type https from 'node:https';
+import type { Express } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.js';
@@ -18,6 +19,7 @@ import { RecordingLinks } from './features/calls/recording-links.js';
 import { recordingRoutes, signedRecordingRoutes } from './features/calls/recording-routes.js';
 import { OperatorService } from './features/operators/service.js';
 import { operatorRoutes } from './features/operators/routes.js';
+import { operatorDeviceRoutes } from './features/operators/device-routes.js';
 import { LineRepository } from './features/lines/repository.js';
 import { CallRepository } from './features/calls/repository.js';
 import { callRoutes } from './features/calls/routes.js';
@@ -77,12 +79,15 @@ import { attachTrunks } from './features/trunks/index.js';
 import { AriTrunks } from './telephony/ari/trunks.js';
 import { AmiClient } from './telephony/ami/client.js';
 import { AmiTrunkRegistrations } from './telephony/ami/registrations.js';
+import { apiDocsPageRoutes, apiDocumentRoutes } from './features/api-docs/routes.js';
 
 export interface Pult {
   config: Config;
   db: Db;
   /** HTTPS when PULT_TLS_CERT / PULT_TLS_KEY are set, else plain HTTP. */
   server: http.Server | https.Server;
+  /** The express application (its router stack: the routes the OpenAPI test checks). */
+  app: Express;
   port: number;
   /** 'https' with TLS; the base URL is `${scheme}://host:port`. */
   scheme: 'http' | 'https';
@@ -295,7 +300,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince, () => ({ trunks: trunks.service.health() })), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
+    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince, () => ({ trunks: trunks.service.health() })), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) }), apiDocsPageRoutes(config.PULT_UI_DIR)],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl,
     tileUrl: config.PULT_MAP_TILE_URL,
@@ -307,6 +312,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       recordingRoutes(calls, lines, recordingLinks),
       callRoutes(calls, lines, recordingLinks, { transfer: (id, by, to) => router.run('transfer', () => router.transfer(id, by, to)) }, operators),
       operatorRoutes(auth, operators, pbx, logger, { wsUrl: sipWsUrl, domain: config.PULT_SIP_DOMAIN }, audit),
+      operatorDeviceRoutes(operators, pbx, logger.child({ part: 'operators' }), { domain: config.PULT_SIP_DOMAIN }, audit),
       ticketRoutes(tickets, lookup, calls, lines, requests.lifecycle),
       requests.routes,
       documents.routes,
@@ -328,6 +334,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       tenantRoutes(new TenantRepository(db), audit),
       auditRoutes(audit),
       vpbxAdminRoutes(vpbxAccounts, externalCalls, calls, fetchPolicy, logger.child({ part: 'vpbx' }), audit),
+      apiDocumentRoutes(),
     ],
   });
   const server = createAppServer(app, tls);
@@ -373,7 +380,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));
 
   return {
-    config, db, server, port, scheme, redirectPort, router, events, pbx, io, logger, operators, lines,
+    config, db, server, app, port, scheme, redirectPort, router, events, pbx, io, logger, operators, lines,
     reloadTls() {
       if (!tls || !config.PULT_TLS_CERT || !config.PULT_TLS_KEY) return null;
       const next = reloadTlsCredentials(server as https.Server, config.PULT_TLS_CERT, config.PULT_TLS_KEY);

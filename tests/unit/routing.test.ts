@@ -300,6 +300,22 @@ describe('call routing', () => {
     expect(h.calls.byCallerChannel('c1')!.overflowReason).toBe('after-hours');
   });
 
+  it('on a holiday a line open around the clock gives the out-of-hours treatment (mobiles at once); with the holiday moved to tomorrow it does not', async () => {
+    const h = routingHarness({ workingHours: null, holidays: [{ date: '2026-11-23', hours: null, note: 'праздник' }] });
+    h.addOperator('a', '1001');
+    await h.settle();
+    h.pbx.inbound('c1', '74950000001'); // Monday 23 November 12:00 Moscow: the holiday
+    await h.settle();
+    expect(h.calls.byCallerChannel('c1')!.overflowReason).toBe('after-hours');
+    const mobiles = () => h.pbx.ops('originate').filter((c) => (c.args[0] as { endpoint: string }).endpoint.endsWith('@carrier')).length;
+    expect(mobiles()).toBe(1); // the duty mobile is rung at once
+    h.lines.setHolidays(h.line.id, [{ date: '2026-11-24', hours: null, note: '' }]);
+    h.pbx.inbound('c2', '74950000001');
+    await h.settle();
+    expect(h.calls.byCallerChannel('c2')!.overflowReason).toBeNull();
+    expect(mobiles()).toBe(1); // no mobile for the second caller: the line is open
+  });
+
   it('a call to an unknown DID goes to the default line and still reaches an operator', async () => {
     const h = routingHarness();
     h.addOperator('a', '1001');

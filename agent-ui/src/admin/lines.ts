@@ -4,12 +4,13 @@ import { request } from '../lib/api.ts';
 import { h, fill } from '../lib/dom.ts';
 import { a } from '../i18n/ru-admin.ts';
 import { hoursEditor, type WorkingHours } from './hours.ts';
+import { holidaysEditor, type Holiday } from './holidays.ts';
 import { companies, companyName, field, input, num, select, table, type Status } from './ui.ts';
 import { trunks as trunkList } from './trunks.ts';
 
 interface Line {
   id: number; name: string; tenantId: number; dids: string[]; ringTimeoutSec: number; overflowAfterSec: number; overflowGroupId: number | null;
-  maxWaitSec: number; slThresholdSec: number; priority: number; waitTreatment: string; announceEverySec: number; workingHours: WorkingHours | null; entryMenu: { options: unknown[] } | null;
+  maxWaitSec: number; slThresholdSec: number; priority: number; waitTreatment: string; announceEverySec: number; workingHours: WorkingHours | null; holidays?: Holiday[]; entryMenu: { options: unknown[] } | null;
   trunkId: number | null; outboundCallerId: string | null;
 }
 interface Group { id: number; name: string }
@@ -38,6 +39,7 @@ export async function linesSection(el: HTMLElement, status: Status, editing: Lin
     overflowGroupId: select('line-group', [['', a.lines.noGroup], ...groups.map((g): [string, string] => [String(g.id), g.name])], String(l?.overflowGroupId ?? '')),
   };
   const hours = hoursEditor(l?.workingHours ?? null);
+  const holidays = holidaysEditor(l?.holidays ?? []);
   const body = () => ({
     name: f.name.value, tenantId: Number(f.tenantId.value), dids: f.dids.value.split(/[\s,;]+/).filter(Boolean),
     ringTimeoutSec: num(f.ringTimeoutSec), overflowAfterSec: num(f.overflowAfterSec), maxWaitSec: num(f.maxWaitSec), slThresholdSec: num(f.slThresholdSec),
@@ -49,9 +51,14 @@ export async function linesSection(el: HTMLElement, status: Status, editing: Lin
   const save = async (e: Event) => {
     e.preventDefault();
     const ok = await status.run(async () => {
-      if (l) return request('PATCH', `/api/lines/${l.id}`, { ...body(), ...extra() });
+      if (l) {
+        const saved = await request('PATCH', `/api/lines/${l.id}`, { ...body(), ...extra() });
+        await request('PUT', `/api/lines/${l.id}/holidays`, { holidays: holidays.value() });
+        return saved;
+      }
       const created = await request<{ line: Line }>('POST', '/api/lines', body());
       if (group() !== null || hours.value() !== null) await request('PATCH', `/api/lines/${created.line.id}`, extra());
+      if (holidays.value().length) await request('PUT', `/api/lines/${created.line.id}/holidays`, { holidays: holidays.value() });
       return created;
     });
     if (ok) await linesSection(el, status);
@@ -63,7 +70,7 @@ export async function linesSection(el: HTMLElement, status: Status, editing: Lin
       field('name', f.name), field('tenantId', f.tenantId), field('dids', f.dids, a.lines.didsHint), field('overflowGroupId', f.overflowGroupId),
       field('ringTimeoutSec', f.ringTimeoutSec), field('overflowAfterSec', f.overflowAfterSec), field('maxWaitSec', f.maxWaitSec), field('slThresholdSec', f.slThresholdSec),
       field('priority', f.priority), field('waitTreatment', f.waitTreatment), field('announceEverySec', f.announceEverySec),
-      field('trunkId', f.trunkId), field('outboundCallerId', f.outboundCallerId, a.trunks.callerIdHint), hours.el,
+      field('trunkId', f.trunkId), field('outboundCallerId', f.outboundCallerId, a.trunks.callerIdHint), hours.el, holidays.el,
       h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'line-save' }, l ? a.save : a.create),
         l ? h('button', { class: 'btn', type: 'button', onclick: () => void linesSection(el, status) }, a.cancel) : null)),
     table('lines-table', ['№', a.fields.name!, a.fields.tenantId!, a.fields.dids!, a.fields.overflowGroupId!, a.fields.ringTimeoutSec!, a.fields.overflowAfterSec!, a.fields.maxWaitSec!, a.fields.slThresholdSec!, a.fields.priority!, a.lines.menu, ''],

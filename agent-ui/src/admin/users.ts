@@ -5,6 +5,7 @@ import { request } from '../lib/api.ts';
 import { h, fill } from '../lib/dom.ts';
 import { a } from '../i18n/ru-admin.ts';
 import { companies, companyChecks, companyName, field, input, select, table, type Company, type Status } from './ui.ts';
+import { deviceFields, operatorDevice, type OperatorDevice, type SipAccount } from './device.ts';
 
 interface Account { id: number; login: string; role: string; fullName: string; mobileNumber: string | null; tenantIds: number[] | null; disabledAt: string | null }
 
@@ -14,7 +15,8 @@ const plain = ['admin', 'supervisor', 'overflow'];
 export async function usersSection(el: HTMLElement, status: Status, editing: Account | null = null): Promise<void> {
   const [users, tenants] = await Promise.all([request<{ items: Account[] }>('GET', '/api/users?limit=500').then((r) => r.items), companies()]);
   const reload = () => usersSection(el, status);
-  const form = editing ? editForm(editing, tenants, status, reload) : createForm(tenants, status, reload);
+  const device = editing?.role === 'operator' ? await operatorDevice(editing.id) : null;
+  const form = editing ? editForm(editing, tenants, status, reload, device) : createForm(tenants, status, reload);
   const act = async (u: Account, what: 'disable' | 'enable' | 'reset') => {
     if (what === 'disable' && !confirm(a.users.disableConfirm(u.login))) return;
     if (what === 'reset') {
@@ -69,7 +71,8 @@ function createForm(tenants: Company[], status: Status, reload: () => Promise<vo
     h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'user-create' }, a.create)));
 }
 
-function editForm(u: Account, tenants: Company[], status: Status, reload: () => Promise<void>): HTMLElement {
+function editForm(u: Account, tenants: Company[], status: Status, reload: () => Promise<void>, op: OperatorDevice | null = null): HTMLElement {
+  const dev = op ? deviceFields(op) : null;
   const fullName = input('user-fullname', u.fullName);
   const mobileNumber = input('user-mobile', u.mobileNumber ?? '');
   const role = plain.includes(u.role) ? select('user-role', plain.map((r) => [r, a.roles[r]!]), u.role) : null;
@@ -79,9 +82,12 @@ function editForm(u: Account, tenants: Company[], status: Status, reload: () => 
     const body: Record<string, unknown> = { fullName: fullName.value, mobileNumber: mobileNumber.value.trim() || null };
     if (role && role.value !== u.role) body.role = role.value;
     if (u.role !== 'admin' || (role && role.value !== 'admin')) body.tenantIds = checks.value();
-    if (await status.run(() => request('PATCH', `/api/users/${u.id}`, body))) await reload();
+    const saved: { account: SipAccount | null } = { account: null };
+    if (!(await status.run(async () => { await request('PATCH', `/api/users/${u.id}`, body); saved.account = (await dev?.save()) ?? null; }))) return;
+    await reload();
+    if (saved.account) status.ok(a.users.sipAccount(saved.account));
   };
   return h('form', { class: 'panel admin-form', testid: 'user-form', onsubmit: (e: Event) => void save(e) }, h('h3', null, a.users.editing(u.login)),
-    field('fullName', fullName), field('mobileNumber', mobileNumber), role ? field('role', role) : field('role', h('span', null, a.roles[u.role] ?? u.role)), field('tenantIds', checks.el),
+    field('fullName', fullName), field('mobileNumber', mobileNumber), role ? field('role', role) : field('role', h('span', null, a.roles[u.role] ?? u.role)), field('tenantIds', checks.el), ...(dev?.el ?? []),
     h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'user-save' }, a.save), h('button', { class: 'btn', type: 'button', onclick: () => void reload() }, a.cancel)));
 }

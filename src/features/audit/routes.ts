@@ -7,7 +7,7 @@ import { currentUser, requireRole } from '../auth/middleware.js';
 import type { AuditLog } from './repository.js';
 
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
-const query = z.object({
+export const query = z.object({
   entity: z.enum(['tenant', 'line', 'overflow-group', 'user', 'vpbx-account', 'trunk']).optional(),
   entityId: z.coerce.number().int().positive().optional(),
   tenantId: z.coerce.number().int().positive().optional(),

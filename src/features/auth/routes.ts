@@ -6,9 +6,9 @@ import type { AuthService } from './service.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { currentUser } from './middleware.js';
 
-const loginBody = z.object({ login: z.string().min(1).max(100), password: z.string().min(1).max(200) });
+export const loginBody = z.object({ login: z.string().min(1).max(100), password: z.string().min(1).max(200) });
 export const newPassword = z.string().min(8, 'at least 8 characters').max(200);
-const passwordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword });
+export const passwordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword });
 
 export function publicAuthRoutes(auth: AuthService, throttle: LoginThrottle, logger: Logger): Router {
   const r = Router();

@@ -11,7 +11,7 @@ import type { AuthService, UserAccount } from './service.js';
 import { currentUser, requireRole } from './middleware.js';
 import { newPassword } from './routes.js';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -21,7 +21,7 @@ const plainRoles = ['admin', 'supervisor', 'overflow'] as const;
 const mobile = z.string().regex(/^\+?\d{5,20}$/, 'a phone number, digits only');
 const tenantIds = z.array(z.number().int().positive()).max(50).refine((t) => new Set(t).size === t.length, 'a company is listed twice');
 
-const createBody = z.object({
+export const createBody = z.object({
   login: z.string().min(2).max(64).regex(/^[A-Za-z0-9._-]+$/, 'latin letters, digits, . _ -'),
   password: newPassword,
   role: z.enum(plainRoles, 'admin, supervisor or overflow (operators: POST /api/operators, executors: POST /api/executors)'),
@@ -30,7 +30,7 @@ const createBody = z.object({
   tenantIds: tenantIds.default([]),
 }).strict();
 
-const patchBody = z.object({
+export const patchBody = z.object({
   fullName: z.string().trim().min(1).max(200),
   mobileNumber: mobile.nullable(),
   role: z.enum(plainRoles, 'admin, supervisor or overflow'),
@@ -39,6 +39,8 @@ const patchBody = z.object({
 
 /** What the audit log keeps of an account. */
 const snapshot = (u: UserAccount) => ({ id: u.id, login: u.login, role: u.role, fullName: u.fullName, mobileNumber: u.mobileNumber, tenantIds: u.tenantIds, disabledAt: u.disabledAt });
+
+export const resetPasswordBody = z.object({ newPassword }).strict();
 
 export function userAdminRoutes(auth: AuthService, audit: AuditLog): Router {
   const r = Router();
@@ -111,7 +113,7 @@ export function userAdminRoutes(auth: AuthService, audit: AuditLog): Router {
 
   r.post('/api/users/:id/reset-password', admin, async (req, res) => {
     const id = userId(req.params.id);
-    const b = parse(z.object({ newPassword }).strict(), req.body);
+    const b = parse(resetPasswordBody, req.body);
     if (!(await auth.resetPassword(id, b.newPassword, audited(req, id, 'reset-password')))) throw notFound('user');
     res.status(204).end();
   });

@@ -22,12 +22,12 @@ export interface CloudDial {
   call(userId: number, tenantId: number, number: string, callbackId?: number): Promise<{ vendor: string } | { problem: string }>;
 }
 
-const dialBody = z.object({
+export const dialBody = z.object({
   number: z.string().max(40),
   lineId: z.number().int().positive().nullable().optional(),
 }).strict();
 
-const outboundBody = z.object({
+export const outboundBody = z.object({
   number: z.string().trim().regex(/^\+?[\d\s()-]{3,25}$/, 'a phone number (digits, spaces, +, (), -)'),
   callbackId: z.number().int().positive().optional(),
 }).strict();

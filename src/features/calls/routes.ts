@@ -10,7 +10,7 @@ import type { LineRepository } from '../lines/repository.js';
 import type { CallRecord, CallRepository } from './repository.js';
 import type { RecordingLinks } from './recording-links.js';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -28,14 +28,14 @@ export interface TransferPort {
   transfer(callId: string, byUserId: number, target: { userId: number; extension: string } | { number: string }): Promise<string | null>;
 }
 
-const callbacksQuery = z.object({
+export const callbacksQuery = z.object({
   status: z.enum(['pending', 'assigned', 'done']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   /** Cursor: only tasks with a smaller id (the previous page's `next`). */
   before: z.coerce.number().int().positive().optional(),
 });
 
-const transferBody = z.object({ target: z.string().trim().regex(/^\+?[\d\s()-]{3,20}$/, 'an operator extension or a phone number') });
+export const transferBody = z.object({ target: z.string().trim().regex(/^\+?[\d\s()-]{3,20}$/, 'an operator extension or a phone number') });
 
 /** Whether a user may see a call (and hear its recording). */
 export function canSeeCall(user: User, call: CallRecord, lines: LineRepository): boolean {

@@ -24,8 +24,8 @@ const fields = {
   source: z.string().trim().max(200).nullable(),
   specialityId: z.number().int().positive().nullable(),
 };
-const createBody = z.object(fields).partial().required({ code: true, name: true, kind: true }).strict();
-const patchBody = z.object(fields).partial().strict().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+export const createBody = z.object(fields).partial().required({ code: true, name: true, kind: true }).strict();
+export const patchBody = z.object(fields).partial().strict().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 
 export interface CategoryView extends Omit<CategoryRow, 'deadlineRule'> { deadlineRule: z.infer<typeof deadlineRule> | null }
 const view = (r: CategoryRow): CategoryView => ({ ...r, deadlineRule: r.deadlineRule ? ruleOf(r.deadlineRule, null) : null });

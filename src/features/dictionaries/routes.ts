@@ -15,12 +15,12 @@ const value = z.string().trim().min(1, 'пустое значение').max(200)
 const appliesTo = z.enum(['requests', 'accounts', 'both']);
 const uniqueValues = z.array(value).max(500).refine((xs) => new Set(xs).size === xs.length, 'значения повторяются');
 
-const createBody = z.object({ tenantId: z.number().int().positive(), name, appliesTo, values: uniqueValues.default([]) }).strict();
-const patchBody = z.object({
+export const createBody = z.object({ tenantId: z.number().int().positive(), name, appliesTo, values: uniqueValues.default([]) }).strict();
+export const patchBody = z.object({
   name: name.optional(), appliesTo: appliesTo.optional(), addValues: uniqueValues.optional(),
   values: z.array(z.object({ id: z.number().int().positive(), value: value.optional(), active: z.boolean().optional() }).strict()).max(500).optional(),
 }).strict().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
-const chooseBody = z.object({ values: z.array(z.object({ dictionaryId: z.number().int().positive(), valueId: z.number().int().positive().nullable() }).strict()).max(50) }).strict();
+export const chooseBody = z.object({ values: z.array(z.object({ dictionaryId: z.number().int().positive(), valueId: z.number().int().positive().nullable() }).strict()).max(50) }).strict();
 
 export interface DictionaryRouteDeps {
   repo: DictionaryRepository;
@@ -29,6 +29,8 @@ export interface DictionaryRouteDeps {
 }
 
 const applies = (a: AppliesTo, target: 'requests' | 'accounts') => a === 'both' || a === target;
+
+export const listQuery = z.object({ tenantId: id.optional(), appliesTo: z.enum(['requests', 'accounts']).optional() }).strict();
 
 export function dictionaryRoutes(d: DictionaryRouteDeps): Router {
   const r = Router();
@@ -57,7 +59,7 @@ export function dictionaryRoutes(d: DictionaryRouteDeps): Router {
 
   r.get('/api/dictionaries', (req, res) => {
     const user = currentUser(req);
-    const q = parse(z.object({ tenantId: id.optional(), appliesTo: z.enum(['requests', 'accounts']).optional() }).strict(), req.query, 'query');
+    const q = parse(listQuery, req.query, 'query');
     if (q.tenantId && (!inScope(user, q.tenantId) || !d.tenantExists(q.tenantId))) throw notFound('company');
     const items = repo.list(q.tenantId ? [q.tenantId] : user.tenantIds);
     res.json({ items: q.appliesTo ? items.filter((x) => applies(x.appliesTo, q.appliesTo!)) : items });

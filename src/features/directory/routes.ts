@@ -10,13 +10,13 @@ import { searchDefaults, type DirectoryService } from './service.js';
 import { CsvError } from './csv.js';
 import { ImportTracker } from './import-status.js';
 
-const searchQuery = z.object({
+export const searchQuery = z.object({
   q: z.string({ error: 'q: введите от 1 до 100 символов' }).trim().min(1, 'q: введите от 1 до 100 символов').max(100, 'q: не длиннее 100 символов'),
   limit: z.coerce.number().int().min(1).max(searchDefaults.maxLimit).default(searchDefaults.limit),
 });
 
 const mappingSchema = z.partialRecord(z.enum(importFields), z.string().min(1).max(200));
-const importQuery = z.object({
+export const importQuery = z.object({
   /** JSON object: our field → the CSV header, e.g. {"accountNumber":"ЛС","holderName":"ФИО"}. */
   mapping: z.string().optional().transform((v, ctx) => {
     if (!v) return undefined;

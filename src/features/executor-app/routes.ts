@@ -32,7 +32,7 @@ export const proposalBody = z.object({
   idempotencyKey: key,
 }).strict();
 
-const decisionBody = z.object({ decision: z.enum(['confirm', 'reject']), comment: z.string().trim().max(2000).optional() }).strict();
+export const decisionBody = z.object({ decision: z.enum(['confirm', 'reject']), comment: z.string().trim().max(2000).optional() }).strict();
 
 /** The key from the header or the body; required for every executor action. */
 function keyOf(req: Request, bodyKey?: string): string {

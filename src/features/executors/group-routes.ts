@@ -9,7 +9,7 @@ import type { ExecutorRepository } from './repository.js';
 import type { ExecutorService } from './service.js';
 import { id, ids, inScope, scheduleBody, weekdayMask, weekdaysOf } from './schemas.js';
 
-const groupBody = z.object({ tenantId: id, name: z.string().trim().min(1).max(100), userIds: ids.default([]) }).strict();
+export const groupBody = z.object({ tenantId: id, name: z.string().trim().min(1).max(100), userIds: ids.default([]) }).strict();
 
 export function groupRoutes(repo: ExecutorRepository, service: ExecutorService, o: { tenantExists(id: number): boolean }): Router {
   const r = Router();

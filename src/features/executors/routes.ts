@@ -12,6 +12,11 @@ import { exceptionBody, executorBody, executorPatch, id, inScope, scheduleBody, 
 import type { ExecutorService } from './service.js';
 import { routeHtml, routeText } from './route-print.js';
 
+export const specialityBody = z.object({ code: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/), name: z.string().trim().min(1).max(60) }).strict();
+export const categorySpecialityBody = z.object({ specialityId: z.number().int().positive().nullable() }).strict();
+export const assignBody = z.object({ userId: z.number().int().positive().nullable() }).strict();
+export const dayRouteQuery = z.object({ date: ymd, format: z.enum(['json', 'text', 'html']).default('json') }).strict();
+
 export function executorRoutes(repo: ExecutorRepository, service: ExecutorService, o: { tileUrl: string | null; tenantExists(id: number): boolean; userInTenant(userId: number, tenantId: number): boolean; requestTenant(id: number): number | null }): Router {
   const r = Router();
   const staff = requireRole('admin', 'supervisor');
@@ -38,7 +43,7 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
   // ── specialities ───────────────────────────────────────────────────────
   r.get('/api/specialities', requireRole('admin', 'supervisor', 'operator'), (_req, res) => void res.json({ items: repo.specialities() }));
   r.post('/api/specialities', requireRole('admin'), (req, res) => {
-    const b = parse(z.object({ code: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/), name: z.string().trim().min(1).max(60) }).strict(), req.body);
+    const b = parse(specialityBody, req.body);
     try {
       res.status(201).json({ id: repo.addSpeciality(b.code, b.name), ...b });
     } catch (err) {
@@ -48,7 +53,7 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
   });
   r.put('/api/ticket-categories/:id/speciality', requireRole('admin'), (req, res) => {
     const catId = parse(id, req.params.id, 'id');
-    const b = parse(z.object({ specialityId: z.number().int().positive().nullable() }).strict(), req.body);
+    const b = parse(categorySpecialityBody, req.body);
     if (b.specialityId !== null && !repo.specialitiesExist([b.specialityId])) throw new ApiError(400, 'invalid_input', 'unknown specialityId', [{ field: 'specialityId', problem: 'no such speciality' }]);
     if (!repo.setCategorySpeciality(catId, b.specialityId)) throw notFound('category');
     res.json({ categoryId: catId, specialityId: b.specialityId });
@@ -110,7 +115,7 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
   });
 
   // ── the day route ──────────────────────────────────────────────────────
-  const routeQuery = z.object({ date: ymd, format: z.enum(['json', 'text', 'html']).default('json') }).strict();
+  const routeQuery = dayRouteQuery;
   const sendRoute = (req: Request, res: import('express').Response, userId: number) => {
     const q = parse(routeQuery, req.query, 'query');
     const route = service.route(userId, q.date);
@@ -127,7 +132,7 @@ export function executorRoutes(repo: ExecutorRepository, service: ExecutorServic
     const reqId = parse(id, req.params.id, 'id');
     const tenantId = o.requestTenant(reqId);
     if (tenantId === null || !inScope(user, tenantId)) throw notFound('request');
-    const b = parse(z.object({ userId: z.number().int().positive().nullable() }).strict(), req.body);
+    const b = parse(assignBody, req.body);
     if (b.userId !== null && !o.userInTenant(b.userId, tenantId)) throw new ApiError(400, 'invalid_input', 'userId: no such user in this company', [{ field: 'userId', problem: 'no such user in this company' }]);
     service.reassign(reqId, b.userId, user.id);
     res.json({ requestId: reqId, assigneeId: b.userId });

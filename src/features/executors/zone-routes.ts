@@ -9,6 +9,11 @@ import type { User } from '../auth/service.js';
 import type { ExecutorRepository, ZoneView } from './repository.js';
 import { id, ids, inScope, zoneBody } from './schemas.js';
 
+export const zonesQuery = z.object({ tenantId: id.optional() }).strict();
+export const zoneExecutorsBody = z.object({ userIds: ids }).strict();
+export const pointsQuery = z.object({ tenantId: id, limit: z.coerce.number().int().min(1).max(50_000).default(5000) }).strict();
+export const coordinatesBody = z.object({ lat: z.number().finite().min(-90).max(90).nullable(), lon: z.number().finite().min(-180).max(180).nullable() }).strict().refine((x) => (x.lat === null) === (x.lon === null), 'both lat and lon, or neither');
+
 export function zoneRoutes(repo: ExecutorRepository, o: { tileUrl: string | null; tenantExists(id: number): boolean; userInTenant(userId: number, tenantId: number): boolean }): Router {
   const r = Router();
   const staff = requireRole('admin', 'supervisor');
@@ -22,7 +27,7 @@ export function zoneRoutes(repo: ExecutorRepository, o: { tileUrl: string | null
   r.get('/api/zones/companies', staff, (req, res) => void res.json({ items: repo.geo.tenants(currentUser(req).tenantIds), tileUrl: o.tileUrl }));
   r.get('/api/zones', staff, (req, res) => {
     const user = currentUser(req);
-    const q = parse(z.object({ tenantId: id.optional() }).strict(), req.query, 'query');
+    const q = parse(zonesQuery, req.query, 'query');
     if (q.tenantId && !inScope(user, q.tenantId)) return void res.json({ items: [] });
     res.json({ items: repo.geo.zones(q.tenantId ? [q.tenantId] : user.tenantIds) });
   });
@@ -49,7 +54,7 @@ export function zoneRoutes(repo: ExecutorRepository, o: { tileUrl: string | null
   });
   r.put('/api/zones/:id/executors', staff, (req, res) => {
     const z_ = zoneOf(req);
-    const b = parse(z.object({ userIds: ids }).strict(), req.body);
+    const b = parse(zoneExecutorsBody, req.body);
     if (b.userIds.some((u) => { const e = repo.executor(u); return !e || !e.tenantIds.includes(z_.tenantId); })) throw new ApiError(400, 'invalid_input', 'userIds: no such executor in this company', [{ field: 'userIds', problem: 'no such executor in this company' }]);
     repo.geo.setZoneExecutors(z_.id, b.userIds);
     res.json({ zone: repo.geo.zone(z_.id) });
@@ -57,13 +62,13 @@ export function zoneRoutes(repo: ExecutorRepository, o: { tileUrl: string | null
 
   // ── buildings as points ────────────────────────────────────────────────
   r.get('/api/buildings/points', staff, (req, res) => {
-    const q = parse(z.object({ tenantId: id, limit: z.coerce.number().int().min(1).max(50_000).default(5000) }).strict(), req.query, 'query');
+    const q = parse(pointsQuery, req.query, 'query');
     if (!inScope(currentUser(req), q.tenantId)) throw notFound('company');
     res.json({ items: repo.geo.buildingPoints(q.tenantId, q.limit) });
   });
   r.put('/api/buildings/:id/coordinates', staff, (req, res) => {
     const buildingId = parse(id, req.params.id, 'id');
-    const b = parse(z.object({ lat: z.number().finite().min(-90).max(90).nullable(), lon: z.number().finite().min(-180).max(180).nullable() }).strict().refine((x) => (x.lat === null) === (x.lon === null), 'both lat and lon, or neither'), req.body);
+    const b = parse(coordinatesBody, req.body);
     const tenantId = repo.geo.buildingTenant(buildingId);
     if (tenantId === null || !inScope(currentUser(req), tenantId)) throw notFound('building');
     repo.geo.setCoordinates(buildingId, b.lat, b.lon);

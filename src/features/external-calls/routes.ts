@@ -147,7 +147,7 @@ export function webhookRoutes(d: Deps): Router {
   return r;
 }
 
-const createBody = z.object({
+export const createBody = z.object({
   vendor: z.enum(vendors),
   name: z.string().min(1).max(200),
   tenantId: z.number().int().positive(),
@@ -158,7 +158,7 @@ const createBody = z.object({
   agents: z.record(z.string().min(1), z.number().int().positive()).default({}),
 });
 
-const clickBody = z.object({ number: z.string().trim().regex(/^\+?[\d\s()-]{5,20}$/, 'a phone number'), callbackId: z.number().int().positive().optional() });
+export const clickBody = z.object({ number: z.string().trim().regex(/^\+?[\d\s()-]{5,20}$/, 'a phone number'), callbackId: z.number().int().positive().optional() });
 
 /** Admin: register a cloud PBX account for a company, with its agents → users. Users: click-to-call. */
 export function vpbxAdminRoutes(accounts: VpbxAccounts, service: ExternalCallService, calls: CallRepository, fetchPolicy: FetchPolicy, logger: Logger, audit?: AuditLog): Router {

@@ -19,11 +19,11 @@ const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 const MAX_DAYS = 366;
 
 const periodQuery = z.object({ tenantId: id, from: day.optional(), to: day.optional() });
-const pageQuery = periodQuery.extend({
+export const pageQuery = periodQuery.extend({
   cursor: z.string().regex(/^[0-9T:.\-Z]+\|\d+$/, 'the `next` value of the previous page').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 }).strict();
-const exportBody = z.object({ tenantId: z.number().int().positive(), period: month }).strict();
+export const exportBody = z.object({ tenantId: z.number().int().positive(), period: month }).strict();
 
 const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
 
@@ -34,6 +34,9 @@ const contentTypes: Record<JournalFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv; charset=utf-8',
 };
+
+export const downloadQuery = periodQuery.strict();
+export const exportsQuery = z.object({ tenantId: id.optional() }).strict();
 
 export function journalRoutes(journal: JournalService, archive: JournalArchive): Router {
   const r = Router();
@@ -69,7 +72,7 @@ export function journalRoutes(journal: JournalService, archive: JournalArchive):
 
   for (const format of ['xlsx', 'csv'] as const) {
     r.get(`/api/journal.${format}`, readers, async (req, res) => {
-      const q = parse(periodQuery.strict(), req.query, 'query');
+      const q = parse(downloadQuery, req.query, 'query');
       const p = period(req, q);
       res.setHeader('content-type', contentTypes[format]);
       res.setHeader('cache-control', 'private, no-store');
@@ -87,7 +90,7 @@ export function journalRoutes(journal: JournalService, archive: JournalArchive):
 
   r.get('/api/journal/exports', readers, (req, res) => {
     const user = currentUser(req);
-    const q = parse(z.object({ tenantId: id.optional() }).strict(), req.query, 'query');
+    const q = parse(exportsQuery, req.query, 'query');
     if (q.tenantId !== undefined && !inScope(user, q.tenantId)) throw notFound('company');
     res.json({ items: journal.repo.listExports(user.tenantIds, q.tenantId).map(view) });
   });

@@ -10,7 +10,7 @@ import { currentUser, requireRole } from '../auth/middleware.js';
 import type { AuditLog } from '../audit/repository.js';
 import type { LineRepository, OverflowGroup } from './repository.js';
 
-const groupBody = z.object({
+export const groupBody = z.object({
   name: z.string().trim().min(1, 'enter the group name').max(80),
   mode: z.enum(['sequential', 'simultaneous']),
   timeoutSec: z.number().int().min(5).max(300),

@@ -2,7 +2,7 @@
 // overflow and to whom.
 import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
-import { workingHoursSchema, type WorkingHours } from '../../domain/working-hours.js';
+import { workingHoursSchema, type Holiday, type WorkingHours } from '../../domain/working-hours.js';
 import type { EntryMenu } from '../../domain/entry-menu.js';
 
 export interface OverflowGroup {
@@ -38,6 +38,8 @@ export interface Line {
   slThresholdSec: number;
   waitTreatment: 'ringback' | 'moh';
   workingHours: WorkingHours | null;
+  /** Dates that override the week: closed, or shortened hours (set through setHolidays). */
+  holidays: Holiday[];
   isDefault: boolean;
   /** Outbound calls of this line leave through this SIP trunk (null: the PBX's default trunk). */
   trunkId: number | null;
@@ -51,7 +53,7 @@ interface LineRow {
   trunk_id: number | null; outbound_caller_id: string | null;
 }
 
-type LineDefaults = 'priority' | 'mobileRetrySec' | 'callbackDueMin' | 'callbackAttempts' | 'callbackRetrySec' | 'announceEverySec' | 'trunkId' | 'outboundCallerId';
+type LineDefaults = 'priority' | 'mobileRetrySec' | 'callbackDueMin' | 'callbackAttempts' | 'callbackRetrySec' | 'announceEverySec' | 'trunkId' | 'outboundCallerId' | 'holidays';
 export type LinePatch = Partial<Pick<Line, 'name' | 'tenantId' | 'dids' | 'ringTimeoutSec' | 'overflowAfterSec' | 'overflowGroupId' | 'maxWaitSec' | 'priority' | 'slThresholdSec' | 'waitTreatment' | 'announceEverySec' | 'workingHours' | 'trunkId' | 'outboundCallerId'>>;
 export type NewLine = Omit<Line, 'id' | LineDefaults> & Partial<Pick<Line, LineDefaults>>;
 
@@ -73,6 +75,7 @@ export class LineRepository {
       const lineId = Number(info.lastInsertRowid);
       const did = stmt(this.db, 'INSERT INTO line_dids (did, line_id) VALUES (?, ?)');
       for (const d of l.dids) did.run(d, lineId);
+      if (l.holidays?.length) this.setHolidays(lineId, l.holidays);
       return lineId;
     })();
     this.cache.clear();
@@ -100,6 +103,22 @@ export class LineRepository {
     })();
     this.cache.clear();
     return found ? this.get(id) : null;
+  }
+
+  /** Replaces a line's holidays (sorted by date); the cache is dropped so the next call sees them. */
+  setHolidays(id: number, holidays: readonly Holiday[]): Holiday[] {
+    this.db.transaction(() => {
+      stmt(this.db, 'DELETE FROM line_holidays WHERE line_id = ?').run(id);
+      const add = stmt(this.db, 'INSERT INTO line_holidays (line_id, day, opens, closes, note) VALUES (?, ?, ?, ?, ?)');
+      for (const h of holidays) add.run(id, h.date, h.hours?.[0] ?? null, h.hours?.[1] ?? null, h.note);
+    })();
+    this.cache.clear();
+    return this.holidays(id);
+  }
+
+  holidays(id: number): Holiday[] {
+    const rows = stmt(this.db, 'SELECT day, opens, closes, note FROM line_holidays WHERE line_id = ? ORDER BY day').all(id) as { day: string; opens: string | null; closes: string | null; note: string }[];
+    return rows.map((r) => ({ date: r.day, hours: r.opens !== null && r.closes !== null ? [r.opens, r.closes] : null, note: r.note }));
   }
 
   /** The line that answers a number now, other than `exceptLineId` (for a uniqueness check). */
@@ -219,6 +238,7 @@ export class LineRepository {
       slThresholdSec: r.sl_threshold_sec,
       waitTreatment: r.wait_treatment,
       workingHours: r.working_hours ? workingHoursSchema.parse(JSON.parse(r.working_hours)) : null,
+      holidays: this.holidays(r.id),
       isDefault: r.is_default === 1,
       trunkId: r.trunk_id,
       outboundCallerId: r.outbound_caller_id,

@@ -12,7 +12,7 @@ import type { User } from '../auth/service.js';
 import { DEFAULT_ENTRY_PROMPT, entryMenuProblems, type EntryMenu } from '../../domain/entry-menu.js';
 import type { Line, LineRepository } from './repository.js';
 import type { AuditLog } from '../audit/repository.js';
-import { workingHoursSchema } from '../../domain/working-hours.js';
+import { holidaysSchema, workingHoursSchema } from '../../domain/working-hours.js';
 import { lineOutboundFields } from '../trunks/schema.js';
 
 const lineId = z.coerce.number().int().positive();
@@ -25,7 +25,7 @@ export const entryMenuBody = z.object({
   options: z.array(z.object({ digit: z.string().max(1, 'one key, 0-9'), lineId: z.number().int().positive() }).strict()).max(10),
 }).strict();
 
-const newLineBody = z.object({
+export const newLineBody = z.object({
   name: z.string().trim().min(1).max(80),
   tenantId: z.number().int().positive(),
   dids: z.array(z.string().regex(/^\+?\d{3,20}$/, 'digits only')).max(20).default([]),
@@ -41,7 +41,7 @@ const newLineBody = z.object({
 }).strict();
 
 /** A line's settings to change: any subset; `dids` replaces the whole list. */
-const linePatchBody = z.object({
+export const linePatchBody = z.object({
   name: z.string().trim().min(1).max(80),
   tenantId: z.number().int().positive(),
   dids: z.array(z.string().regex(/^\+?\d{3,20}$/, 'digits only')).max(20).refine((d) => new Set(d).size === d.length, 'a number is listed twice'),
@@ -56,6 +56,9 @@ const linePatchBody = z.object({
   workingHours: workingHoursSchema.nullable(),
   ...lineOutboundFields,
 }).partial().strict().refine((b) => Object.keys(b).length > 0, 'nothing to change');
+
+/** The whole list of a line's holidays (replaces the previous one). */
+export const holidaysBody = z.object({ holidays: holidaysSchema }).strict();
 
 export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number): boolean; audit: AuditLog; trunkExists?: (id: number) => boolean }): Router {
   const r = Router();
@@ -117,6 +120,19 @@ export function lineRoutes(lines: LineRepository, o: { tenantExists(id: number):
       if (uniqueViolation(err)) throw new ApiError(409, 'conflict', 'one of these numbers belongs to another line', [{ field: 'dids', problem: 'taken' }]);
       throw err;
     }
+  });
+
+  r.get('/api/lines/:id/holidays', staff, (req, res) => void res.json({ holidays: lineOf(req).holidays }));
+
+  r.put('/api/lines/:id/holidays', staff, (req, res) => {
+    const line = lineOf(req);
+    const { holidays } = parse(holidaysBody, req.body);
+    const saved = o.audit.change(() => {
+      const after = lines.setHolidays(line.id, [...holidays].sort((a, b) => a.date.localeCompare(b.date)));
+      o.audit.record({ userId: currentUser(req).id, action: 'update', entity: 'line', entityId: line.id, tenantId: line.tenantId, before: { holidays: line.holidays }, after: { holidays: after } });
+      return after;
+    });
+    res.json({ holidays: saved });
   });
 
   r.put('/api/lines/:id/entry-menu', staff, (req, res) => {

@@ -11,7 +11,7 @@ import type { OperatorService } from './service.js';
 import type { AuditLog } from '../audit/repository.js';
 import { isForeignKeyViolation, uniqueViolation } from '../../store/db.js';
 
-const createBody = z.object({
+export const createBody = z.object({
   login: z.string().min(2).max(64).regex(/^[A-Za-z0-9._-]+$/, 'latin letters, digits, . _ -'),
   password: z.string().min(6).max(200),
   fullName: z.string().min(1).max(200),
@@ -21,7 +21,7 @@ const createBody = z.object({
   tenantIds: z.array(z.number().int().positive()).default([]),
 });
 
-const stateBody = z.discriminatedUnion('state', [
+export const stateBody = z.discriminatedUnion('state', [
   z.object({ state: z.literal('available') }),
   z.object({ state: z.literal('offline') }),
   z.object({ state: z.literal('paused'), reason: z.string().min(1, 'say why you pause').max(100) }),

@@ -56,6 +56,28 @@ export class OperatorService extends EventEmitter<{ changed: [Operator] }> {
     return this.db.transaction(() => this.create(createUser().id, input))();
   }
 
+  /**
+   * Changes an operator's extension and device (a browser softphone, or a
+   * desk phone that registers with its SIP account or sits at a fixed
+   * contact); `resetSipPassword` gives the device a new SIP password. A
+   * taken extension fails on the unique constraint (the caller maps it to 409).
+   */
+  updateDevice(userId: number, p: { extension?: string; deviceKind?: 'webrtc' | 'sip'; staticContact?: string | null; resetSipPassword?: boolean }, within?: (before: Operator, after: Operator) => void): Operator {
+    const after = this.db.transaction(() => {
+      const before = this.mustGet(userId);
+      const kind = p.deviceKind ?? before.deviceKind;
+      // A browser softphone always registers: no fixed contact.
+      const contact = kind === 'webrtc' ? null : p.staticContact !== undefined ? p.staticContact : before.staticContact;
+      stmt(this.db, 'UPDATE operators SET extension = ?, device_kind = ?, static_contact = ?, sip_password = CASE WHEN ? THEN ? ELSE sip_password END WHERE user_id = ?')
+        .run(p.extension ?? before.extension, kind, contact, p.resetSipPassword ? 1 : 0, randomBytes(12).toString('base64url'), userId);
+      const changed = this.mustGet(userId);
+      within?.(before, changed);
+      return changed;
+    })();
+    this.emit('changed', after); // after the commit
+    return after;
+  }
+
   list(): Operator[] {
     return this.withTenants(stmt(this.db, `${select} ORDER BY o.extension`).all() as Row[]);
   }

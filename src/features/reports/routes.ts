@@ -33,12 +33,12 @@ const checkPeriod = (q: { from: string; to: string }, ctx: z.RefinementCtx) => {
   if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   else if (periodDays(q) > MAX_PERIOD_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `the period is at most one year (${MAX_PERIOD_DAYS} days)` });
 };
-const requestsQuery = z.object({ ...periodShape, by: z.enum(REQUEST_DIMENSIONS).default('company') }).strict().superRefine(checkPeriod);
-const callsQuery = z.object({ ...periodShape, by: z.enum(CALL_DIMENSIONS).default('day') }).strict().superRefine(checkPeriod);
-const executorsQuery = z.object(periodShape).strict().superRefine(checkPeriod);
-const complaintsQuery = z.object({ ...periodShape, limit: z.coerce.number().int().min(1).max(100).default(10) }).strict().superRefine(checkPeriod);
-const complianceQuery = z.object({ tenantId: id, month }).strict();
-const snapshotsQuery = z.object({ tenantId: id.optional(), kind: z.enum(['daily', 'weekly']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
+export const requestsQuery = z.object({ ...periodShape, by: z.enum(REQUEST_DIMENSIONS).default('company') }).strict().superRefine(checkPeriod);
+export const callsQuery = z.object({ ...periodShape, by: z.enum(CALL_DIMENSIONS).default('day') }).strict().superRefine(checkPeriod);
+export const executorsQuery = z.object(periodShape).strict().superRefine(checkPeriod);
+export const complaintsQuery = z.object({ ...periodShape, limit: z.coerce.number().int().min(1).max(100).default(10) }).strict().superRefine(checkPeriod);
+export const complianceQuery = z.object({ tenantId: id, month }).strict();
+export const snapshotsQuery = z.object({ tenantId: id.optional(), kind: z.enum(['daily', 'weekly']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
 export function reportRoutes(service: ReportService, fonts: PdfFonts): Router {
   const r = Router();

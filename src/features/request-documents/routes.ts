@@ -27,6 +27,9 @@ function sendPdf(res: Response, pdf: Buffer, name: string): void {
   res.send(pdf);
 }
 
+export const templateBody = z.object({ template: templateSchema }).strict();
+export const previewBody = z.object({ template: templateSchema, requestNumber: z.string().trim().min(1).max(30).optional() }).strict();
+
 export function requestDocumentRoutes(d: DocumentRouteDeps): Router {
   const r = Router();
   const request = (user: User, raw: unknown) => {
@@ -60,7 +63,7 @@ export function requestDocumentRoutes(d: DocumentRouteDeps): Router {
   r.put('/api/document-templates/:tenantId', requireRole('admin'), (req, res) => {
     const user = currentUser(req);
     const tenantId = company(user, req.params.tenantId);
-    const b = parse(z.object({ template: templateSchema }).strict(), req.body);
+    const b = parse(templateBody, req.body);
     d.documents.saveTemplate(tenantId, b.template, user.id);
     res.json({ tenantId, ...d.documents.template(tenantId), placeholders });
   });
@@ -75,7 +78,7 @@ export function requestDocumentRoutes(d: DocumentRouteDeps): Router {
   r.post('/api/document-templates/:tenantId/preview', requireRole('admin'), async (req, res) => {
     const user = currentUser(req);
     const tenantId = company(user, req.params.tenantId);
-    const b = parse(z.object({ template: templateSchema, requestNumber: z.string().trim().min(1).max(30).optional() }).strict(), req.body);
+    const b = parse(previewBody, req.body);
     let requestId: number | null = null;
     if (b.requestNumber !== undefined) {
       const found = d.documents.requestByNumber(tenantId, b.requestNumber);

@@ -21,11 +21,11 @@ import { channels } from './types.js';
 import type { AttachmentView } from '../attachments/index.js';
 import type { ChosenValue } from '../dictionaries/index.js';
 
-const kind = z.enum(['emergency', 'planned']);
+export const kind = z.enum(['emergency', 'planned']);
 const id = z.coerce.number().int().positive();
 const isoDate = z.string().trim().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date').transform((s) => new Date(s).toISOString());
 
-const listQuery = z.object({
+export const listQuery = z.object({
   number: z.string().trim().min(1).max(30).optional(),
   phone: z.string().trim().min(3).max(40).optional(),
   text: z.string().trim().min(2).max(200).optional(),
@@ -45,11 +45,11 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 }).strict();
 
-const monitorQuery = z.object({
+export const monitorQuery = z.object({
   tenantId: id.optional(), kind: kind.optional(), categoryId: id.optional(), assigneeId: id.optional(), buildingId: id.optional(), from: isoDate.optional(), to: isoDate.optional(),
 }).strict();
 
-const transitionBody = z.object({
+export const transitionBody = z.object({
   to: z.string().trim().min(1).max(40),
   comment: z.string().trim().max(2000).optional(),
   result: z.string().trim().max(4000).optional(),
@@ -58,7 +58,7 @@ const transitionBody = z.object({
   assigneeId: z.number().int().positive().optional(),
 }).strict();
 
-const editBody = z.object({
+export const editBody = z.object({
   description: z.string().trim().min(3, 'опишите проблему (не короче 3 символов)').max(4000).optional(),
   address: z.string().trim().min(3).max(500).optional(),
   flat: z.string().trim().max(20).nullable().optional(),
@@ -69,10 +69,10 @@ const editBody = z.object({
   assigneeId: z.number().int().positive().nullable().optional(),
 }).strict().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 
-const textBody = z.object({ text: z.string().trim().min(1, 'пустой текст').max(4000) }).strict();
-const appendBody = z.object({ text: z.string().trim().min(1, 'пустой текст').max(4000), callId: z.string().uuid().optional() }).strict();
+export const textBody = z.object({ text: z.string().trim().min(1, 'пустой текст').max(4000) }).strict();
+export const appendBody = z.object({ text: z.string().trim().min(1, 'пустой текст').max(4000), callId: z.string().uuid().optional() }).strict();
 
-const pipelineBody = z.object({
+export const pipelineBody = z.object({
   stages: z.array(z.object({ code: z.string().regex(/^[a-z_]{2,30}$/), name: z.string().trim().min(1).max(100), position: z.number().int().min(0).max(100), closes: z.boolean(), rules: stageRules }).strict()).min(2).max(20),
   transitions: z.array(z.tuple([z.string(), z.string()])).max(200),
 }).strict();
@@ -88,6 +88,11 @@ export interface RequestRouteDeps extends TicketDeps {
 export const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
 /** An executor sees only the requests assigned to them (issue 11). */
 export const visible = (user: User, s: { tenantId: number; assigneeId: number | null }) => inScope(user, s.tenantId) && (user.role !== 'executor' || s.assigneeId === user.id);
+
+export const executorsQuery = z.object({ tenantId: id }).strict();
+export const newRequestBody = createBody.and(z.object({ channel: z.enum(channels) }));
+export const deadlineRuleBody = z.object({ rule: deadlineRule.nullable() }).strict();
+export const defaultExecutorBody = z.object({ userId: z.number().int().positive().nullable() }).strict();
 
 export function requestRoutes(d: RequestRouteDeps): Router {
   const r = Router();
@@ -163,14 +168,14 @@ export function requestRoutes(d: RequestRouteDeps): Router {
   // Whom a request of this company can be handed to (the page's executor pick).
   r.get('/api/requests/executors', (req, res) => {
     const user = currentUser(req);
-    const tenantId = parse(z.object({ tenantId: id }).strict(), req.query, 'query').tenantId;
+    const tenantId = parse(executorsQuery, req.query, 'query').tenantId;
     if (!inScope(user, tenantId) || !tickets.tenantExists(tenantId)) throw notFound('company');
     res.json({ items: repo.executors(tenantId) });
   });
 
   r.post('/api/requests', async (req, res) => {
     const user = currentUser(req);
-    const b = parse(createBody.and(z.object({ channel: z.enum(channels) })), req.body);
+    const b = parse(newRequestBody, req.body);
     const t = registerTicket(d, user, b);
     await requests.settled(t.id);
     res.status(201).json({ request: detail(user, t.id) });
@@ -243,7 +248,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
 
   r.put('/api/ticket-categories/:id/deadline-rule', requireRole('admin'), (req, res) => {
     const catId = parse(id, req.params.id, 'id');
-    const b = parse(z.object({ rule: deadlineRule.nullable() }).strict(), req.body);
+    const b = parse(deadlineRuleBody, req.body);
     if (!repo.setCategoryDeadlineRule(catId, b.rule ? JSON.stringify(b.rule) : null)) throw notFound('category');
     res.json({ categoryId: catId, rule: b.rule });
   });
@@ -251,7 +256,7 @@ export function requestRoutes(d: RequestRouteDeps): Router {
   r.put('/api/buildings/:id/default-executor', requireRole('admin', 'supervisor'), (req, res) => {
     const user = currentUser(req);
     const buildingId = parse(id, req.params.id, 'id');
-    const b = parse(z.object({ userId: z.number().int().positive().nullable() }).strict(), req.body);
+    const b = parse(defaultExecutorBody, req.body);
     const tenantId = repo.buildingTenant(buildingId);
     if (tenantId === null || !inScope(user, tenantId)) throw notFound('building');
     if (b.userId !== null && !repo.userInTenant(b.userId, tenantId)) throw new ApiError(400, 'invalid_input', 'the user does not work for this company', [{ field: 'userId', problem: 'no such user in this company' }]);

@@ -58,7 +58,7 @@ export class Scheduler {
     const elapsed = (at.getTime() - new Date(call.arrivedAt).getTime()) / 1000;
     ctx.timers.arm(call.id, Math.max(0, (line?.maxWaitSec ?? 300) - elapsed), 'max-wait', () => this.onMaxWait(call.id));
     if (call.state === 'overflow') ctx.overflow.resume(call);
-    else if (line && !isOpen(line.workingHours, at, ctx.opts.timeZone)) ctx.startOverflow(call.id, 'after-hours');
+    else if (line && !isOpen(line.workingHours, at, ctx.opts.timeZone, line.holidays)) ctx.startOverflow(call.id, 'after-hours');
     else if (ctx.operators.loggedInCount(line?.tenantId ?? null) === 0) ctx.startOverflow(call.id, 'no-operators');
     else ctx.timers.arm(call.id, Math.max(0, (line?.overflowAfterSec ?? 20) - elapsed), 'overflow-timer', () => ctx.startOverflow(call.id, 'timeout'));
   }

@@ -19,10 +19,10 @@ export interface StorageDeps {
   backupKeep: number;
 }
 
-const retentionBody = z.object({
+export const retentionBody = z.object({
   days: z.number({ error: 'days: целое число дней от 1 до 36500 или null (хранить всегда)' }).int('days: целое число дней').min(1, 'days: не меньше 1').max(36_500, 'days: не больше 36500').nullable(),
 }).strict();
-const tenantParam = z.object({ id: z.coerce.number().int().positive('id: номер компании') });
+export const tenantParam = z.object({ id: z.coerce.number().int().positive('id: номер компании') });
 
 const fileSize = (f: string) => {
   try {

@@ -7,7 +7,7 @@ import { currentUser, requireRole } from '../auth/middleware.js';
 import type { AuditLog } from '../audit/repository.js';
 import type { TenantRepository } from './repository.js';
 
-const body = z.object({ name: z.string().trim().min(1, 'enter the company name').max(120) }).strict();
+export const body = z.object({ name: z.string().trim().min(1, 'enter the company name').max(120) }).strict();
 const taken = () => new ApiError(409, 'conflict', 'a company with this name already exists', [{ field: 'name', problem: 'taken' }]);
 
 export function tenantRoutes(tenants: TenantRepository, audit: AuditLog): Router {

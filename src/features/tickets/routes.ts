@@ -90,7 +90,7 @@ export const createBody = z
   })
   .refine((b) => b.accountNumber || (b.address && b.tenantId), { message: 'give an accountNumber, or an address with a tenantId', path: ['accountNumber'] });
 
-const listQuery = z.object({
+export const listQuery = z.object({
   accountNumber: z.string().trim().min(1).max(50).optional(),
   status: z.enum(['open', 'closed']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -14,7 +14,7 @@ import { SuperviseError, type Supervision } from './supervise.js';
 import { deskEndpoint } from '../../telephony/ari/endpoints.js';
 
 const idParam = z.coerce.number().int().positive();
-const superviseBody = z.object({
+export const superviseBody = z.object({
   callId: z.string().min(1).max(100),
   mode: z.enum(['listen', 'whisper', 'barge']),
   /** The phone to ring: a provisioned extension ("1201" or "PJSIP/1201"); default: the supervisor's own operators row. */
@@ -22,6 +22,8 @@ const superviseBody = z.object({
 });
 
 export const scopeOf = (u: User): Scope => u.tenantIds;
+
+export const assignBody = z.object({ userId: z.number().int().positive() });
 
 export function wallboardRoutes(d: {
   service: WallboardService;
@@ -46,7 +48,7 @@ export function wallboardRoutes(d: {
   r.post('/api/callbacks/:id/assign', requireRole('admin', 'supervisor'), (req, res) => {
     const user = currentUser(req);
     const id = parse(idParam, req.params.id, 'id');
-    const b = parse(z.object({ userId: z.number().int().positive() }), req.body);
+    const b = parse(assignBody, req.body);
     const task = d.service.callback(id);
     if (!task || !sees(user, task.lineId)) throw notFound('callback task');
     const op = d.operators.get(b.userId);

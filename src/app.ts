@@ -70,6 +70,7 @@ import { StorageRepository, storageRoutes } from './features/storage/index.js';
 import { attachExecutorApp } from './features/executor-app/index.js';
 import { attachReports } from './features/reports/index.js';
 import { attachChannels } from './channels/index.js';
+import { attachWebChannel } from './channels/web/index.js';
 import { inspect, isRefusal } from './features/attachments/index.js';
 
 export interface Pult {
@@ -147,6 +148,13 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       add: (ticketId, by, files) => attachments.service.add(ticketId, by, files.map((f) => ({ originalname: f.filename, buffer: f.bytes }))),
     },
   });
+  // The residents' web form and status page (public): PULT_WEB_FORM.
+  const webChannel = config.PULT_WEB_FORM === 'on' ? attachWebChannel({
+    db, clock, logger: logger.child({ part: 'web-form' }), intake: channels.intake, feedback: channels.feedback,
+    status: { tickets, repo: requests.repo, requests: requests.service, attachments: (id) => attachments.service.list(id) },
+    limits: { perIpHour: config.PULT_WEB_FORM_PER_IP_HOUR, perAddressHour: config.PULT_WEB_FORM_PER_ADDRESS_HOUR, searchPerIpMin: config.PULT_WEB_SEARCH_PER_IP_MIN },
+    maxPhotos: config.PULT_WEB_FORM_MAX_PHOTOS, maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024),
+  }) : null;
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -274,7 +282,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
+    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, ...(webChannel ? [webChannel.publicRoutes] : []), webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) })],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,

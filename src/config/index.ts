@@ -154,6 +154,13 @@ export const configSchema = z.object({
   PULT_EXECUTOR_SESSION_DAYS: z.coerce.number().positive().max(365).default(30),
   PULT_EXECUTOR_REMIND_MIN: z.coerce.number().int().min(1).max(1440).default(10),
   PULT_IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  // The residents' web form (/r/<company id>/) and status page (/s/<token>), issue 14: 'off' closes both.
+  // Requests accepted per client address and per building (address) an hour; building searches per address a minute.
+  PULT_WEB_FORM: z.enum(['on', 'off']).default('on'),
+  PULT_WEB_FORM_PER_IP_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
+  PULT_WEB_FORM_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
+  PULT_WEB_SEARCH_PER_IP_MIN: z.coerce.number().int().min(1).max(100_000).default(60),
+  PULT_WEB_FORM_MAX_PHOTOS: z.coerce.number().int().min(0).max(10).default(5),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -184,6 +184,29 @@ describe('feedback', () => {
   });
 });
 
+describe('ratings reach the executor reports', () => {
+  it("a resident's mark is counted for the executor who held the request", async () => {
+    const r = await submit(good());
+    const t = token(r.body.statusUrl);
+    const id = (await byNumber(r.body.number))!.id;
+    const people = await api<{ items: { id: number; fullName: string }[] }>(s.url, 'GET', '/api/executors', undefined, admin);
+    const executor = people.body.items.find((p) => p.fullName.includes('Волков'))!;
+    for (const step of [{ to: 'assigned', assigneeId: executor.id }, { to: 'in_work' }, { to: 'done', result: 'Отрегулирован доводчик' }, { to: 'closed' }]) {
+      expect((await api(s.url, 'POST', `/api/requests/${id}/transition`, step, admin)).status).toBe(200);
+    }
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: s.config.PULT_TIMEZONE }).format(new Date());
+    const report = () => api<{ items: { userId: number; residentScore: { count: number; average: number | null }; reopened: number }[] }>(s.url, 'GET', `/api/reports/executors?from=${today}&to=${today}&tenantId=1`, undefined, admin);
+    expect((await report()).body.items.find((x) => x.userId === executor.id)!.residentScore).toEqual({ count: 0, average: null });
+    expect((await api(s.url, 'POST', `/api/public/status/${t}/rating`, { score: 3, comment: 'Долго ждали' })).status).toBe(201);
+    const row = (await report()).body.items.find((x) => x.userId === executor.id)!;
+    expect(row.residentScore).toEqual({ count: 1, average: 3 });
+    expect(row.reopened).toBe(1);
+    // The status page names the executor by trade only («Слесарь-сантехник Волков А. Н.» has no first name).
+    const st = await api<{ request: { executor: string } }>(s.url, 'GET', `/api/public/status/${t}`);
+    expect(st.body.request.executor).toBe('Слесарь-сантехник');
+  });
+});
+
 describe('limits', () => {
   it('refuses past the limit per address and per client address, with Retry-After', async () => {
     const tight = await testServer({ PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '50', PULT_WEB_FORM_PER_ADDRESS_HOUR: '2', PULT_WEB_FORM_PER_IP_HOUR: '3' });

@@ -2,6 +2,7 @@
 // phone-first, one column. The address is picked from the company's
 // buildings; fields are checked with the server's own schema before sending
 // (the server decides); the answer is the number and the private status link.
+import './jitless.ts';
 import '../styles/base.css';
 import '../styles/resident.css';
 import { h, fill } from '../lib/dom.ts';
@@ -118,6 +119,14 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
   addressBox.insertBefore(chosen, addressBox.querySelector('.field-error'));
   const photosBox = el.querySelector<HTMLElement>('[data-field="files"]')!;
   photosBox.insertBefore(photoList, photosBox.querySelector('.field-error'));
+
+  // A field's problem goes away as soon as the resident changes it.
+  const clearOwn = (e: Event) => {
+    const field = (e.target as HTMLElement).closest<HTMLElement>('[data-field]')?.dataset.field;
+    if (field && field !== 'files') show(field, null);
+  };
+  el.addEventListener('input', clearOwn);
+  el.addEventListener('change', clearOwn);
 
   el.addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -160,6 +160,24 @@ describe('scope', () => {
   });
 });
 
+describe('a status link for a request registered by phone', () => {
+  it('is made by the company\'s staff only; a new one replaces the old', async () => {
+    const cats = await api<{ items: { id: number; kind: string }[] }>(s.url, 'GET', '/api/ticket-categories', undefined, admin);
+    const body = (tenantId: number) => ({ kind: 'planned', categoryId: cats.body.items.find((c) => c.kind === 'planned')!.id, description: 'Не горит свет в подъезде', tenantId, address: 'ул. Ленина, д. 5', channel: 'call' });
+    const mine = (await api<{ request: { id: number; number: string } }>(s.url, 'POST', '/api/requests', body(1), admin)).body.request;
+    const theirs = (await api<{ request: { id: number } }>(s.url, 'POST', '/api/requests', body(2), admin)).body.request;
+    expect((await api(s.url, 'POST', `/api/requests/${theirs.id}/status-link`, {}, operator2)).status).toBe(404);
+    expect((await api(s.url, 'POST', `/api/requests/${mine.id}/status-link`, {})).status).toBe(401);
+    const first = await api<{ statusUrl: string }>(s.url, 'POST', `/api/requests/${mine.id}/status-link`, {}, operator2);
+    expect(first.status).toBe(201);
+    const st = await api<{ request: { number: string } }>(s.url, 'GET', `/api/public/status/${token(first.body.statusUrl)}`);
+    expect(st.body.request.number).toBe(mine.number);
+    const second = await api<{ statusUrl: string }>(s.url, 'POST', `/api/requests/${mine.id}/status-link`, {}, operator2);
+    expect((await api(s.url, 'GET', `/api/public/status/${token(first.body.statusUrl)}`)).status).toBe(404);
+    expect((await api(s.url, 'GET', `/api/public/status/${token(second.body.statusUrl)}`)).status).toBe(200);
+  });
+});
+
 describe('feedback', () => {
   it('rates only after closing; a 2 with a comment reopens the request with the comment in its history', async () => {
     const r = await submit(good());

@@ -144,6 +144,28 @@ describe('the residents’ web form and status page', () => {
     await context.close();
   });
 
+  it('the dispatcher makes a status link for a phone request; the resident opens it', async () => {
+    const desk = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await desk.goto(s.url + '/');
+    await uiLogin(desk, 'operator');
+    await desk.getByTestId('user-name').waitFor({ timeout: 15_000 });
+    await desk.keyboard.press('F3');
+    const row = desk.locator('[data-testid="request-row"]', { hasText: 'Засор канализации в подвале' }).first();
+    await row.waitFor({ timeout: 10_000 });
+    const number = await row.getAttribute('data-number');
+    await row.click();
+    await desk.getByTestId('request-status-link').click();
+    await desk.waitForFunction(() => document.querySelector('[data-testid="request-flash"]')?.textContent?.includes('/s/'), undefined, { timeout: 5000 });
+    const url = /(http\S+\/s\/\S+)/.exec((await desk.getByTestId('request-flash').textContent())!)![1]!;
+    await screenshot(desk, 'console-status-link');
+    await desk.close();
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(url);
+    await page.getByTestId('timeline').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('status-title').textContent()).toContain(number);
+    await page.close();
+  });
+
   it('a wrong status link says the request is not found', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await page.goto(`${s.url}/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);

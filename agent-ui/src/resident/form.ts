@@ -165,7 +165,7 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
 function done(a: WebFormAnswer, tenantId: number): void {
   shell(h('section', { class: 'rs-card rs-done', testid: 'form-done' },
     h('h2', { class: 'rs-h2' }, rs.doneTitle),
-    h('p', { class: 'rs-number', testid: 'request-number' }, rs.doneNumber(a.number)),
+    h('p', { class: 'rs-number', testid: 'request-number' }, rs.doneNumber, ' ', h('span', { class: 'rs-nowrap' }, a.number)),
     h('a', { class: 'btn btn-primary btn-block', href: a.statusUrl, testid: 'status-link' }, rs.doneLink),
     h('p', { class: 'rs-hint' }, rs.doneKeep),
     h('a', { class: 'btn btn-block', href: `/r/${tenantId}/` }, rs.another)));

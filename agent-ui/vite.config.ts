@@ -26,6 +26,8 @@ export default defineConfig({
         reports: `${root}reports/index.html`,
         admin: `${root}admin/index.html`,
         apidocs: `${root}apidocs/index.html`,
+        residentForm: `${root}r/index.html`,
+        residentStatus: `${root}s/index.html`,
       },
     },
   },

@@ -80,6 +80,9 @@ import { AriTrunks } from './telephony/ari/trunks.js';
 import { AmiClient } from './telephony/ami/client.js';
 import { AmiTrunkRegistrations } from './telephony/ami/registrations.js';
 import { apiDocsPageRoutes, apiDocumentRoutes } from './features/api-docs/routes.js';
+import { attachChannels } from './channels/index.js';
+import { attachWebChannel } from './channels/web/index.js';
+import { inspect, isRefusal } from './features/attachments/index.js';
 
 export interface Pult {
   config: Config;
@@ -159,6 +162,22 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   requests.service.documentMaker = async (id, stage, by) => {
     await documents.service.generate(id, requests.repo.state(id)!.tenantId, stage, by);
   };
+
+  // Every channel into one queue (issue 14): the core (intake, senders, feedback) and the adapters.
+  const channels = attachChannels({
+    db, clock, logger: logger.child({ part: 'channels' }), tickets, lifecycle: requests.lifecycle, requests: requests.service, state: (id) => requests.repo.state(id), publicUrl: config.PULT_PUBLIC_URL ?? null,
+    files: {
+      check: async (files) => (await Promise.all(files.map((f) => inspect(f.filename, f.bytes)))).filter(isRefusal),
+      add: (ticketId, by, files) => attachments.service.add(ticketId, by, files.map((f) => ({ originalname: f.filename, buffer: f.bytes }))),
+    },
+  });
+  // The residents' web form and status page (public): PULT_WEB_FORM.
+  const webChannel = config.PULT_WEB_FORM === 'on' ? attachWebChannel({
+    db, clock, logger: logger.child({ part: 'web-form' }), intake: channels.intake, feedback: channels.feedback,
+    status: { tickets, repo: requests.repo, requests: requests.service, attachments: (id) => attachments.service.list(id) },
+    limits: { perIpHour: config.PULT_WEB_FORM_PER_IP_HOUR, perAddressHour: config.PULT_WEB_FORM_PER_ADDRESS_HOUR, searchPerIpMin: config.PULT_WEB_SEARCH_PER_IP_MIN },
+    maxPhotos: config.PULT_WEB_FORM_MAX_PHOTOS, maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024),
+  }) : null;
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -300,7 +319,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince, () => ({ trunks: trunks.service.health() })), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) }), apiDocsPageRoutes(config.PULT_UI_DIR)],
+    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince, () => ({ trunks: trunks.service.health() })), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, ...(webChannel ? [webChannel.publicRoutes] : []), webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) }), apiDocsPageRoutes(config.PULT_UI_DIR)],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl,
     tileUrl: config.PULT_MAP_TILE_URL,
@@ -326,6 +345,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       wallboard.routes,
       callbackFeature.routes,
       reports.routes,
+      channels.routes,
       storage,
       reminderCalls.routes,
       lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t), audit, trunkExists: (id) => trunks.service.exists(id) }),

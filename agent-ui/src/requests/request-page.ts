@@ -12,6 +12,7 @@ import { recordingCell } from '../ui/history.ts';
 import { dueChip } from './chips.ts';
 import { attachmentsBox } from './attachments-box.ts';
 import { proposalsBox } from './proposals-box.ts';
+import { messagesBox, statusLinkButton } from './messages-box.ts';
 import { editForm } from './edit-form.ts';
 import { StageControls } from './stage-form.ts';
 import { dictionariesBox } from './dictionaries-box.ts';
@@ -112,6 +113,7 @@ export class RequestPage {
         dueChip(req),
         h('div', { class: 'spacer' }),
         printButton(req.id, (message) => this.say(message)),
+        statusLinkButton(req.id, (message) => this.say(message)),
         editBtn,
       ),
       this.flash,
@@ -123,6 +125,7 @@ export class RequestPage {
         this.o.onChanged();
       }),
       this.history(req),
+      messagesBox(req.id, () => this.o.onChanged()),
       this.calls(req),
       this.comments(req),
       attachmentsBox({

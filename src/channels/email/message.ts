@@ -17,9 +17,17 @@ export interface MailIn {
   /** Message-IDs this mail answers: In-Reply-To first, then References (newest first). */
   replyTo: string[];
   attachments: MailAttachment[];
+  /** Sent by a machine (Auto-Submitted, Precedence: bulk/auto_reply): never answered automatically (no mail loops). */
+  automatic: boolean;
 }
 
 const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
+
+function isAutomatic(headers: ParsedMail['headers']): boolean {
+  const auto = String(headers.get('auto-submitted') ?? '').toLowerCase();
+  const precedence = String(headers.get('precedence') ?? '').toLowerCase();
+  return (auto !== '' && auto !== 'no') || ['bulk', 'junk', 'list', 'auto_reply'].includes(precedence);
+}
 
 export function fromParsed(m: ParsedMail): MailIn {
   const sender = addresses(m.from).find((v) => v.address);
@@ -33,6 +41,7 @@ export function fromParsed(m: ParsedMail): MailIn {
     messageId: m.messageId?.trim() || null,
     replyTo,
     attachments: m.attachments.map((a) => ({ filename: a.filename ?? 'file', contentType: a.contentType, bytes: a.content })),
+    automatic: isAutomatic(m.headers),
   };
 }
 

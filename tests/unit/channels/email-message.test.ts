@@ -15,6 +15,8 @@ describe('e-mail message rules', () => {
     expect(m.replyTo).toEqual(['<ack1@pult>', '<root@example.ru>']);
     expect(m.text).toBe('Спасибо, ждём');
     expect(subjectNumber(m.subject)).toBe('2026-000042');
+    expect(m.automatic).toBe(false);
+    expect(fromParsed(await simpleParser('From: a@b.ru\r\nAuto-Submitted: auto-replied\r\nSubject: x\r\n\r\nhi')).automatic).toBe(true);
   });
 
   it('answers under one «[№ …]» and strips Re: chains', () => {
@@ -45,7 +47,7 @@ describe('e-mail message rules', () => {
   });
 
   it('builds the description from the subject and the new text, capped', () => {
-    expect(description({ from: null, fromName: null, subject: 'Течёт кран', text: 'На кухне.', messageId: null, replyTo: [], attachments: [] })).toBe('Течёт кран\n\nНа кухне.');
-    expect(description({ from: null, fromName: null, subject: 'x'.repeat(50), text: '', messageId: null, replyTo: [], attachments: [] }, 10)).toHaveLength(10);
+    expect(description({ from: null, fromName: null, subject: 'Течёт кран', text: 'На кухне.', messageId: null, replyTo: [], attachments: [], automatic: false })).toBe('Течёт кран\n\nНа кухне.');
+    expect(description({ from: null, fromName: null, subject: 'x'.repeat(50), text: '', messageId: null, replyTo: [], attachments: [], automatic: false }, 10)).toHaveLength(10);
   });
 });

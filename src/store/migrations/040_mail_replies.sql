@@ -28,7 +28,7 @@ CREATE TABLE mail_message_ids (
   ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
   direction  TEXT NOT NULL CHECK (direction IN ('in', 'out')),
   at         TEXT NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX mail_message_ids_ticket ON mail_message_ids(ticket_id);
 
 -- Accounts' e-mail addresses, learned when a mail's sender was matched to an

@@ -1,17 +1,9 @@
 // Reply templates per company and the replies to residents (pending a
 // supervisor's approval, rejected, sent or failed).
 import { stmt, type Db } from '../../store/db.js';
+import type { Reply, ReplyStatus, ReplyTemplate } from './types.js';
 
-export interface ReplyTemplate { id: number; tenantId: number; topic: string; body: string; needsApproval: boolean; updatedAt: string }
-
-export type ReplyStatus = 'pending' | 'rejected' | 'sending' | 'sent' | 'failed';
-
-export interface Reply {
-  id: number; requestId: number; number: string; tenantId: number; templateId: number | null; channel: string; body: string; status: ReplyStatus;
-  author: { id: number; name: string }; createdAt: string;
-  decidedBy: { id: number; name: string } | null; decidedAt: string | null; decisionComment: string | null;
-  sentAt: string | null; error: string | null;
-}
+export type { Reply, ReplyStatus, ReplyTemplate };
 
 const templateCols = 'id, tenant_id AS tenantId, topic, body, needs_approval AS needsApproval, updated_at AS updatedAt';
 type TemplateRow = Omit<ReplyTemplate, 'needsApproval'> & { needsApproval: number };

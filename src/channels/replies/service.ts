@@ -11,6 +11,7 @@ import type { User } from '../../features/auth/service.js';
 import { fillTemplate } from '../../domain/reply-template.js';
 import type { ChannelName, ChannelSender, InboundRequest } from '../types.js';
 import type { Reply, ReplyRepository } from './repository.js';
+import type { RepliesView } from './types.js';
 import { LINK, placeholderValues, type RequestFacts } from './values.js';
 
 export interface ReplyNotifier {
@@ -62,9 +63,10 @@ export class ReplyService {
     return { body: fillTemplate(tpl.body, placeholderValues(f, this.d.timeZone)), needsApproval: tpl.needsApproval || this.d.needsApproval(f.ticket.tenantId) };
   }
 
-  list(user: User, ticketId: number): { replies: Reply[]; channel: string; canReply: boolean; needsApproval: boolean } {
+  list(user: User, ticketId: number): RepliesView {
     const f = this.request(user, ticketId);
-    return { replies: this.d.repo.replies(ticketId), channel: f.channel, canReply: this.d.sender(f.channel) !== null, needsApproval: this.d.needsApproval(f.ticket.tenantId) };
+    const t = f.ticket.tenantId;
+    return { replies: this.d.repo.replies(ticketId), channel: f.channel, canReply: this.d.sender(f.channel) !== null, needsApproval: this.d.needsApproval(t), canApprove: approver(user, t) };
   }
 
   /**

@@ -54,7 +54,7 @@ export class EmailInbound {
       if (mail.messageId) repo.rememberMessageId(mail.messageId, existing, 'in', at);
       const rating = repo.askedForThisClosing(existing) ? ratingIn(mail.text) : null;
       if (rating) {
-        const { reopened } = this.d.feedback.rate(existing, { score: rating.score, comment: rating.comment, questionsLeft: false, channel: 'email' });
+        const { reopened } = this.d.feedback.rate(existing, { score: rating.score, comment: rating.comment, questionsLeft: rating.questionsLeft, channel: 'email' });
         return { kind: 'rated', ticketId: existing, reopened };
       }
       this.d.intake.addMessage(existing, { direction: 'in', channel: 'email', body: freshText(mail.text) || mail.subject || mailText.noDescription, author: mail.fromName ?? mail.from });
@@ -76,9 +76,10 @@ export class EmailInbound {
       if (account && mail.from) repo.learnEmail(tenantId, mail.from, account.id, at);
     });
     this.d.logger.info('mail became a request', { ticketId: received.ticketId, number: received.number, tenantId, account: account?.id ?? null });
+    // Not awaited: a slow or down outgoing server must not hold the resident's mail server (nor make it retry).
     if (this.d.sender && !mail.automatic) {
       const sender = this.d.sender;
-      await sender
+      void sender
         .send({ ticketId: received.ticketId, threadKey: mail.messageId, contact: { email: mail.from } }, mailText.ack({ name: mail.fromName, number: received.number, statusUrl: received.statusUrl }), undefined, { automatic: true })
         .catch((err: unknown) => this.d.logger.warn('acknowledgement not sent', { ticketId: received.ticketId, err: (err as Error).message }));
     }

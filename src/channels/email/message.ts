@@ -86,12 +86,12 @@ export function phonesIn(text: string): string[] {
   return [...found];
 }
 
-/** A rating reply: its new text starts with a digit 1–5 standing alone; the rest is the comment. */
-export function ratingIn(text: string): { score: 1 | 2 | 3 | 4 | 5; comment: string | null } | null {
+/** A rating reply: its new text starts with a digit 1–5 standing alone; the rest is the comment («остались вопросы» in it: questions left). */
+export function ratingIn(text: string): { score: 1 | 2 | 3 | 4 | 5; comment: string | null; questionsLeft: boolean } | null {
   const m = /^\s*([1-5])(?!\d|[.,]\d)\s*(?:[.,:;)!–—-]\s*)?([\s\S]*)$/u.exec(freshText(text));
   if (!m) return null;
   const comment = m[2]!.trim();
-  return { score: Number(m[1]) as 1 | 2 | 3 | 4 | 5, comment: comment || null };
+  return { score: Number(m[1]) as 1 | 2 | 3 | 4 | 5, comment: comment || null, questionsLeft: /остал[а-яё]*\s+вопрос/iu.test(comment) };
 }
 
 /** A request's description from a mail: the subject, then the new text (capped). */

@@ -39,8 +39,9 @@ describe('e-mail message rules', () => {
   });
 
   it('reads a rating reply: a digit 1–5 alone, then an optional comment', () => {
-    expect(ratingIn('5')).toEqual({ score: 5, comment: null });
-    expect(ratingIn('2. Кран снова течёт\n\n> Оцените работу')).toEqual({ score: 2, comment: 'Кран снова течёт' });
+    expect(ratingIn('5')).toEqual({ score: 5, comment: null, questionsLeft: false });
+    expect(ratingIn('2. Кран снова течёт\n\n> Оцените работу')).toEqual({ score: 2, comment: 'Кран снова течёт', questionsLeft: false });
+    expect(ratingIn('4, но остались вопросы по счёту')).toEqual({ score: 4, comment: 'но остались вопросы по счёту', questionsLeft: true });
     expect(ratingIn('10 баллов')).toBeNull();
     expect(ratingIn('3,5')).toBeNull();
     expect(ratingIn('Спасибо')).toBeNull();

@@ -13,6 +13,7 @@ import { dueChip } from './chips.ts';
 import { attachmentsBox } from './attachments-box.ts';
 import { proposalsBox } from './proposals-box.ts';
 import { repliesBox } from './replies-box.ts';
+import { messagesBox, statusLinkButton } from './messages-box.ts';
 import { editForm } from './edit-form.ts';
 import { StageControls } from './stage-form.ts';
 import { dictionariesBox } from './dictionaries-box.ts';
@@ -113,6 +114,7 @@ export class RequestPage {
         dueChip(req),
         h('div', { class: 'spacer' }),
         printButton(req.id, (message) => this.say(message)),
+        statusLinkButton(req.id, (message) => this.say(message)),
         editBtn,
       ),
       this.flash,
@@ -123,8 +125,9 @@ export class RequestPage {
         void this.load(req.id, true).then(() => this.say(message));
         this.o.onChanged();
       }),
-      repliesBox({ requestId: req.id, tenantId: req.tenantId, say: (message) => this.say(message) }),
       this.history(req),
+      messagesBox(req.id, () => this.o.onChanged()),
+      repliesBox({ requestId: req.id, tenantId: req.tenantId, say: (message) => this.say(message) }),
       this.calls(req),
       this.comments(req),
       attachmentsBox({

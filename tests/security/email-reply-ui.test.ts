@@ -111,4 +111,25 @@ describe('the request page’s «Ответить заявителю»', () => {
     await op.close();
     await sup.close();
   });
+
+  it('lets a supervisor keep the company’s templates on the monitor: an unknown placeholder is explained, a good one saved and found', async () => {
+    const sup = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    await sup.goto(s.url + '/wall/?view=monitor');
+    await uiLogin(sup, 'supervisor', 'login-user');
+    await sup.locator('[data-testid="template-row"]').first().waitFor({ timeout: 15_000 });
+    await sup.getByTestId('template-topic').fill('Перерасчёт');
+    await sup.getByTestId('template-body').fill('Перерасчёт по заявке {номер}: {сумма} руб.');
+    await sup.getByTestId('template-save').click();
+    await sup.getByTestId('template-error').waitFor({ timeout: 5000 });
+    expect(await sup.getByTestId('template-error').textContent()).toContain('{сумма}');
+    await sup.getByTestId('template-body').fill('Перерасчёт по заявке {номер} сделан, {имя}.');
+    await sup.getByTestId('template-save').click();
+    await sup.getByTestId('templates-search').fill('пер');
+    await sup.waitForFunction(() => [...document.querySelectorAll('[data-testid="template-row"]')].map((e) => e.textContent).join('|').startsWith('Перерасчёт') && document.querySelectorAll('[data-testid="template-row"]').length === 1);
+    await sup.getByTestId('templates-search').fill('');
+    await sup.waitForFunction(() => document.querySelectorAll('[data-testid="template-row"]').length === 3);
+    await sup.getByTestId('templates-panel').scrollIntoViewIfNeeded();
+    await screenshot(sup, 'email-reply-templates-monitor');
+    await sup.close();
+  });
 });

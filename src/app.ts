@@ -81,6 +81,8 @@ import { AmiClient } from './telephony/ami/client.js';
 import { AmiTrunkRegistrations } from './telephony/ami/registrations.js';
 import { apiDocsPageRoutes, apiDocumentRoutes } from './features/api-docs/routes.js';
 import { attachChannels } from './channels/index.js';
+import { attachEmail } from './channels/email/index.js';
+import { attachReplies } from './channels/replies/index.js';
 import { attachWebChannel } from './channels/web/index.js';
 import { inspect, isRefusal } from './features/attachments/index.js';
 
@@ -105,6 +107,8 @@ export interface Pult {
   logger: Logger;
   operators: OperatorService;
   lines: LineRepository;
+  /** The e-mail channel's SMTP listener port (null: PULT_MAIL_SMTP_PORT not set). */
+  mailPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -170,6 +174,23 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       check: async (files) => (await Promise.all(files.map((f) => inspect(f.filename, f.bytes)))).filter(isRefusal),
       add: (ticketId, by, files) => attachments.service.add(ticketId, by, files.map((f) => ({ originalname: f.filename, buffer: f.bytes }))),
     },
+  });
+  // E-mail in and out (issue 14, item 4) and replies to residents from templates, with approval (items 6, 7).
+  const email = attachEmail({
+    db, config, clock, logger: logger.child({ part: 'email' }), audit, intake: channels.intake, feedback: channels.feedback, registry: channels.registry, lookup,
+    ticketNumber: (id) => tickets.get(id)?.number ?? null, tenantExists: (t) => tickets.tenantExists(t),
+    attach: (ticketId, by, files) => attachments.service.add(ticketId, by, files.map((f) => ({ originalname: f.filename, buffer: f.bytes }))),
+  });
+  const replies = attachReplies({
+    db, clock, logger: logger.child({ part: 'replies' }), timeZone: config.PULT_TIMEZONE, registry: channels.registry, intake: channels.intake, tickets,
+    request: (id) => {
+      const st = requests.repo.state(id);
+      if (!st) return null;
+      const x = requests.repo.extras(id);
+      return { channel: x.channel, stageName: requests.service.stageName(st.tenantId, st.kind, x.stage), assigneeId: x.assigneeId, assigneeName: x.assigneeName };
+    },
+    holderName: (accountNumber, tenantId) => lookup.accountByNumber(accountNumber, [tenantId])?.holderName ?? null,
+    needsApproval: (t) => email.repo.settings(t).repliesNeedApproval, tenantExists: (t) => tickets.tenantExists(t),
   });
   // The residents' web form and status page (public): PULT_WEB_FORM.
   const webChannel = config.PULT_WEB_FORM === 'on' ? attachWebChannel({
@@ -346,6 +367,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       callbackFeature.routes,
       reports.routes,
       channels.routes,
+      email.routes,
+      replies.routes,
       storage,
       reminderCalls.routes,
       lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t), audit, trunkExists: (id) => trunks.service.exists(id) }),
@@ -367,6 +390,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   screenPop.attach(events, operators);
   wallboard.connect(io);
   requests.connect(io);
+  replies.connect(io);
   executors.connect(io);
   journal.start();
   await new Promise<void>((resolve, reject) => {
@@ -397,10 +421,11 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS, idempotencyDays: config.PULT_IDEMPOTENCY_RETENTION_DAYS }),
     clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
   );
+  await email.start();
   const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));
 
   return {
-    config, db, server, app, port, scheme, redirectPort, router, events, pbx, io, logger, operators, lines,
+    config, db, server, app, port, scheme, redirectPort, router, events, pbx, io, logger, operators, lines, mailPort: email.port(),
     reloadTls() {
       if (!tls || !config.PULT_TLS_CERT || !config.PULT_TLS_KEY) return null;
       const next = reloadTlsCredentials(server as https.Server, config.PULT_TLS_CERT, config.PULT_TLS_KEY);
@@ -419,6 +444,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await reports.stop();
       await requests.stop();
       await requests.service.drain(); // documents still being made write to the database
+      await email.stop();
+      await replies.service.drain();
       wallboard.stop();
       fallbackImport.stop();
       recordings.stop();

@@ -12,6 +12,7 @@ import { recordingCell } from '../ui/history.ts';
 import { dueChip } from './chips.ts';
 import { attachmentsBox } from './attachments-box.ts';
 import { proposalsBox } from './proposals-box.ts';
+import { repliesBox } from './replies-box.ts';
 import { messagesBox, statusLinkButton } from './messages-box.ts';
 import { editForm } from './edit-form.ts';
 import { StageControls } from './stage-form.ts';
@@ -126,6 +127,7 @@ export class RequestPage {
       }),
       this.history(req),
       messagesBox(req.id, () => this.o.onChanged()),
+      repliesBox({ requestId: req.id, tenantId: req.tenantId, say: (message) => this.say(message) }),
       this.calls(req),
       this.comments(req),
       attachmentsBox({

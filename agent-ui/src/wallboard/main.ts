@@ -15,6 +15,8 @@ import { w } from '../i18n/ru-wallboard.ts';
 import { chartSvg } from './chart.ts';
 import { applyWallboardPatch } from '../../../src/features/wallboard/patch.ts';
 import { RequestMonitor } from './monitor.ts';
+import { PendingReplies } from './pending-replies.ts';
+import { ReplyTemplates } from './reply-templates.ts';
 
 type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 interface Me { id: number; login: string; role: string; fullName: string }
@@ -125,6 +127,7 @@ function showLogin(notice?: string): void {
 const viewParam = new URLSearchParams(location.search).get('view');
 const view = viewParam === 'desk' || viewParam === 'monitor' ? viewParam : 'tv';
 let monitor: RequestMonitor | null = null;
+let templates: ReplyTemplates | null = null;
 const connBox = h('div', { class: 'wall-conn is-down', role: 'status' }, w.lost);
 let snap: WallboardSnapshot | null = null;
 let me: Me | null = null;
@@ -157,6 +160,11 @@ function start(user: Me): void {
   if (view === 'monitor') {
     monitor = new RequestMonitor(call, monitorHeader());
     monitor.attach(socket);
+    // Replies to residents waiting for approval (issue 14).
+    const replies = new PendingReplies();
+    templates = new ReplyTemplates();
+    monitor.el.append(replies.el, templates.el);
+    replies.attach(socket);
     fill(root, monitor.el);
   }
   socket.on('wallboard.snapshot', (s) => {
@@ -361,7 +369,10 @@ function render(): void {
   if (view === 'monitor') {
     connBox.className = `wall-conn ${connected ? 'is-up' : 'is-down'}`;
     connBox.textContent = connected ? w.live : w.lost;
-    if (snap) monitor?.setCompanies(snap.tenants);
+    if (snap) {
+      monitor?.setCompanies(snap.tenants);
+      templates?.setCompanies(snap.tenants);
+    }
     return;
   }
   if (!snap) {

@@ -71,6 +71,7 @@ import { StorageRepository, storageRoutes } from './features/storage/index.js';
 import { attachExecutorApp } from './features/executor-app/index.js';
 import { attachReports } from './features/reports/index.js';
 import { attachChannels } from './channels/index.js';
+import { attachBooking } from './features/booking/index.js';
 import { inspect, isRefusal } from './features/attachments/index.js';
 
 export interface Pult {
@@ -146,6 +147,20 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     files: {
       check: async (files) => (await Promise.all(files.map((f) => inspect(f.filename, f.bytes)))).filter(isRefusal),
       add: (ticketId, by, files) => attachments.service.add(ticketId, by, files.map((f) => ({ originalname: f.filename, buffer: f.bytes }))),
+    },
+  });
+
+  // Online booking of a visit (issue 14 item 3): free slots, the request through the channel intake, the hand-over to the executor.
+  const booking = attachBooking({
+    db, clock, timeZone: config.PULT_TIMEZONE, hours: config.PULT_BOOKING_HOURS, leadMin: config.PULT_BOOKING_LEAD_MIN, maxDays: config.PULT_BOOKING_MAX_DAYS, ratePerMin: config.PULT_BOOKING_RATE_PER_MIN, shifts: executors.repo.shifts,
+    ports: {
+      receive: (msg) => channels.intake.receive(msg),
+      assign: (id, userId, by, comment) => {
+        if (requests.service.allowedNext(id).some((s) => s.code === 'assigned')) return requests.service.transition(id, 'assigned', { assigneeId: userId, comment }, by);
+        executors.service.reassign(id, userId, by);
+        requests.service.comment(id, 'comment', comment, by);
+      },
+      announce: (id) => requests.service.announce(id),
     },
   });
 
@@ -275,7 +290,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }), ratings: new CallRatings(db) })],
+    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, booking.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }), ratings: new CallRatings(db) })],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,
@@ -301,6 +316,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       callbackFeature.routes,
       reports.routes,
       channels.routes,
+      booking.routes,
       storage,
       reminderCalls.routes,
       lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t), audit }),

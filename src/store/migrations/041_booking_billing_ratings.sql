@@ -33,6 +33,7 @@ CREATE TABLE bookings (
 CREATE UNIQUE INDEX bookings_executor_slot ON bookings(executor_id, start_at) WHERE status = 'active';
 CREATE INDEX bookings_executor_time ON bookings(executor_id, end_at) WHERE status = 'active';
 CREATE INDEX bookings_ticket ON bookings(ticket_id);
+CREATE UNIQUE INDEX bookings_ticket_active ON bookings(ticket_id) WHERE status = 'active' AND ticket_id IS NOT NULL;
 
 -- A request cancelled (or closed without the visit having started) frees its slot.
 CREATE TRIGGER bookings_free_on_close AFTER UPDATE OF status ON tickets

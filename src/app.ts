@@ -72,6 +72,7 @@ import { attachExecutorApp } from './features/executor-app/index.js';
 import { attachReports } from './features/reports/index.js';
 import { attachChannels } from './channels/index.js';
 import { attachBooking } from './features/booking/index.js';
+import { attachBilling } from './features/billing/index.js';
 import { inspect, isRefusal } from './features/attachments/index.js';
 
 export interface Pult {
@@ -255,6 +256,13 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const externalCalls = new ExternalCallService(db, calls, lines, recordings, events, clock, logger.child({ part: 'vpbx' }));
   recordings.registerSource('vpbx:', vpbxRecordingSource(vpbxAccounts, calls, fetchPolicy, (url, dest, hosts) => recordings.download(url, dest, hosts)));
 
+  // The billing link and push of closed requests (issue 14 item 9): outbox written in the closing transaction, signed, retried.
+  const billing = attachBilling({
+    db, clock, logger: logger.child({ part: 'billing' }), timeZone: config.PULT_TIMEZONE, schedule: config.PULT_BILLING_PUSH_CRON, masterSecret: config.PULT_BILLING_PUSH_SECRET ?? null,
+    policy: { hosts: config.PULT_BILLING_PUSH_HOSTS, allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutMs: config.PULT_FETCH_TIMEOUT_SEC * 1000, maxBytes: 1024 * 1024 },
+    backoffSec: config.PULT_BILLING_PUSH_BACKOFF_SEC, backoffMaxSec: config.PULT_BILLING_PUSH_BACKOFF_MAX_SEC, attempts: config.PULT_BILLING_PUSH_ATTEMPTS,
+  });
+
   // Supervisor wallboard: snapshot, callbacks, supervision; socket push below.
   const wallboard = attachWallboard({ db, lines, operators, calls, events, router, pbx, clock, logger, timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });
   // Reports, the decree 416 compliance documents, daily / weekly snapshots (issue 12, item 3).
@@ -317,6 +325,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       reports.routes,
       channels.routes,
       booking.routes,
+      billing.routes,
       storage,
       reminderCalls.routes,
       lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t), audit }),
@@ -353,6 +362,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS, idempotencyDays: config.PULT_IDEMPOTENCY_RETENTION_DAYS }),
     clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
   );
+  billing.start();
   const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));
 
   return {
@@ -367,6 +377,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await journal.stop();
       await backupJob?.stop();
       await reports.stop();
+      await billing.stop();
       await requests.stop();
       await requests.service.drain(); // documents still being made write to the database
       wallboard.stop();

@@ -24,6 +24,10 @@ export class BillingRepository {
     return (stmt(this.db, 'SELECT tenant_id AS tenantId, account_number AS number FROM accounts WHERE id = ?').get(accountId) as { tenantId: number; number: string } | undefined) ?? null;
   }
 
+  accountByNumber(accountNumber: string): { tenantId: number; number: string } | null {
+    return (stmt(this.db, 'SELECT tenant_id AS tenantId, account_number AS number FROM accounts WHERE account_number = ?').get(accountNumber) as { tenantId: number; number: string } | undefined) ?? null;
+  }
+
   /** A request's company and account (number), for its link. */
   requestAccount(ticketId: number): { tenantId: number; accountNumber: string | null } | null {
     return (stmt(this.db, 'SELECT t.tenant_id AS tenantId, a.account_number AS accountNumber FROM tickets t LEFT JOIN accounts a ON a.id = t.account_id WHERE t.id = ?').get(ticketId) as { tenantId: number; accountNumber: string | null } | undefined) ?? null;

@@ -62,8 +62,8 @@ export function billingRoutes(service: BillingService, repo: BillingRepository, 
 
   r.get('/api/billing/link', staff, (req, res) => {
     const user = currentUser(req);
-    const q = parse(z.object({ accountId: id }).strict(), req.query, 'query');
-    const acc = repo.account(q.accountId);
+    const q = parse(z.object({ accountId: id.optional(), accountNumber: z.string().trim().min(1).max(50).optional() }).strict().refine((x) => (x.accountId === undefined) !== (x.accountNumber === undefined), 'accountId or accountNumber (one of them)'), req.query, 'query');
+    const acc = q.accountId !== undefined ? repo.account(q.accountId) : repo.accountByNumber(q.accountNumber!);
     if (!acc || !inScope(user, acc.tenantId)) throw notFound('account');
     res.json({ url: service.link(acc.tenantId, acc.number) });
   });

@@ -25,6 +25,8 @@ export default defineConfig({
         executor: `${root}x/index.html`,
         reports: `${root}reports/index.html`,
         admin: `${root}admin/index.html`,
+        residentForm: `${root}r/index.html`,
+        residentStatus: `${root}s/index.html`,
       },
     },
   },

@@ -73,6 +73,7 @@ import { attachReports } from './features/reports/index.js';
 import { attachChannels } from './channels/index.js';
 import { attachBooking } from './features/booking/index.js';
 import { attachBilling } from './features/billing/index.js';
+import { attachWebChannel } from './channels/web/index.js';
 import { inspect, isRefusal } from './features/attachments/index.js';
 
 export interface Pult {
@@ -150,6 +151,13 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       add: (ticketId, by, files) => attachments.service.add(ticketId, by, files.map((f) => ({ originalname: f.filename, buffer: f.bytes }))),
     },
   });
+  // The residents' web form and status page (public): PULT_WEB_FORM.
+  const webChannel = config.PULT_WEB_FORM === 'on' ? attachWebChannel({
+    db, clock, logger: logger.child({ part: 'web-form' }), intake: channels.intake, feedback: channels.feedback,
+    status: { tickets, repo: requests.repo, requests: requests.service, attachments: (id) => attachments.service.list(id) },
+    limits: { perIpHour: config.PULT_WEB_FORM_PER_IP_HOUR, perAddressHour: config.PULT_WEB_FORM_PER_ADDRESS_HOUR, searchPerIpMin: config.PULT_WEB_SEARCH_PER_IP_MIN },
+    maxPhotos: config.PULT_WEB_FORM_MAX_PHOTOS, maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024),
+  }) : null;
 
   // Online booking of a visit (issue 14 item 3): free slots, the request through the channel intake, the hand-over to the executor.
   const booking = attachBooking({
@@ -298,7 +306,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, booking.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }), ratings: new CallRatings(db) })],
+    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, ...(webChannel ? [webChannel.publicRoutes] : []), booking.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }), ratings: new CallRatings(db) })],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl: config.PULT_SIP_WS_URL,
     tileUrl: config.PULT_MAP_TILE_URL,

@@ -171,6 +171,13 @@ export const configSchema = z.object({
   PULT_BILLING_PUSH_BACKOFF_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
   PULT_BILLING_PUSH_BACKOFF_MAX_SEC: z.coerce.number().int().min(1).max(604_800).default(3600),
   PULT_BILLING_PUSH_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  // The residents' web form (/r/<company id>/) and status page (/s/<token>), issue 14: 'off' closes both.
+  // Requests accepted per client address and per building (address) an hour; building searches per address a minute.
+  PULT_WEB_FORM: z.enum(['on', 'off']).default('on'),
+  PULT_WEB_FORM_PER_IP_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
+  PULT_WEB_FORM_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
+  PULT_WEB_SEARCH_PER_IP_MIN: z.coerce.number().int().min(1).max(100_000).default(60),
+  PULT_WEB_FORM_MAX_PHOTOS: z.coerce.number().int().min(0).max(10).default(5),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -24,6 +24,9 @@ export function uiRoutes(dir: string): Router {
   r.get(['/x', '/x/'], page('x/index.html'));
   r.get(['/reports', '/reports/'], page('reports/index.html'));
   r.get(['/admin', '/admin/'], page('admin/index.html'));
+  // The residents' web form (/r/ chooses the company) and a request's status page: public, data from /api/public.
+  r.get(['/r', '/r/', '/r/:tenant', '/r/:tenant/'], page('r/index.html'));
+  r.get('/s/:token', page('s/index.html'));
   r.get('/', page('index.html'));
   return r;
 }

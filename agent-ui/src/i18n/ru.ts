@@ -250,7 +250,7 @@ export const ru = {
     found: (n: number, more: boolean) => `${more ? 'Показано' : 'Найдено'} ${n}`,
     keysHint: '↑ ↓ — выбор, Enter — открыть, F3 — назад к вызову',
     pick: 'Выберите заявку в списке — она откроется здесь.',
-    channels: { call: 'Телефон', 'walk-in': 'Личный приём', letter: 'Письмо', email: 'Эл. почта', web: 'Сайт', other: 'Другое' } as Record<string, string>,
+    channels: { call: 'Телефон', 'walk-in': 'Личный приём', letter: 'Письмо', email: 'Эл. почта', web: 'Сайт', other: 'Другое', telegram: 'Telegram' } as Record<string, string>,
     late: 'просрочена',
     dueSoon: 'срок скоро',
     leftMin: (m: number) => (m >= 120 ? `осталось ${Math.floor(m / 60)} ч` : `осталось ${m} мин`),

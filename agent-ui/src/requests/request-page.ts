@@ -13,6 +13,7 @@ import { dueChip } from './chips.ts';
 import { attachmentsBox } from './attachments-box.ts';
 import { proposalsBox } from './proposals-box.ts';
 import { visitBox } from './visit-box.ts';
+import { messagesBox } from './messages-box.ts';
 import { editForm } from './edit-form.ts';
 import { StageControls } from './stage-form.ts';
 import { dictionariesBox } from './dictionaries-box.ts';
@@ -128,6 +129,7 @@ export class RequestPage {
         this.o.onChanged();
       }),
       this.history(req),
+      messagesBox(req.id, () => this.o.onChanged()),
       this.calls(req),
       this.comments(req),
       attachmentsBox({

@@ -1,0 +1,20 @@
+// The residents' web channel, wired: the form (/r/<company id>/) and the
+// status page (/s/<token>) APIs, public and rate-limited.
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../log.js';
+import type { Db } from '../../store/db.js';
+import { WebFormLimits, type WebFormLimitOptions } from './limits.js';
+import { WebFormRepository } from './repository.js';
+import { webFormRoutes } from './routes.js';
+import type { StatusDeps } from './status.js';
+import type { ChannelIntake } from '../intake.js';
+import type { FeedbackService } from '../feedback.js';
+
+export function attachWebChannel(o: { db: Db; clock: Clock; logger: Logger; intake: ChannelIntake; feedback: FeedbackService; status: Omit<StatusDeps, 'intake' | 'feedback'>; limits: WebFormLimitOptions; maxPhotos: number; maxBytes: number }) {
+  return {
+    publicRoutes: webFormRoutes({
+      repo: new WebFormRepository(o.db), intake: o.intake, feedback: o.feedback, limits: new WebFormLimits(o.limits), clock: o.clock, logger: o.logger,
+      status: { ...o.status, intake: o.intake, feedback: o.feedback }, maxPhotos: o.maxPhotos, maxBytes: o.maxBytes,
+    }),
+  };
+}

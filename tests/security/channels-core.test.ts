@@ -1,0 +1,208 @@
+// Issue 14: every channel into one queue — the core through its first
+// adapter, the residents' public web form. From outside, over HTTP: the form
+// creates a request (channel `web`, registered by «Веб-форма», the first
+// message of the conversation, a private status link); another company's
+// building, bad input and bad files are refused with what is wrong; the
+// building search gives addresses only; the limits per address and per
+// client address hold; a filled honeypot creates nothing; the status page
+// and the conversation are scoped to the token and to the staff's companies;
+// a low rating after closing reopens the request with the comment.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { api, login } from '../../scripts/lib/pult-process.js';
+import { testServer } from '../support/test-server.js';
+
+type Server = Awaited<ReturnType<typeof testServer>>;
+type Answer = { number: string; statusUrl: string; company: string; error?: { code: string; message: string; details: { field: string; problem: string }[] } };
+let s: Server;
+let admin = '';
+let operator2 = ''; // company 1 only
+let lenina5 = 0; // company 1
+let pobedy17 = 0; // company 2
+let category = 0;
+
+async function search(tenantId: number, q: string, base = s.url) {
+  return api<{ items: Record<string, unknown>[] }>(base, 'GET', `/api/public/web/${tenantId}/buildings?q=${encodeURIComponent(q)}`);
+}
+
+const good = () => ({ buildingId: lenina5, flat: '12', categoryId: category, description: 'Течёт кран на кухне, вода капает постоянно', name: 'Анна Иванова', phone: '8 (916) 555-44-33', email: 'anna@example.ru' });
+
+async function submit(body: Record<string, unknown>, o: { tenantId?: number; files?: { name: string; type: string; data: Buffer }[]; base?: string; ip?: string } = {}): Promise<{ status: number; body: Answer; retryAfter: string | null }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(body)) form.append(k, String(v));
+  for (const f of o.files ?? []) form.append('files', new Blob([new Uint8Array(f.data)], { type: f.type }), f.name);
+  const r = await fetch(`${o.base ?? s.url}/api/public/web/${o.tenantId ?? 1}/requests`, { method: 'POST', body: form, headers: o.ip ? { 'x-forwarded-for': o.ip } : {} });
+  return { status: r.status, body: (await r.json()) as Answer, retryAfter: r.headers.get('retry-after') };
+}
+
+async function byNumber(number: string, tenantId = 1) {
+  const list = await api<{ items: { id: number; channel: string; tenantId: number; number: string }[] }>(s.url, 'GET', `/api/requests?number=${number}&tenantId=${tenantId}`, undefined, admin);
+  return list.body.items.find((x) => x.number === number) ?? null;
+}
+const token = (statusUrl: string) => statusUrl.split('/s/')[1]!;
+
+beforeAll(async () => {
+  s = await testServer({ PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '50', PULT_WEB_FORM_PER_ADDRESS_HOUR: '50', PULT_WEB_FORM_PER_IP_HOUR: '100' });
+  admin = await login(s.url, 'admin', 'demo');
+  operator2 = await login(s.url, 'operator2', 'demo');
+  lenina5 = Number((await search(1, 'Ленина 5')).body.items[0]!.id);
+  pobedy17 = Number((await search(2, 'Победы 17')).body.items[0]!.id);
+  const form = await api<{ categories: { id: number; name: string; emergency: boolean }[] }>(s.url, 'GET', '/api/public/web/1');
+  category = form.body.categories.find((c) => !c.emergency && c.name.includes('двер'))!.id;
+}, 60_000);
+afterAll(async () => {
+  await s?.stop();
+});
+
+describe('the public web form', () => {
+  it('lists companies and categories (emergencies flagged) without a login', async () => {
+    const companies = await api<{ items: { id: number; name: string }[] }>(s.url, 'GET', '/api/public/companies');
+    expect(companies.status).toBe(200);
+    expect(companies.body.items.map((c) => c.id)).toEqual(expect.arrayContaining([1, 2]));
+    const form = await api<{ company: { name: string }; categories: { name: string; emergency: boolean }[] }>(s.url, 'GET', '/api/public/web/1');
+    expect(form.body.company.name).toContain('Северный квартал');
+    expect(form.body.categories.find((c) => c.name.startsWith('Засор канализации'))?.emergency).toBe(true);
+    expect((await api(s.url, 'GET', '/api/public/web/999')).status).toBe(404);
+  });
+
+  it("searches the company's buildings and answers addresses only", async () => {
+    const r = await search(1, 'ул. Ленина, д. 5');
+    expect(r.status).toBe(200);
+    expect(r.body.items.length).toBeGreaterThan(0);
+    for (const b of r.body.items) expect(Object.keys(b).sort()).toEqual(['address', 'id']);
+    expect(r.body.items[0]!.address).toContain('Ленина, д. 5');
+    // The other company's house is not found through this company's form.
+    expect((await search(1, 'Победы 17')).body.items.map((b) => b.id)).not.toContain(pobedy17);
+    expect(JSON.stringify((await search(1, 'Ленина')).body)).not.toMatch(/Иванова|79161234567|1000001/);
+    expect((await search(1, 'x')).status).toBe(400);
+  });
+
+  it('creates a request registered by «Веб-форма» with its first message and a private status link', async () => {
+    const r = await submit(good());
+    expect(r.status).toBe(201);
+    expect(r.body.number).toMatch(/^\d{4}-\d{6}$/);
+    expect(token(r.body.statusUrl).length).toBeGreaterThanOrEqual(32);
+    const item = await byNumber(r.body.number);
+    expect(item).toMatchObject({ channel: 'web', tenantId: 1 });
+    const detail = await api<{ request: { createdBy: { name: string }; callerPhone: string; flat: string; address: string; channel: string } }>(s.url, 'GET', `/api/requests/${item!.id}`, undefined, admin);
+    expect(detail.body.request).toMatchObject({ createdBy: { name: 'Веб-форма' }, callerPhone: '79165554433', flat: '12', channel: 'web' });
+    expect(detail.body.request.address).toContain('Ленина, д. 5');
+    const messages = await api<{ items: { direction: string; channel: string; body: string }[] }>(s.url, 'GET', `/api/requests/${item!.id}/messages`, undefined, admin);
+    expect(messages.body.items).toEqual([expect.objectContaining({ direction: 'in', channel: 'web', body: good().description })]);
+    // The status page opens with the token alone.
+    const st = await api<{ request: { number: string; company: string; stage: { name: string } } }>(s.url, 'GET', `/api/public/status/${token(r.body.statusUrl)}`);
+    expect(st.status).toBe(200);
+    expect(st.body.request).toMatchObject({ number: r.body.number, stage: { name: 'Новая' } });
+    expect(JSON.stringify(st.body)).not.toContain('79165554433');
+  });
+
+  it("refuses another company's building, bad input and a second company's page", async () => {
+    const other = await submit({ ...good(), buildingId: pobedy17 });
+    expect(other.status).toBe(400);
+    expect(other.body.error!.details[0]!.field).toBe('buildingId');
+    const bad = await submit({ ...good(), phone: '12', description: 'течёт', name: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error!.details.map((d) => d.field).sort()).toEqual(['description', 'name', 'phone']);
+    expect((await submit({ ...good(), email: 'not-mail' })).status).toBe(400);
+    expect((await submit({ ...good(), categoryId: 99999 })).status).toBe(400);
+    expect((await submit({ ...good(), extra: 'x' })).status).toBe(400);
+    expect((await submit(good(), { tenantId: 999 })).status).toBe(404);
+    const json = await api<{ error: { code: string } }>(s.url, 'POST', '/api/public/web/1/requests', { ...good(), buildingId: 'abc' });
+    expect(json.status).toBe(400);
+  });
+
+  it('refuses a file that is not a photo (by content) and creates nothing', async () => {
+    const before = (await api<{ items: unknown[] }>(s.url, 'GET', '/api/requests?channel=web&limit=200', undefined, admin)).body.items.length;
+    const r = await submit(good(), { files: [{ name: 'photo.jpg', type: 'image/jpeg', data: Buffer.from('<?php echo 1; ?>') }] });
+    expect(r.status).toBe(415);
+    expect((await api<{ items: unknown[] }>(s.url, 'GET', '/api/requests?channel=web&limit=200', undefined, admin)).body.items.length).toBe(before);
+  });
+
+  it('stores photos and shows them on the status page through signed links', async () => {
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366aa' } }).png().toBuffer();
+    const r = await submit(good(), { files: [{ name: 'кран.png', type: 'image/png', data: png }] });
+    expect(r.status).toBe(201);
+    const st = await api<{ request: { photos: { url: string; thumbUrl: string }[] } }>(s.url, 'GET', `/api/public/status/${token(r.body.statusUrl)}`);
+    expect(st.body.request.photos).toHaveLength(1);
+    const img = await fetch(`${s.url}${st.body.request.photos[0]!.url}`);
+    expect(img.status).toBe(200);
+    expect(Buffer.from(await img.arrayBuffer()).equals(png)).toBe(true);
+    // The link's signature is bound to that file.
+    const forged = st.body.request.photos[0]!.url.replace(/\/api\/attachments\/(\d+)/, (_m, n: string) => `/api/attachments/${Number(n) - 1}`);
+    expect((await fetch(`${s.url}${forged}`)).status).toBe(401);
+  });
+
+  it('a filled honeypot answers like success and creates nothing', async () => {
+    const before = (await api<{ items: unknown[] }>(s.url, 'GET', '/api/requests?channel=web&limit=200', undefined, admin)).body.items.length;
+    const r = await submit({ ...good(), website: 'http://spam.example' });
+    expect(r.status).toBe(201);
+    expect(r.body.number).toMatch(/^\d{4}-\d{6}$/);
+    expect((await api<{ items: unknown[] }>(s.url, 'GET', '/api/requests?channel=web&limit=200', undefined, admin)).body.items.length).toBe(before);
+    expect((await api(s.url, 'GET', `/api/public/status/${token(r.body.statusUrl)}`)).status).toBe(404);
+  });
+});
+
+describe('scope', () => {
+  it("keeps a request's conversation to its company's staff and the status page to its token", async () => {
+    const r = await submit({ ...good() });
+    const item = await byNumber(r.body.number);
+    // operator2 works for company 1 only: a company-2 web request's conversation is not theirs.
+    const other = await api<{ items: unknown[] }>(s.url, 'GET', `/api/requests/${item!.id}/messages`, undefined, operator2);
+    expect(other.status).toBe(200);
+    const r2 = await submit({ ...good(), buildingId: pobedy17 }, { tenantId: 2 });
+    expect(r2.status).toBe(201);
+    const item2 = await byNumber(r2.body.number, 2);
+    expect((await api(s.url, 'GET', `/api/requests/${item2!.id}/messages`, undefined, operator2)).status).toBe(404);
+    expect((await api(s.url, 'POST', `/api/requests/${item2!.id}/messages`, { text: 'Здравствуйте' }, operator2)).status).toBe(404);
+    expect((await api(s.url, 'GET', `/api/requests/${item2!.id}/messages`)).status).toBe(401);
+    expect((await api(s.url, 'GET', '/api/public/status/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
+    expect((await api(s.url, 'GET', '/api/public/status/..%2f..%2fetc')).status).toBe(404);
+  });
+});
+
+describe('feedback', () => {
+  it('rates only after closing; a 2 with a comment reopens the request with the comment in its history', async () => {
+    const r = await submit(good());
+    const t = token(r.body.statusUrl);
+    const id = (await byNumber(r.body.number))!.id;
+    expect((await api(s.url, 'POST', `/api/public/status/${t}/rating`, { score: 2 })).status).toBe(409);
+    for (const step of [{ to: 'in_work' }, { to: 'done', result: 'Заменена прокладка крана' }, { to: 'closed' }]) {
+      expect((await api(s.url, 'POST', `/api/requests/${id}/transition`, step, admin)).status).toBe(200);
+    }
+    const st = await api<{ request: { canRate: boolean; report: string; timeline: { stage: string }[] } }>(s.url, 'GET', `/api/public/status/${t}`);
+    expect(st.body.request).toMatchObject({ canRate: true, report: 'Заменена прокладка крана' });
+    expect(st.body.request.timeline.map((x) => x.stage)).toEqual(['new', 'in_work', 'done', 'closed']);
+    expect((await api(s.url, 'POST', `/api/public/status/${t}/rating`, { score: 7 })).status).toBe(400);
+    const rated = await api<{ reopened: boolean }>(s.url, 'POST', `/api/public/status/${t}/rating`, { score: 2, comment: 'Кран снова течёт' });
+    expect(rated.status).toBe(201);
+    expect(rated.body.reopened).toBe(true);
+    expect((await api(s.url, 'POST', `/api/public/status/${t}/rating`, { score: 5 })).status).toBe(409);
+    const detail = await api<{ request: { status: string; stage: { code: string }; history: { comment: string | null; by: { name: string } }[] } }>(s.url, 'GET', `/api/requests/${id}`, undefined, admin);
+    expect(detail.body.request).toMatchObject({ status: 'open', stage: { code: 'new' } });
+    expect(detail.body.request.history.at(-1)).toMatchObject({ by: { name: 'Веб-форма' } });
+    expect(detail.body.request.history.at(-1)!.comment).toContain('Кран снова течёт');
+  });
+});
+
+describe('limits', () => {
+  it('refuses past the limit per address and per client address, with Retry-After', async () => {
+    const tight = await testServer({ PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '50', PULT_WEB_FORM_PER_ADDRESS_HOUR: '2', PULT_WEB_FORM_PER_IP_HOUR: '3' });
+    try {
+      const b1 = Number((await search(1, 'Ленина 5', tight.url)).body.items[0]!.id);
+      const b2 = Number((await search(2, 'Победы 17', tight.url)).body.items[0]!.id);
+      const at = (buildingId: number, tenantId = 1) => submit({ ...good(), buildingId }, { base: tight.url, tenantId });
+      expect((await at(b1)).status).toBe(201);
+      expect((await at(b1)).status).toBe(201);
+      const third = await at(b1);
+      expect(third.status).toBe(429);
+      expect(Number(third.retryAfter)).toBeGreaterThan(0);
+      // Another address from the same client: the refused attempt did not count, one more fits, then refused.
+      expect((await at(b2, 2)).status).toBe(201);
+      const fourth = await at(b2, 2);
+      expect(fourth.status).toBe(429);
+      expect(fourth.body.error!.message).toContain('your address');
+    } finally {
+      await tight.stop();
+    }
+  });
+});

@@ -162,8 +162,9 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   // Online booking of a visit (issue 14 item 3): free slots, the request through the channel intake, the hand-over to the executor.
   const booking = attachBooking({
     db, clock, timeZone: config.PULT_TIMEZONE, hours: config.PULT_BOOKING_HOURS, leadMin: config.PULT_BOOKING_LEAD_MIN, maxDays: config.PULT_BOOKING_MAX_DAYS, ratePerMin: config.PULT_BOOKING_RATE_PER_MIN, shifts: executors.repo.shifts,
+    maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024), maxPhotos: config.PULT_WEB_FORM_MAX_PHOTOS,
     ports: {
-      receive: (msg) => channels.intake.receive(msg),
+      receive: (msg) => channels.intake.accept(msg),
       assign: (id, userId, by, comment) => {
         if (requests.service.allowedNext(id).some((s) => s.code === 'assigned')) return requests.service.transition(id, 'assigned', { assigneeId: userId, comment }, by);
         executors.service.reassign(id, userId, by);

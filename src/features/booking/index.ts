@@ -9,16 +9,17 @@ import { publicBookingRoutes, staffBookingRoutes } from './routes.js';
 export { BookingService, type Visit };
 
 export function attachBooking(o: {
-  db: Db; clock: Clock; timeZone: string; hours: string; leadMin: number; maxDays: number; ratePerMin: number; shifts: ScheduleRepository;
+  db: Db; clock: Clock; timeZone: string; hours: string; leadMin: number; maxDays: number; ratePerMin: number; shifts: ScheduleRepository; maxBytes: number; maxPhotos: number;
   ports: BookingPorts;
 }) {
   const repo = new BookingRepository(o.db, o.shifts);
+  repo.discardOrphans();
   const [from, to] = o.hours.split('-') as [string, string];
   const service = new BookingService(repo, o.clock, { timeZone: o.timeZone, hours: { from, to }, leadMin: o.leadMin, maxDays: o.maxDays }, o.ports);
   return {
     repo,
     service,
-    publicRoutes: publicBookingRoutes(service, repo, o.ratePerMin),
+    publicRoutes: publicBookingRoutes(service, repo, { ratePerMin: o.ratePerMin, maxBytes: o.maxBytes, maxPhotos: o.maxPhotos }),
     routes: staffBookingRoutes(service, repo),
   };
 }

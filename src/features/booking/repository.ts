@@ -102,6 +102,11 @@ export class BookingRepository {
     stmt(this.db, 'UPDATE bookings SET ticket_id = ? WHERE id = ?').run(ticketId, bookingId);
   }
 
+  /** At start: reservations whose request was never registered (the process stopped in between) free their slots. */
+  discardOrphans(): number {
+    return stmt(this.db, 'DELETE FROM bookings WHERE ticket_id IS NULL').run().changes;
+  }
+
   /** Removes a booking whose request could not be registered (never visible to anyone). */
   discard(bookingId: number): void {
     stmt(this.db, 'DELETE FROM bookings WHERE id = ? AND ticket_id IS NULL').run(bookingId);

@@ -11,6 +11,8 @@ import { ApiError, notFound, parse } from '../../http/errors.js';
 import { normalizePhone } from '../../domain/phone.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import type { User } from '../auth/service.js';
+import { uploadParser } from '../attachments/routes.js';
+import { webFormSchema } from '../../channels/web/schema.js';
 import type { BookingRepository } from './repository.js';
 import type { BookingService } from './service.js';
 
@@ -41,14 +43,17 @@ const bookBody = z.object({
   if (!b.contact.phone && !b.contact.email) ctx.addIssue({ code: 'custom', path: ['contact'], message: 'укажите телефон или почту для связи' });
 });
 
+/** The residents' web form (multipart, its own fields: src/channels/web/schema.ts) with the chosen visit start. */
+const webBookingForm = webFormSchema.extend({ start: isoInstant });
+
 const moveBody = z.object({ start: isoInstant }).strict();
 const visitBody = z.object({ needsVisit: z.boolean(), visitMinutes: z.number().int().min(15).max(480).nullable() }).strict();
 
 const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
 
-export function publicBookingRoutes(service: BookingService, repo: BookingRepository, ratePerMin: number): Router {
+export function publicBookingRoutes(service: BookingService, repo: BookingRepository, o: { ratePerMin: number; maxBytes: number; maxPhotos: number }): Router {
   const r = Router();
-  const limiter = new RateLimiterMemory({ keyPrefix: 'booking-ip', points: ratePerMin, duration: 60 });
+  const limiter = new RateLimiterMemory({ keyPrefix: 'booking-ip', points: o.ratePerMin, duration: 60 });
   const limited = async (req: Request, res: Response, next: NextFunction) => {
     try {
       await limiter.consume(req.ip ?? '?');
@@ -68,12 +73,26 @@ export function publicBookingRoutes(service: BookingService, repo: BookingReposi
     res.json(service.slots(q.tenantId, q.buildingId, q.categoryId, q.from, q.days));
   });
 
-  r.post('/api/public/bookings', limited, (req, res) => {
+  r.post('/api/public/bookings', limited, async (req, res) => {
     const b = parse(bookBody, req.body);
     const phone = b.contact.phone ? normalizePhone(b.contact.phone) : null;
-    const done = service.book({
+    const done = await service.book({
       tenantId: b.tenantId, buildingId: b.buildingId, categoryId: b.categoryId, start: b.start, description: b.description, flat: b.flat ?? null,
       contact: { name: b.contact.name ?? null, phone, email: b.contact.email ?? null },
+    });
+    res.status(201).json({ number: done.request.number, statusUrl: done.request.statusUrl, visit: done.visit });
+  });
+
+  // The residents' web form with a visit chosen in its slot picker: the form's fields and photos, plus `start`.
+  r.post('/api/public/web/:tenantId/bookings', limited, uploadParser(o.maxBytes), async (req, res) => {
+    const tenantId = parse(id, req.params.tenantId, 'tenantId');
+    const f = parse(webBookingForm, req.body ?? {});
+    if (f.website) throw new ApiError(400, 'invalid_input', 'website: недопустимое поле', [{ field: 'website', problem: 'недопустимое поле' }]);
+    const files = (req.files ?? []) as Express.Multer.File[];
+    if (files.length > o.maxPhotos) throw new ApiError(413, 'too_many_files', `at most ${o.maxPhotos} photos`, [{ field: 'files', problem: `не больше ${o.maxPhotos} фото` }]);
+    const done = await service.book({
+      tenantId, buildingId: f.buildingId, categoryId: f.categoryId, start: f.start, description: f.description, flat: f.flat,
+      contact: { name: f.name, phone: f.phone, email: f.email }, attachments: files.map((x) => ({ filename: x.originalname, bytes: x.buffer })),
     });
     res.status(201).json({ number: done.request.number, statusUrl: done.request.statusUrl, visit: done.visit });
   });

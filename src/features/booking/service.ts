@@ -26,8 +26,8 @@ export interface BookingOptions {
 
 /** What booking needs of the rest of Pult: the channel intake and the requests' assignment. */
 export interface BookingPorts {
-  /** The channel intake (src/channels): registers the request as the channel's system user. */
-  receive(msg: InboundRequest): ReceivedRequest;
+  /** The channel intake (src/channels, ChannelIntake.accept): checks the files, registers the request as the channel's system user. */
+  receive(msg: InboundRequest): Promise<ReceivedRequest>;
   /** Hands the request to the executor (stage «Передана исполнителю» where the pipeline allows, else the assignee only), with a history line. */
   assign(ticketId: number, executorId: number, by: number, comment: string): void;
   /** Tells the company's dispatchers the request changed (request.changed). */
@@ -38,6 +38,7 @@ export interface BookInput {
   tenantId: number; buildingId: number; categoryId: number; start: string;
   description: string; flat: string | null;
   contact: { name: string | null; phone: string | null; email: string | null };
+  attachments?: { filename: string; bytes: Buffer }[];
 }
 
 export interface Visit { start: string; end: string; executor: { id: number; name: string } }
@@ -131,16 +132,16 @@ export class BookingService {
   }
 
   /** A resident books a visit: the slot, then the request (channel intake), then the hand-over to the executor. */
-  book(input: BookInput): { request: ReceivedRequest; visit: { start: string; end: string } } {
+  async book(input: BookInput): Promise<{ request: ReceivedRequest; visit: { start: string; end: string } }> {
     const t = this.target(input.tenantId, input.buildingId, input.categoryId);
     const start = this.checkStart(t, input.start, this.o.leadMin);
     const held = this.repo.transaction(() => this.reserve(t, start, null, null));
     if (!held) throw this.taken();
     let received: ReceivedRequest;
     try {
-      received = this.ports.receive({
+      received = await this.ports.receive({
         channel: 'web', tenantId: input.tenantId, categoryId: t.category.id, kind: 'planned', description: input.description,
-        buildingId: t.building.id, flat: input.flat, address: t.building.address, contact: input.contact,
+        buildingId: t.building.id, flat: input.flat, address: t.building.address, contact: input.contact, attachments: input.attachments,
       });
     } catch (err) {
       this.repo.discard(held.id);

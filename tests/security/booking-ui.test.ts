@@ -97,4 +97,37 @@ describe('booking a visit on the residents’ form', () => {
     await phone.close();
     expect(violations).toEqual([]);
   }, 120_000);
+
+  it('the admin sets the billing link on the admin page; the request page opens the account in billing', async () => {
+    const desk = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    const page = await desk.newPage();
+    await page.goto(s.url + '/admin/#billing');
+    await uiLogin(page, 'admin');
+    await page.getByTestId('billing-form').waitFor({ timeout: 15_000 });
+    await page.getByTestId('billing-template').fill('http://billing.example/acc/{account}');
+    await page.getByTestId('billing-save').click();
+    await page.locator('[data-testid="admin-status"]', { hasText: 'https' }).waitFor({ timeout: 5000 });
+    await page.getByTestId('billing-template').fill('https://billing.example/acc/{account}');
+    await page.getByTestId('billing-save').click();
+    await page.locator('[data-testid="admin-status"].admin-ok').waitFor({ timeout: 5000 });
+    await screenshot(page, 'billing-admin');
+    const admin = await login(s.url, 'admin', 'demo');
+    expect((await api<{ urlTemplate: string }>(s.url, 'GET', '/api/tenants/1/billing', undefined, admin)).body.urlTemplate).toBe('https://billing.example/acc/{account}');
+
+    const withAccount = s.db.prepare('SELECT t.id, a.account_number AS n FROM tickets t JOIN accounts a ON a.id = t.account_id WHERE t.tenant_id = 1 ORDER BY t.id LIMIT 1').get() as { id: number; n: string };
+    await desk.close();
+    const desk2 = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    const con = await desk2.newPage();
+    await con.goto(s.url + '/');
+    await uiLogin(con, 'operator');
+    await con.getByTestId('user-name').waitFor({ timeout: 15_000 });
+    await con.keyboard.press('F3');
+    await con.locator(`[data-testid="request-row"][data-id="${withAccount.id}"]`).click();
+    const link = con.getByTestId('request-billing-link');
+    await link.waitFor({ timeout: 10_000 });
+    expect(await link.getAttribute('href')).toBe(`https://billing.example/acc/${encodeURIComponent(withAccount.n)}`);
+    expect(await link.textContent()).toBe('Открыть в биллинге');
+    await screenshot(con, 'billing-request-link');
+    await desk2.close();
+  }, 120_000);
 });

@@ -28,4 +28,23 @@ export const rb = {
   bookedVisit: (when: string) => `Мастер придёт ${when}`,
   // Billing.
   openBilling: 'Открыть в биллинге',
+  admin: {
+    title: 'Связь с биллингом',
+    noCompanies: 'Компаний нет',
+    company: 'Компания',
+    template: 'Ссылка на лицевой счёт в биллинге',
+    templateHint: 'Только https://; {account} — номер лицевого счёта, {tenant} — номер компании. Кнопка «Открыть в биллинге» в карточке и в заявке.',
+    pushUrl: 'Адрес передачи закрытых заявок',
+    pushHint: 'Закрытые заявки отправляются сюда (JSON, подпись X-Pult-Signature); узел должен быть в PULT_BILLING_PUSH_HOSTS.',
+    key: 'Ключ подписи для биллинга (HMAC-SHA256):',
+    noSecret: 'PULT_BILLING_PUSH_SECRET не задан: заявки копятся и не отправляются.',
+    failed: 'Не доставлено в биллинг',
+    noFailed: 'Недоставленных нет',
+    request: 'Заявка',
+    attempts: 'Попыток',
+    lastError: 'Последняя ошибка',
+    closedAt: 'Закрыта',
+    retry: 'Повторить',
+    retried: 'Поставлено в очередь на отправку',
+  },
 };

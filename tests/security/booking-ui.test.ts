@@ -77,7 +77,7 @@ describe('booking a visit on the residents’ form', () => {
     await select.selectOption(to);
     await console_.getByTestId('request-visit-box').screenshot({ path: 'artifacts/screenshots/booking-console-reschedule.png' });
     await console_.getByTestId('visit-save').click();
-    await console_.waitForFunction((t) => document.querySelector('[data-testid="request-flash"]')?.textContent?.startsWith('Визит:') ?? false, to);
+    await console_.waitForFunction(() => document.querySelector('[data-testid="request-flash"]')?.textContent?.startsWith('Визит:') ?? false);
     await screenshot(console_, 'booking-console-request');
     const operator = await login(s.url, 'operator', 'demo');
     expect((await api<{ visit: { start: string } }>(s.url, 'GET', `/api/requests/${ticketId}/booking`, undefined, operator)).body.visit.start).toBe(to);

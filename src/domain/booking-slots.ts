@@ -6,7 +6,7 @@
 // grid of the visit's length inside the company's booking hours, start no
 // sooner than `leadMin` from now, and are computed in the company's time
 // zone. Pure: executors, shifts and bookings come in; slots go out.
-import { localParts, onShift, minutesOf, type Shift, type ShiftException } from './schedule.js';
+import { localParts, onShift, onShiftAt, minutesOf, type Shift, type ShiftException } from './schedule.js';
 
 export interface SlotExecutor {
   userId: number;
@@ -90,16 +90,43 @@ export function dayStarts(date: string, q: Pick<SlotQuery, 'durationMin' | 'hour
   return out;
 }
 
-/** Every slot of the period with at least one free executor, in time order. */
+/**
+ * Every slot of the period with at least one free executor, in time order.
+ * On a day whose booking hours see no clock change, local minutes are known
+ * from the grid itself, so shifts are checked without a time-zone conversion
+ * per probe (the same answer as freeExecutors, which a DST day falls back to).
+ */
 export function freeSlots(executors: SlotExecutor[], q: SlotQuery): Slot[] {
   const earliest = q.now.getTime() + q.leadMin * 60_000;
+  const serving = executors.filter((e) => servesBuilding(e, q) && skilled(e, q.specialityId));
+  const busy = serving.map((e) => e.busy.map((b) => [Date.parse(b.start), Date.parse(b.end)] as const));
+  const open = minutesOf(q.hours.from);
+  const close = minutesOf(q.hours.to);
   const out: Slot[] = [];
   for (let d = 0; d < q.days; d++) {
-    for (const start of dayStarts(addDays(q.from, d), q)) {
-      if (start.getTime() < earliest) continue;
-      const ids = freeExecutors(executors, q, start);
-      if (ids.length) out.push({ start: start.toISOString(), end: new Date(start.getTime() + q.durationMin * 60_000).toISOString(), executorIds: ids });
-    }
+    const date = addDays(q.from, d);
+    const starts = dayStarts(date, q);
+    if (!starts.length) continue;
+    const steady = localInstant(date, close, q.timeZone).getTime() - starts[0]!.getTime() === (close - open) * 60_000;
+    const weekday = localParts(starts[0]!, q.timeZone).weekday;
+    starts.forEach((start, k) => {
+      if (start.getTime() < earliest) return;
+      const s = start.getTime();
+      const e = s + q.durationMin * 60_000;
+      let ids: number[];
+      if (!steady) ids = freeExecutors(serving, q, start);
+      else {
+        const m0 = open + k * q.durationMin;
+        const probes: number[] = [];
+        for (let m = m0; m < m0 + q.durationMin; m += PROBE_MIN) probes.push(m);
+        probes.push(m0 + q.durationMin - 1);
+        ids = serving
+          .filter((x, i) => !busy[i]!.some(([bs, be]) => bs < e && s < be) && probes.every((m) => onShiftAt(x.shifts, x.exceptions, { date, weekday, minutes: m }, q.zoneIds)))
+          .map((x) => x.userId)
+          .sort((a, b) => a - b);
+      }
+      if (ids.length) out.push({ start: start.toISOString(), end: new Date(e).toISOString(), executorIds: ids });
+    });
   }
   return out;
 }

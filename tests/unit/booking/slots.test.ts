@@ -1,7 +1,7 @@
 // The slots a resident may book (issue 14 item 3): executors serving the
 // building, with the speciality, on shift for the whole slot, not booked.
 import { describe, expect, it } from 'vitest';
-import { freeExecutors, freeSlots, localInstant, onGrid, type SlotExecutor, type SlotQuery } from '../../../src/domain/booking-slots.js';
+import { dayStarts, freeExecutors, freeSlots, localInstant, onGrid, type SlotExecutor, type SlotQuery } from '../../../src/domain/booking-slots.js';
 
 const TZ = 'Europe/Moscow'; // UTC+3, no DST
 const WEEKDAYS = 0b0011111; // Monday–Friday
@@ -64,6 +64,21 @@ describe('freeSlots', () => {
     const e = exec(1, { buildingIds: [], zoneIds: [5, 6], shifts: [{ weekdays: WEEKDAYS, from: '09:00', to: '18:00', zoneId: 6 }] });
     expect(freeSlots([e], q({ zoneIds: [5] }))).toEqual([]);
     expect(freeSlots([e], q({ zoneIds: [6] }))).toHaveLength(9);
+  });
+
+  it('the fast grid check gives the same answer as checking each start on its own (freeExecutors)', () => {
+    const team = [
+      exec(1, { shifts: [{ weekdays: WEEKDAYS, from: '09:00', to: '13:30', zoneId: null }], busy: [{ start: '2026-03-10T07:00:00.000Z', end: '2026-03-10T07:45:00.000Z' }] }),
+      exec(2, { shifts: [{ weekdays: 0b1111111, from: '20:00', to: '10:00', zoneId: null }] }),
+      exec(3, { exceptions: [{ from: '2026-03-11', to: '2026-03-11', kind: 'sick' }] }),
+    ];
+    for (const durationMin of [30, 45, 60, 90]) {
+      const query = q({ days: 7, durationMin, hours: { from: '07:00', to: '21:00' } });
+      const slow = [0, 1, 2, 3, 4, 5, 6].flatMap((d) => dayStarts(`2026-03-${String(9 + d).padStart(2, '0')}`, query))
+        .map((st) => ({ start: st.toISOString(), executorIds: freeExecutors(team, query, st) }))
+        .filter((x) => x.executorIds.length);
+      expect(freeSlots(team, query).map(({ start, executorIds }) => ({ start, executorIds }))).toEqual(slow);
+    }
   });
 
   it('spans several days', () => {

@@ -197,7 +197,7 @@ export class ChannelIntake {
       () => undefined,
       (err: unknown) => {
         this.d.logger.warn('channel attachments refused', { ticketId, error: (err as Error).message });
-        this.d.repo.addMessage({ ticketId, direction: 'in', channel: 'console', body: `Вложения не приняты: ${(err as Error).message}`, author: null, at: this.d.clock.now().toISOString() });
+        this.d.repo.addMessage({ ticketId, direction: 'out', channel: 'console', body: `Вложения не приняты: ${(err as Error).message}`, author: null, at: this.d.clock.now().toISOString() });
       },
     ).finally(() => this.storing.delete(ticketId));
     this.storing.set(ticketId, work);

@@ -3,7 +3,7 @@
 // (shown on the status page). Scoped like the request itself.
 import { Router } from 'express';
 import { z } from 'zod';
-import { notFound, parse } from '../http/errors.js';
+import { forbidden, notFound, parse } from '../http/errors.js';
 import { currentUser } from '../features/auth/middleware.js';
 import { visible } from '../features/requests/routes.js';
 import type { RequestState } from '../features/requests/repository.js';
@@ -33,6 +33,15 @@ export function channelConsoleRoutes(d: { intake: ChannelIntake; feedback: Feedb
     const b = parse(messageBody, req.body);
     const message = d.intake.addMessage(s.id, { direction: 'out', channel: 'console', body: b.text, author: user.fullName });
     res.status(201).json({ message });
+  });
+
+  // A private status link for a request registered otherwise (a phone call): the dispatcher gives it to the
+  // resident (SMS, e-mail) to follow the work and rate it. A new link replaces the previous one.
+  r.post('/api/requests/:id/status-link', (req, res) => {
+    const user = currentUser(req);
+    if (user.role === 'executor') throw forbidden();
+    const s = scoped(req, user);
+    res.status(201).json(d.intake.newStatusLink(s.id));
   });
 
   return r;

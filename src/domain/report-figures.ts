@@ -144,8 +144,11 @@ export interface ExecutorTotals {
   /** Done requests that had a deadline, and of those done by it. */
   doneWithDeadline: number;
   doneOnTime: number;
-  /** Times a done request of theirs went back to work (done → in_work). */
+  /** Times a request of theirs went back to work: done → in_work, or reopened by the resident's rating. */
   reopened: number;
+  /** Residents' ratings (1–5) of their closed requests: how many, and their sum. */
+  residentRatings: number;
+  residentScoreSum: number;
   /** Open requests assigned to them now (their load). */
   openNow: number;
   completeSecs: number[];
@@ -158,28 +161,33 @@ export interface ExecutorFigures {
   reopened: number;
   openNow: number;
   complete: DurationStats;
+  /** The residents' marks: how many and their average (one decimal; null without any). */
+  residentScore: { count: number; average: number | null };
   /** 0..100; null when nothing of theirs with a deadline is done yet. */
   rating: number | null;
 }
 
 /**
- * The executor's rating (there are no residents' marks yet):
- * on-time share × (1 − reopened ÷ done), as 0..100 with one decimal.
+ * The executor's rating:
+ * on-time share × (1 − reopened ÷ done) × (residents' average mark ÷ 5), as
+ * 0..100 with one decimal; without residents' marks the last factor is 1.
  * Done on time is what the resident waits for; a request reopened after
- * «Выполнена» was not really done. Time to complete is shown beside it,
+ * «Выполнена» (or by the resident's low mark) was not really done; the
+ * residents' marks say how it was done. Time to complete is shown beside it,
  * not in it: it depends on the mix of categories more than on the person.
  */
-export function executorRating(t: Pick<ExecutorTotals, 'done' | 'doneWithDeadline' | 'doneOnTime' | 'reopened'>): number | null {
+export function executorRating(t: Pick<ExecutorTotals, 'done' | 'doneWithDeadline' | 'doneOnTime' | 'reopened'> & Partial<Pick<ExecutorTotals, 'residentRatings' | 'residentScoreSum'>>): number | null {
   if (t.doneWithDeadline === 0 || t.done === 0) return null;
   const onTime = t.doneOnTime / t.doneWithDeadline;
   const reopenRate = Math.min(1, t.reopened / t.done);
-  return round1(onTime * (1 - reopenRate) * 100);
+  const marks = t.residentRatings ? t.residentScoreSum! / t.residentRatings / 5 : 1;
+  return round1(onTime * (1 - reopenRate) * marks * 100);
 }
 
 export function executorFigures(t: ExecutorTotals): ExecutorFigures {
   return {
     assigned: t.assigned, done: t.done, onTime: share(t.doneOnTime, t.doneWithDeadline), reopened: t.reopened, openNow: t.openNow,
-    complete: durationStats(t.completeSecs), rating: executorRating(t),
+    complete: durationStats(t.completeSecs), residentScore: { count: t.residentRatings, average: t.residentRatings ? round1(t.residentScoreSum / t.residentRatings) : null }, rating: executorRating(t),
   };
 }
 

@@ -160,6 +160,24 @@ describe('scope', () => {
   });
 });
 
+describe('a status link for a request registered by phone', () => {
+  it('is made by the company\'s staff only; a new one replaces the old', async () => {
+    const cats = await api<{ items: { id: number; kind: string }[] }>(s.url, 'GET', '/api/ticket-categories', undefined, admin);
+    const body = (tenantId: number) => ({ kind: 'planned', categoryId: cats.body.items.find((c) => c.kind === 'planned')!.id, description: 'Не горит свет в подъезде', tenantId, address: 'ул. Ленина, д. 5', channel: 'call' });
+    const mine = (await api<{ request: { id: number; number: string } }>(s.url, 'POST', '/api/requests', body(1), admin)).body.request;
+    const theirs = (await api<{ request: { id: number } }>(s.url, 'POST', '/api/requests', body(2), admin)).body.request;
+    expect((await api(s.url, 'POST', `/api/requests/${theirs.id}/status-link`, {}, operator2)).status).toBe(404);
+    expect((await api(s.url, 'POST', `/api/requests/${mine.id}/status-link`, {})).status).toBe(401);
+    const first = await api<{ statusUrl: string }>(s.url, 'POST', `/api/requests/${mine.id}/status-link`, {}, operator2);
+    expect(first.status).toBe(201);
+    const st = await api<{ request: { number: string } }>(s.url, 'GET', `/api/public/status/${token(first.body.statusUrl)}`);
+    expect(st.body.request.number).toBe(mine.number);
+    const second = await api<{ statusUrl: string }>(s.url, 'POST', `/api/requests/${mine.id}/status-link`, {}, operator2);
+    expect((await api(s.url, 'GET', `/api/public/status/${token(first.body.statusUrl)}`)).status).toBe(404);
+    expect((await api(s.url, 'GET', `/api/public/status/${token(second.body.statusUrl)}`)).status).toBe(200);
+  });
+});
+
 describe('feedback', () => {
   it('rates only after closing; a 2 with a comment reopens the request with the comment in its history', async () => {
     const r = await submit(good());
@@ -181,6 +199,29 @@ describe('feedback', () => {
     expect(detail.body.request).toMatchObject({ status: 'open', stage: { code: 'new' } });
     expect(detail.body.request.history.at(-1)).toMatchObject({ by: { name: 'Веб-форма' } });
     expect(detail.body.request.history.at(-1)!.comment).toContain('Кран снова течёт');
+  });
+});
+
+describe('ratings reach the executor reports', () => {
+  it("a resident's mark is counted for the executor who held the request", async () => {
+    const r = await submit(good());
+    const t = token(r.body.statusUrl);
+    const id = (await byNumber(r.body.number))!.id;
+    const people = await api<{ items: { id: number; fullName: string }[] }>(s.url, 'GET', '/api/executors', undefined, admin);
+    const executor = people.body.items.find((p) => p.fullName.includes('Волков'))!;
+    for (const step of [{ to: 'assigned', assigneeId: executor.id }, { to: 'in_work' }, { to: 'done', result: 'Отрегулирован доводчик' }, { to: 'closed' }]) {
+      expect((await api(s.url, 'POST', `/api/requests/${id}/transition`, step, admin)).status).toBe(200);
+    }
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: s.config.PULT_TIMEZONE }).format(new Date());
+    const report = () => api<{ items: { userId: number; residentScore: { count: number; average: number | null }; reopened: number }[] }>(s.url, 'GET', `/api/reports/executors?from=${today}&to=${today}&tenantId=1`, undefined, admin);
+    expect((await report()).body.items.find((x) => x.userId === executor.id)!.residentScore).toEqual({ count: 0, average: null });
+    expect((await api(s.url, 'POST', `/api/public/status/${t}/rating`, { score: 3, comment: 'Долго ждали' })).status).toBe(201);
+    const row = (await report()).body.items.find((x) => x.userId === executor.id)!;
+    expect(row.residentScore).toEqual({ count: 1, average: 3 });
+    expect(row.reopened).toBe(1);
+    // The status page names the executor by trade only («Слесарь-сантехник Волков А. Н.» has no first name).
+    const st = await api<{ request: { executor: string } }>(s.url, 'GET', `/api/public/status/${t}`);
+    expect(st.body.request.executor).toBe('Слесарь-сантехник');
   });
 });
 

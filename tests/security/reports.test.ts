@@ -130,9 +130,9 @@ describe('executors and complaints', () => {
   it('ratings: on-time share × (1 − reopened ÷ done); load = open requests now', async () => {
     const r = await get<{ items: unknown[] }>(`/api/reports/executors?${nov}&tenantId=1`);
     expect(r.body.items).toEqual([
-      { userId: fx.executors.belov, name: 'Белов Э. Э.', assigned: 2, done: 1, onTime: share(1, 1, 100), reopened: 0, openNow: 1, complete: stats(1, 3600, 3600), rating: 100 },
+      { userId: fx.executors.belov, name: 'Белов Э. Э.', assigned: 2, done: 1, onTime: share(1, 1, 100), reopened: 0, openNow: 1, complete: stats(1, 3600, 3600), residentScore: { count: 0, average: null }, rating: 100 },
       // r1 on time, r2 late and reopened once, r6 without a deadline: 1/2 × (1 − 1/3).
-      { userId: fx.executors.orlov, name: 'Орлов С. С.', assigned: 4, done: 3, onTime: share(1, 2, 50), reopened: 1, openNow: 0, complete: stats(3, 3000, 10800), rating: 33.3 },
+      { userId: fx.executors.orlov, name: 'Орлов С. С.', assigned: 4, done: 3, onTime: share(1, 2, 50), reopened: 1, openNow: 0, complete: stats(3, 3000, 10800), residentScore: { count: 0, average: null }, rating: 33.3 },
     ]);
   });
 

@@ -81,6 +81,10 @@ describe('executor rating = on-time share × (1 − reopened ÷ done)', () => {
     [{ done: 3, doneWithDeadline: 2, doneOnTime: 1, reopened: 1 }, 33.3],
     [{ done: 4, doneWithDeadline: 4, doneOnTime: 3, reopened: 0 }, 75],
     [{ done: 2, doneWithDeadline: 2, doneOnTime: 2, reopened: 5 }, 0],
+    // × the residents' average mark ÷ 5 when there are marks (issue 14).
+    [{ done: 1, doneWithDeadline: 1, doneOnTime: 1, reopened: 0, residentRatings: 2, residentScoreSum: 7 }, 70],
+    [{ done: 4, doneWithDeadline: 4, doneOnTime: 3, reopened: 0, residentRatings: 1, residentScoreSum: 5 }, 75],
+    [{ done: 1, doneWithDeadline: 1, doneOnTime: 1, reopened: 0, residentRatings: 0, residentScoreSum: 0 }, 100],
   ])('%j → %s', (t, r) => {
     expect(executorRating(t)).toBe(r);
   });

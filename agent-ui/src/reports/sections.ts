@@ -99,8 +99,8 @@ export function executorsSection(): Section {
       { label: r.series.openNow, data: rep.items.map((x) => x.openNow), color: colors.amber },
     ], { horizontal: true });
     const c = r.col;
-    fill(table, dataTable('executors-table', [c.executor, c.assigned, c.done, c.onTime, c.reopened, c.openNow, c.complete, c.rating],
-      rep.items.map((x) => [x.name, x.assigned, x.done, shareText(x.onTime), x.reopened, x.openNow, `${dur(x.complete.medianSec)} / ${dur(x.complete.p90Sec)}`, x.rating === null ? '—' : num(x.rating)])));
+    fill(table, dataTable('executors-table', [c.executor, c.assigned, c.done, c.onTime, c.reopened, c.openNow, c.complete, c.residentScore, c.rating],
+      rep.items.map((x) => [x.name, x.assigned, x.done, shareText(x.onTime), x.reopened, x.openNow, `${dur(x.complete.medianSec)} / ${dur(x.complete.p90Sec)}`, x.residentScore.average === null ? '—' : `${num(x.residentScore.average)} (${x.residentScore.count})`, x.rating === null ? '—' : num(x.rating)])));
   };
   return { el: section(r.executors, 'section-executors', null, box, h('p', { class: 'muted small' }, r.ratingNote), table), load };
 }

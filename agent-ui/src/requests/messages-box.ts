@@ -48,3 +48,21 @@ export function messagesBox(requestId: number, onSent: () => void): HTMLElement 
   refresh().catch(() => undefined); // gone or not visible: the section stays hidden
   return box;
 }
+
+/** «Ссылка для жителя»: a new private status link for the resident (a phone request), shown to copy and dictate or send. */
+export function statusLinkButton(requestId: number, say: (message: string) => void): HTMLElement {
+  return h('button', {
+    type: 'button', class: 'btn btn-ghost btn-small', testid: 'request-status-link', title: ch.statusLinkHint,
+    onclick: () => {
+      request<{ statusUrl: string }>('POST', `/api/requests/${requestId}/status-link`)
+        .then(({ statusUrl }) => {
+          const url = statusUrl.startsWith('/') ? `${location.origin}${statusUrl}` : statusUrl;
+          say(ch.statusLinkMade(url));
+          void navigator.clipboard?.writeText(url).catch(() => undefined);
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof HttpError && err.status === 401)) say(ch.failed);
+        });
+    },
+  }, ch.statusLink);
+}

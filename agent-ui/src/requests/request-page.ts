@@ -13,7 +13,7 @@ import { dueChip } from './chips.ts';
 import { attachmentsBox } from './attachments-box.ts';
 import { proposalsBox } from './proposals-box.ts';
 import { visitBox } from './visit-box.ts';
-import { messagesBox } from './messages-box.ts';
+import { messagesBox, statusLinkButton } from './messages-box.ts';
 import { editForm } from './edit-form.ts';
 import { StageControls } from './stage-form.ts';
 import { dictionariesBox } from './dictionaries-box.ts';
@@ -114,6 +114,7 @@ export class RequestPage {
         dueChip(req),
         h('div', { class: 'spacer' }),
         printButton(req.id, (message) => this.say(message)),
+        statusLinkButton(req.id, (message) => this.say(message)),
         editBtn,
       ),
       this.flash,

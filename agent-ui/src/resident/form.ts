@@ -2,6 +2,7 @@
 // phone-first, one column. The address is picked from the company's
 // buildings; fields are checked with the server's own schema before sending
 // (the server decides); the answer is the number and the private status link.
+import './jitless.ts';
 import '../styles/base.css';
 import '../styles/resident.css';
 import { h, fill } from '../lib/dom.ts';
@@ -125,6 +126,14 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
   const photosBox = el.querySelector<HTMLElement>('[data-field="files"]')!;
   photosBox.insertBefore(photoList, photosBox.querySelector('.field-error'));
 
+  // A field's problem goes away as soon as the resident changes it.
+  const clearOwn = (e: Event) => {
+    const field = (e.target as HTMLElement).closest<HTMLElement>('[data-field]')?.dataset.field;
+    if (field && field !== 'files') show(field, null);
+  };
+  el.addEventListener('input', clearOwn);
+  el.addEventListener('change', clearOwn);
+
   el.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors();
@@ -172,7 +181,7 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
 function done(a: WebFormAnswer & { visit?: { start: string; end: string } }, tenantId: number): void {
   shell(h('section', { class: 'rs-card rs-done', testid: 'form-done' },
     h('h2', { class: 'rs-h2' }, rs.doneTitle),
-    h('p', { class: 'rs-number', testid: 'request-number' }, rs.doneNumber(a.number)),
+    h('p', { class: 'rs-number', testid: 'request-number' }, rs.doneNumber, ' ', h('span', { class: 'rs-nowrap' }, a.number)),
     visitNote(a),
     h('a', { class: 'btn btn-primary btn-block', href: a.statusUrl, testid: 'status-link' }, rs.doneLink),
     h('p', { class: 'rs-hint' }, rs.doneKeep),

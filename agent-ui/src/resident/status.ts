@@ -21,7 +21,7 @@ function shell(title: string, ...children: (Node | string | null)[]): void {
 const section = (title: string, testid: string, ...children: (Node | string | null | false)[]) =>
   h('section', { class: 'rs-card', testid }, h('h2', { class: 'rs-h2' }, title), ...children);
 
-function ratingForm(v: StatusView): HTMLElement {
+function ratingForm(): HTMLElement {
   let score = 0;
   const stars = h('div', { class: 'rs-stars', role: 'radiogroup', 'aria-label': rs.rateTitle });
   const paint = () => stars.querySelectorAll<HTMLButtonElement>('button').forEach((b, i) => {
@@ -56,7 +56,7 @@ function ratingForm(v: StatusView): HTMLElement {
       error.hidden = false;
     }
   });
-  return section(rs.rateTitle, 'rating', h('p', { class: 'rs-hint' }, v.report ? `${rs.report}: ${v.report}` : ''), form);
+  return section(rs.rateTitle, 'rating', form);
 }
 
 function conversation(v: StatusView): HTMLElement {
@@ -88,8 +88,8 @@ function render(v: StatusView): void {
     notice ? h('p', { class: 'rs-notice', role: 'status', testid: 'notice' }, notice) : null,
     h('section', { class: `rs-card rs-summary${v.emergency ? ' rs-emergency-card' : ''}`, testid: 'summary' },
       h('div', { class: 'rs-badges' },
-        h('span', { class: `chip ${v.status === 'open' ? 'rs-open' : 'rs-closed'}`, testid: 'status' }, v.status === 'open' ? rs.openNow : rs.closedNow),
-        h('span', { class: 'chip', testid: 'stage' }, v.stage.name),
+        v.status === 'open' ? h('span', { class: 'chip rs-open', testid: 'status' }, rs.openNow) : null,
+        h('span', { class: `chip${v.status === 'closed' ? ' rs-closed' : ''}`, testid: 'stage' }, v.stage.name),
         v.emergency ? h('span', { class: 'chip chip-kind-emergency' }, rs.emergencyMark) : null),
       h('p', { class: 'rs-company-name' }, v.company),
       h('dl', { class: 'rs-facts' },
@@ -102,7 +102,7 @@ function render(v: StatusView): void {
       h('span', { class: 'rs-step-name' }, s.name), h('time', { class: 'rs-step-time', datetime: s.at }, rs.when(s.at)))))),
     v.report ? section(rs.report, 'report', h('p', { class: 'rs-pre' }, v.report)) : null,
     v.photos.length ? section(rs.photos2, 'photos', h('div', { class: 'rs-photos' }, v.photos.map((p) => h('a', { class: 'rs-photo', href: p.url, target: '_blank', rel: 'noopener' }, h('img', { src: p.thumbUrl ?? p.url, alt: p.name, loading: 'lazy' }))))) : null,
-    v.canRate ? ratingForm(v) : null,
+    v.canRate ? ratingForm() : null,
     v.ratings.length ? h('p', { class: 'rs-rated', testid: 'rated' }, rs.rated(v.ratings.at(-1)!.score)) : null,
     conversation(v));
 }

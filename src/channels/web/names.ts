@@ -2,7 +2,8 @@
 // name. «Иванов Пётр Сергеевич» → «Пётр»; «Слесарь-сантехник Морозов И. В.»
 // (no first name, only initials) → the trade, «Слесарь-сантехник»; otherwise
 // nothing (the page then says only that an executor is assigned).
-const patronymic = /(вич|вна|ична|инична|оглы|кызы)$/iu;
+const patronymic = /(вич|вна|ична|инична)$/iu;
+const turkicPatronymic = /^(оглы|кызы|улы|кызы)$/iu;
 const initial = /^\p{Lu}\.$/u;
 
 export function executorPublicName(fullName: string | null): string | null {
@@ -16,5 +17,7 @@ export function executorPublicName(fullName: string | null): string | null {
   }
   const last = words.at(-1) ?? '';
   if (words.length >= 3 && patronymic.test(last)) return words.at(-2)!;
+  // «Мамедов Руслан Али оглы»: the patronymic is two words.
+  if (words.length >= 4 && turkicPatronymic.test(last)) return words.at(-3)!;
   return null;
 }

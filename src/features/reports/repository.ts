@@ -170,7 +170,10 @@ export class ReportRepository {
         sum(${DONE}) AS done,
         sum(${DONE} AND t.due_at IS NOT NULL) AS doneWithDeadline,
         coalesce(sum(${DONE} AND t.due_at IS NOT NULL AND t.done_at <= t.due_at), 0) AS doneOnTime,
-        sum((SELECT count(*) FROM ticket_history h WHERE h.ticket_id = t.id AND h.from_stage = 'done' AND h.to_stage = 'in_work')) AS reopened,
+        sum((SELECT count(*) FROM ticket_history h WHERE h.ticket_id = t.id AND h.from_stage = 'done' AND h.to_stage = 'in_work')
+          + (SELECT count(*) FROM request_ratings rr WHERE rr.ticket_id = t.id AND rr.reopened = 1)) AS reopened,
+        sum((SELECT count(*) FROM request_ratings rr WHERE rr.ticket_id = t.id AND rr.executor_id = t.assignee_id)) AS residentRatings,
+        sum((SELECT coalesce(sum(rr.score), 0) FROM request_ratings rr WHERE rr.ticket_id = t.id AND rr.executor_id = t.assignee_id)) AS residentScoreSum,
         json_group_array(${ms('t.done_at', 't.created_at')}) FILTER (WHERE ${DONE}) AS complete
       FROM tickets t JOIN users u ON u.id = t.assignee_id
       WHERE t.tenant_id IN (${ph(s.tenantIds.length)}) AND t.created_at >= @start AND t.created_at < @end
@@ -178,9 +181,9 @@ export class ReportRepository {
       .all(...s.tenantIds, { start: s.start, end: s.end }) as (Omit<ExecutorTotals, 'completeSecs' | 'openNow'> & { userId: number; name: string; complete: string | null })[];
     const load = stmt(this.db, `SELECT t.assignee_id AS userId, u.full_name AS name, count(*) AS n FROM tickets t JOIN users u ON u.id = t.assignee_id
       WHERE ${OPEN} AND t.tenant_id IN (${ph(s.tenantIds.length)}) GROUP BY t.assignee_id`).all(...s.tenantIds) as { userId: number; name: string; n: number }[];
-    const out = new Map(rows.map((r) => [r.userId, { userId: r.userId, name: r.name, assigned: r.assigned, done: r.done, doneWithDeadline: r.doneWithDeadline, doneOnTime: r.doneOnTime, reopened: r.reopened, openNow: 0, completeSecs: secsOf(r.complete) }]));
+    const out = new Map(rows.map((r) => [r.userId, { userId: r.userId, name: r.name, assigned: r.assigned, done: r.done, doneWithDeadline: r.doneWithDeadline, doneOnTime: r.doneOnTime, reopened: r.reopened, residentRatings: r.residentRatings, residentScoreSum: r.residentScoreSum, openNow: 0, completeSecs: secsOf(r.complete) }]));
     for (const l of load) {
-      const e = out.get(l.userId) ?? { userId: l.userId, name: l.name, assigned: 0, done: 0, doneWithDeadline: 0, doneOnTime: 0, reopened: 0, openNow: 0, completeSecs: [] };
+      const e = out.get(l.userId) ?? { userId: l.userId, name: l.name, assigned: 0, done: 0, doneWithDeadline: 0, doneOnTime: 0, reopened: 0, residentRatings: 0, residentScoreSum: 0, openNow: 0, completeSecs: [] };
       e.openNow = l.n;
       out.set(l.userId, e);
     }

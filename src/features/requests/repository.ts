@@ -175,8 +175,10 @@ export class RequestRepository {
     stmt(this.db, 'UPDATE tickets SET remind_every_min = ?, remind_escalate_min = ?, remind_since = ?, next_remind_at = ? WHERE id = ?').run(everyMin, escalateMin, since, next, id);
   }
 
-  dueForReminder(now: string, limit: number): RequestState[] {
-    return stmt(this.db, `SELECT ${stateCols} FROM tickets WHERE status = 'open' AND next_remind_at IS NOT NULL AND next_remind_at <= ? ORDER BY next_remind_at LIMIT ?`).all(now, limit) as RequestState[];
+  /** Open requests whose next reminder is due; holderActive: whether whoever holds it (assignee, else registrar) can still log in. */
+  dueForReminder(now: string, limit: number): (RequestState & { holderActive: number })[] {
+    return stmt(this.db, `SELECT ${stateCols}, (SELECT u.disabled_at IS NULL FROM users u WHERE u.id = coalesce(tickets.assignee_id, tickets.created_by)) AS holderActive
+      FROM tickets WHERE status = 'open' AND next_remind_at IS NOT NULL AND next_remind_at <= ? ORDER BY next_remind_at LIMIT ?`).all(now, limit) as (RequestState & { holderActive: number })[];
   }
 
   /** Stores a reminder slot; false when that slot was already sent. */

@@ -259,7 +259,9 @@ export class RequestService {
       const since = new Date(s.remindSince!).getTime();
       const slot = Math.max(1, Math.floor((now.getTime() - since) / (every * 60_000)));
       const next = new Date(since + (slot + 1) * every * 60_000).toISOString();
-      const escalated = now.getTime() - since >= (s.remindEscalateMin ?? Infinity) * 60_000;
+      // Nobody who can log in holds it (a request from the web form or e-mail, registered by the
+      // channel's system user, not yet assigned): its reminders go to the supervisors from the start.
+      const escalated = now.getTime() - since >= (s.remindEscalateMin ?? Infinity) * 60_000 || s.holderActive !== 1;
       const holder = s.assigneeId ?? s.createdBy;
       const target = escalated ? `supervisors:${s.tenantId}` : `user:${holder}`;
       if (!this.repo.recordReminder(s.id, slot, now.toISOString(), target, next)) continue;

@@ -17,7 +17,8 @@ let db: Db;
 let now: Date;
 const clock = { now: () => now };
 let changed: ChangedEvent[];
-const notifier: RequestNotifier = { toUser: () => {}, toSupervisors: () => {}, changed: (e) => void changed.push(e) };
+let supervised: { tenantId: number; event: string; requestId: number }[];
+const notifier: RequestNotifier = { toUser: () => {}, toSupervisors: (tenantId: number, event: string, e: { requestId: number }) => void supervised.push({ tenantId, event, requestId: e.requestId }), changed: (e) => void changed.push(e) };
 let channels: ReturnType<typeof attachChannels>;
 let svc: RequestService;
 const ids = { t1: 0, t2: 0, b1: 0, b2: 0, acc2: 0, operator: 0, leak: 0, roof: 0 };
@@ -40,6 +41,7 @@ beforeEach(() => {
   db = openDb(':memory:');
   now = new Date('2026-03-02T09:00:00Z');
   changed = [];
+  supervised = [];
   ids.t1 = Number(db.prepare("INSERT INTO tenants (name) VALUES ('УК 1')").run().lastInsertRowid);
   ids.t2 = Number(db.prepare("INSERT INTO tenants (name) VALUES ('УК 2')").run().lastInsertRowid);
   ids.b1 = building(ids.t1, '5');
@@ -119,6 +121,16 @@ describe('intake', () => {
     expect(channels.intake.messages(r.ticketId).map((m) => [m.direction, m.body])).toEqual([['in', 'Течёт кран на кухне'], ['out', 'Мастер придёт завтра'], ['in', 'Спасибо']]);
     expect(changed).toHaveLength(2);
     expect(refusal(() => channels.intake.addMessage(424242, { direction: 'in', channel: 'web', body: 'x' })).status).toBe(404);
+  });
+});
+
+describe('reminders of a request nobody holds yet', () => {
+  it('go to the supervisors from the first one (the channel user cannot log in)', () => {
+    const r = channels.intake.receive(msg({ categoryId: ids.leak }));
+    expect(ticket(r.ticketId)).toMatchObject({ kind: 'emergency', assignee_id: null });
+    now = new Date(now.getTime() + 15 * 60_000);
+    expect(svc.remindDue(now)).toBe(1);
+    expect(supervised).toEqual([{ tenantId: ids.t1, event: 'request.reminder', requestId: r.ticketId }]);
   });
 });
 

@@ -85,8 +85,11 @@ export function freeExecutors(executors: SlotExecutor[], q: Pick<SlotQuery, 'bui
 export function dayStarts(date: string, q: Pick<SlotQuery, 'durationMin' | 'hours' | 'timeZone'>): Date[] {
   const open = minutesOf(q.hours.from);
   const close = minutesOf(q.hours.to);
+  // Two conversions a day: without a clock change inside the hours, the grid is plain arithmetic.
+  const first = localInstant(date, open, q.timeZone).getTime();
+  const steady = localInstant(date, close, q.timeZone).getTime() - first === (close - open) * 60_000;
   const out: Date[] = [];
-  for (let m = open; m + q.durationMin <= close; m += q.durationMin) out.push(localInstant(date, m, q.timeZone));
+  for (let m = open; m + q.durationMin <= close; m += q.durationMin) out.push(steady ? new Date(first + (m - open) * 60_000) : localInstant(date, m, q.timeZone));
   return out;
 }
 

@@ -60,7 +60,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   s = await testServer(env);
-});
+}, 120_000);
 afterAll(async () => {
   await s.stop();
   await new Promise((r) => receiver.close(r));
@@ -82,7 +82,7 @@ describe('billing settings and the link', () => {
     const supervisor = await login(s.url, 'supervisor', 'demo');
     expect((await api(s.url, 'PUT', '/api/tenants/1/billing', { urlTemplate: null, pushUrl: null }, supervisor)).status).toBe(403);
     expect((await api(s.url, 'GET', '/api/tenants/1/billing', undefined, supervisor)).status).toBe(403);
-  });
+  }, 120_000);
 
   it('the link of an account is built server-side with the account filled in; another company’s account is 404', async () => {
     const operator2 = await login(s.url, 'operator2', 'demo'); // company 1 only
@@ -91,7 +91,7 @@ describe('billing settings and the link', () => {
     expect(r.body.url).toBe(`https://billing.example/acc/${encodeURIComponent(own!.n)}?org=1`);
     expect((await api(s.url, 'GET', `/api/billing/link?accountId=${other!.id}`, undefined, operator2)).status).toBe(404);
     expect((await api(s.url, 'GET', '/api/billing/link?accountId=abc', undefined, operator2)).status).toBe(400);
-  });
+  }, 120_000);
 });
 
 describe('the push of closed requests', () => {
@@ -116,7 +116,7 @@ describe('the push of closed requests', () => {
     expect(c!.at - b!.at).toBeGreaterThanOrEqual(1900);
     await until(() => (s.db.prepare('SELECT state FROM billing_outbox WHERE ticket_id = ?').pluck().get(req.id) as string) === 'delivered', 'delivered state');
     expect(hits.flaky).toHaveLength(3);
-  });
+  }, 120_000);
 
   it('a push that keeps failing is marked failed, listed for admins only, and retried on request', async () => {
     const admin = await login(s.url, 'admin', 'demo');
@@ -134,5 +134,5 @@ describe('the push of closed requests', () => {
     expect((await api(s.url, 'POST', `/api/billing-push/${item.id}/retry`, undefined, admin)).status).toBe(200);
     await until(() => (s.db.prepare('SELECT state FROM billing_outbox WHERE ticket_id = ?').pluck().get(req.id) as string) === 'delivered', 'delivery after the retry');
     expect((await api(s.url, 'POST', `/api/billing-push/${item.id}/retry`, undefined, admin)).status).toBe(409);
-  });
+  }, 120_000);
 });

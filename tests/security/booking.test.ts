@@ -42,7 +42,7 @@ beforeAll(async () => {
   day = new Date(Date.now() + 3 * 86_400_000 + 3 * 3600_000).toISOString().slice(0, 10);
   const v = await api(s.url, 'POST', `/api/executors/${executor2}/exceptions`, { kind: 'vacation', from: day, to: day }, admin);
   expect(v.status).toBe(201);
-});
+}, 120_000);
 afterAll(async () => {
   await s.stop();
 });
@@ -56,7 +56,7 @@ describe('free slots (public)', () => {
     expect(r.body.slots).toHaveLength(12);
     expect(r.body.slots[0]).toEqual({ start: `${day}T05:00:00.000Z`, end: `${day}T06:00:00.000Z` });
     expect(JSON.stringify(r.body)).not.toMatch(/executor|Морозов|Волков/i);
-  });
+  }, 120_000);
 
   it('another company’s building is refused (404), and a category that is not booked is a 400', async () => {
     expect((await slots(1, building2)).status).toBe(404);
@@ -66,7 +66,7 @@ describe('free slots (public)', () => {
     expect(r.status).toBe(400);
     expect(r.body.error.details[0]!.field).toBe('categoryId');
     expect((await pub('GET', `/api/public/slots?tenantId=1&buildingId=${building1}&categoryId=${meters}&from=tomorrow`)).status).toBe(400);
-  });
+  }, 120_000);
 });
 
 describe('booking a slot', () => {
@@ -89,7 +89,7 @@ describe('booking a slot', () => {
     const slotsAfter = await slots(1, building1);
     expect(slotsAfter.body.slots.map((x) => x.start)).not.toContain(first());
     expect(slotsAfter.body.slots).toHaveLength(11);
-  });
+  }, 120_000);
 
   it('the request is the web channel’s, handed to the executor with the visit; the console and the executor’s /x/ card show it', async () => {
     const req = await api<{ request: { channel: string; assignee: { id: number } | null; stage: { code: string } } }>(s.url, 'GET', `/api/requests/${requestId}`, undefined, operator);
@@ -103,7 +103,7 @@ describe('booking a slot', () => {
     expect(list.body.items.find((c) => c.id === requestId)?.visit).toEqual({ start: first(), end: `${day}T08:00:00.000Z` });
     const card = await api<{ request?: { visit: unknown }; visit?: unknown }>(s.url, 'GET', `/api/x/requests/${requestId}`, undefined, x);
     expect(JSON.stringify(card.body)).toContain(first());
-  });
+  }, 120_000);
 
   it('bad bookings are clear 4xx: off-grid time, past time, honeypot, no contact, another company’s building', async () => {
     const off = await pub<{ error: { details: { field: string }[] } }>('POST', '/api/public/bookings', booking(`${day}T07:20:00.000Z`));
@@ -115,7 +115,7 @@ describe('booking a slot', () => {
     expect((await pub('POST', '/api/public/bookings', booking(`${day}T09:00:00.000Z`, { buildingId: building2 }))).status).toBe(404);
     expect((await pub('POST', '/api/public/bookings', booking(`${day}T09:00:00.000Z`, { tenantId: 2 }))).status).toBe(404);
     expect(one<number>('SELECT count(*) FROM bookings')).toBe(1);
-  });
+  }, 120_000);
 
   it('the dispatcher reschedules: the old slot frees, the new one is taken', async () => {
     const to = `${day}T10:00:00.000Z`;
@@ -127,7 +127,7 @@ describe('booking a slot', () => {
     expect(after).not.toContain(to);
     // Someone else cannot have the moved-to slot.
     expect((await pub('POST', '/api/public/bookings', booking(to))).status).toBe(409);
-  });
+  }, 120_000);
 
   it('the dispatcher cancels the visit: the slot is free again and can be booked', async () => {
     const to = `${day}T10:00:00.000Z`;
@@ -135,7 +135,7 @@ describe('booking a slot', () => {
     expect((await slots(1, building1)).body.slots.map((x) => x.start)).toContain(to);
     expect((await api(s.url, 'GET', `/api/requests/${requestId}/booking`, undefined, operator)).body).toEqual({ visit: null });
     expect((await pub('POST', '/api/public/bookings', booking(to))).status).toBe(201);
-  });
+  }, 120_000);
 
   it('cancelling the request frees its visit’s slot', async () => {
     const at = `${day}T12:00:00.000Z`;
@@ -145,7 +145,7 @@ describe('booking a slot', () => {
     const t = await api(s.url, 'POST', `/api/requests/${id}/transition`, { to: 'cancelled', reason: 'житель отказался' }, operator);
     expect(t.status).toBe(200);
     expect((await slots(1, building1)).body.slots.map((x) => x.start)).toContain(at);
-  });
+  }, 120_000);
 
   it('a user of another company cannot see, move or cancel the visit (404)', async () => {
     const created = await api<{ user: { id: number } }>(s.url, 'POST', '/api/users', { login: 'rassvet-sv', password: 'rassvet-pass-1', role: 'supervisor', fullName: 'Старший диспетчер Рассвета', tenantIds: [2] }, admin);
@@ -159,5 +159,5 @@ describe('booking a slot', () => {
     // An executor cannot cancel a visit either.
     const x = await login(s.url, 'executor', 'demo');
     expect((await api(s.url, 'DELETE', `/api/requests/${id}/booking`, undefined, x)).status).toBe(403);
-  });
+  }, 120_000);
 });

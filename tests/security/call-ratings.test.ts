@@ -33,7 +33,7 @@ beforeAll(async () => {
   expect((await hook(accA, { ...base, cmd: 'event', type: 'INCOMING', user: 'ivanov', ext: '101', direction: 'in' })).status).toBe(200);
   expect((await hook(accA, { ...base, cmd: 'event', type: 'ACCEPTED', user: 'ivanov', ext: '101', direction: 'in' })).status).toBe(200);
   expect((await hook(accA, { ...base, cmd: 'history', type: 'in', status: 'Success', user: 'ivanov', start: '20260310T061500Z', duration: '95', link: '', rating: '' })).status).toBe(200);
-});
+}, 120_000);
 afterAll(async () => {
   await s.stop();
 });
@@ -48,20 +48,20 @@ describe('the post-call rating webhook (cmd=rating)', () => {
     expect(one.body.rating?.score).toBe(4);
     const list = await api<{ items: { id: string; rating: { score: number } | null }[] }>(s.url, 'GET', '/api/calls?limit=50', undefined, admin);
     expect(list.body.items.find((c) => c.id === callId)?.rating?.score).toBe(4);
-  });
+  }, 120_000);
 
   it('an unsigned or wrongly signed rating is refused and changes nothing', async () => {
     expect((await hook(accA, { cmd: 'rating', callid: 'rated-1', rating: '1' })).status).toBe(401);
     expect((await hook(accA, { cmd: 'rating', callid: 'rated-1', rating: '1', crm_token: TOKEN_B })).status).toBe(401);
     const one = await api<{ rating: { score: number } | null }>(s.url, 'GET', `/api/calls/${callIdOf('ext:itoolabs:vats-a.megapbx.ru:rated-1')}`, undefined, admin);
     expect(one.body.rating?.score).toBe(4);
-  });
+  }, 120_000);
 
   it('a rating that is not a score 1–10 is a clear 400', async () => {
     const r = await fetch(`${s.url}/hooks/itoolabs/${accA}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ cmd: 'rating', callid: 'rated-1', rating: 'отлично', crm_token: TOKEN_A }).toString() });
     expect(r.status).toBe(400);
     expect(JSON.stringify(await r.json())).toContain('rating');
-  });
+  }, 120_000);
 
   it('another company’s PBX account naming this call id cannot put its rating on the call', async () => {
     const r = await hook(accB, { cmd: 'rating', callid: 'rated-1', rating: '1', crm_token: TOKEN_B });
@@ -69,12 +69,12 @@ describe('the post-call rating webhook (cmd=rating)', () => {
     expect(r.body.callId).toBeNull();
     const one = await api<{ rating: { score: number } | null }>(s.url, 'GET', `/api/calls/${callIdOf('ext:itoolabs:vats-a.megapbx.ru:rated-1')}`, undefined, admin);
     expect(one.body.rating?.score).toBe(4);
-  });
+  }, 120_000);
 
   it('a rating sent before the call’s other events joins the call when it arrives', async () => {
     expect((await hook(accA, { cmd: 'rating', callid: 'rated-early', rating: '5', crm_token: TOKEN_A })).status).toBe(200);
     expect((await hook(accA, { cmd: 'history', type: 'in', status: 'Success', phone: '79161112244', diversion: '74950000001', callid: 'rated-early', user: 'ivanov', start: '20260310T071500Z', duration: '40', link: '', crm_token: TOKEN_A })).status).toBe(200);
     const one = await api<{ rating: { score: number } | null }>(s.url, 'GET', `/api/calls/${callIdOf('ext:itoolabs:vats-a.megapbx.ru:rated-early')}`, undefined, admin);
     expect(one.body.rating?.score).toBe(5);
-  });
+  }, 120_000);
 });

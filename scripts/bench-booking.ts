@@ -36,7 +36,7 @@ process.stdout.write(`setting up ${extra} more plumbers serving the building… 
 for (let i = 0; i < extra; i++) {
   const r = await api<{ executor: { id: number } }>(url, 'POST', '/api/executors', { login: `bench-x${i}`, password: 'bench-password-1', fullName: `Мастер ${i}`, tenantIds: [1], specialityIds: [plumber], buildingIds: [building] }, admin);
   if (r.status !== 201) throw new Error(`executor: ${r.status} ${JSON.stringify(r.body)}`);
-  const sh = await api(url, 'POST', `/api/executors/${r.body.executor.id}/schedules`, { weekdays: 31, from: '09:00', to: '18:00', zoneId: null }, admin);
+  const sh = await api(url, 'POST', `/api/executors/${r.body.executor.id}/schedules`, { weekdays: [1, 2, 3, 4, 5], from: '09:00', to: '18:00', zoneId: null }, admin);
   if (sh.status !== 201) throw new Error(`schedule: ${sh.status} ${JSON.stringify(sh.body)}`);
 }
 console.log('done');

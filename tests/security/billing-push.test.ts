@@ -90,6 +90,9 @@ describe('billing settings and the link', () => {
     const r = await api<{ url: string }>(s.url, 'GET', `/api/billing/link?accountId=${own!.id}`, undefined, operator2);
     expect(r.body.url).toBe(`https://billing.example/acc/${encodeURIComponent(own!.n)}?org=1`);
     expect((await api(s.url, 'GET', `/api/billing/link?accountId=${other!.id}`, undefined, operator2)).status).toBe(404);
+    // The card asks by account number (what the screen pop carries).
+    expect((await api<{ url: string }>(s.url, 'GET', `/api/billing/link?accountNumber=${encodeURIComponent(own!.n)}`, undefined, operator2)).body.url).toBe(r.body.url);
+    expect((await api(s.url, 'GET', `/api/billing/link?accountNumber=${encodeURIComponent(other!.n)}`, undefined, operator2)).status).toBe(404);
     expect((await api(s.url, 'GET', '/api/billing/link?accountId=abc', undefined, operator2)).status).toBe(400);
   }, 120_000);
 });

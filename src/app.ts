@@ -53,6 +53,7 @@ import { vpbxAdminRoutes, webhookRoutes } from './features/external-calls/routes
 import { vpbxRecordingSource } from './features/external-calls/recording-source.js';
 import { WebhookLog } from './features/external-calls/webhook-log.js';
 import { WebhookGuard } from './features/external-calls/webhook-guard.js';
+import { CallRatings } from './features/external-calls/ratings.js';
 import { attachWallboard } from './features/wallboard/index.js';
 import { createAmiObserverMode } from './features/ami-observer/index.js';
 import { RetentionService, startRetentionJobs } from './features/retention/index.js';
@@ -83,6 +84,8 @@ import { apiDocsPageRoutes, apiDocumentRoutes } from './features/api-docs/routes
 import { attachChannels } from './channels/index.js';
 import { attachEmail } from './channels/email/index.js';
 import { attachReplies } from './channels/replies/index.js';
+import { attachBooking } from './features/booking/index.js';
+import { attachBilling } from './features/billing/index.js';
 import { attachWebChannel } from './channels/web/index.js';
 import { inspect, isRefusal } from './features/attachments/index.js';
 
@@ -200,6 +203,21 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     maxPhotos: config.PULT_WEB_FORM_MAX_PHOTOS, maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024),
   }) : null;
 
+  // Online booking of a visit (issue 14 item 3): free slots, the request through the channel intake, the hand-over to the executor.
+  const booking = attachBooking({
+    db, clock, timeZone: config.PULT_TIMEZONE, hours: config.PULT_BOOKING_HOURS, leadMin: config.PULT_BOOKING_LEAD_MIN, maxDays: config.PULT_BOOKING_MAX_DAYS, ratePerMin: config.PULT_BOOKING_RATE_PER_MIN, shifts: executors.repo.shifts,
+    maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024), maxPhotos: config.PULT_WEB_FORM_MAX_PHOTOS,
+    ports: {
+      receive: (msg) => channels.intake.accept(msg),
+      assign: (id, userId, by, comment) => {
+        if (requests.service.allowedNext(id).some((s) => s.code === 'assigned')) return requests.service.transition(id, 'assigned', { assigneeId: userId, comment }, by);
+        executors.service.reassign(id, userId, by);
+        requests.service.comment(id, 'comment', comment, by);
+      },
+      announce: (id) => requests.service.announce(id),
+    },
+  });
+
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
       password: config.PULT_DEMO_PASSWORD,
@@ -304,6 +322,13 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   const externalCalls = new ExternalCallService(db, calls, lines, recordings, events, clock, logger.child({ part: 'vpbx' }));
   recordings.registerSource('vpbx:', vpbxRecordingSource(vpbxAccounts, calls, fetchPolicy, (url, dest, hosts) => recordings.download(url, dest, hosts)));
 
+  // The billing link and push of closed requests (issue 14 item 9): outbox written in the closing transaction, signed, retried.
+  const billing = attachBilling({
+    db, clock, logger: logger.child({ part: 'billing' }), timeZone: config.PULT_TIMEZONE, schedule: config.PULT_BILLING_PUSH_CRON, masterSecret: config.PULT_BILLING_PUSH_SECRET ?? null,
+    policy: { hosts: config.PULT_BILLING_PUSH_HOSTS, allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutMs: config.PULT_FETCH_TIMEOUT_SEC * 1000, maxBytes: 1024 * 1024 },
+    backoffSec: config.PULT_BILLING_PUSH_BACKOFF_SEC, backoffMaxSec: config.PULT_BILLING_PUSH_BACKOFF_MAX_SEC, attempts: config.PULT_BILLING_PUSH_ATTEMPTS,
+  });
+
   // Supervisor wallboard: snapshot, callbacks, supervision; socket push below.
   const wallboard = attachWallboard({ db, lines, operators, calls, events, router, pbx, clock, logger, timeZone: config.PULT_TIMEZONE, shortAbandonSec: config.PULT_SHORT_ABANDON_SEC });
   // Reports, the decree 416 compliance documents, daily / weekly snapshots (issue 12, item 3).
@@ -340,7 +365,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
 
   const app = createHttpApp({
     logger,
-    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince, () => ({ trunks: trunks.service.health() })), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, ...(webChannel ? [webChannel.publicRoutes] : []), webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) }), apiDocsPageRoutes(config.PULT_UI_DIR)],
+    publicRoutes: [metricsRoutes(metrics, { token: config.PULT_METRICS_TOKEN ?? null, allowPrivate: config.PULT_METRICS_ALLOW_PRIVATE === 'on' }), amiMode ? healthRoutes(db, amiMode.pbxStatus, amiMode.since, amiMode.health) : healthRoutes(db, pbx, () => pbxSince, () => ({ trunks: trunks.service.health() })), publicAuthRoutes(auth, throttle, logger.child({ part: 'auth' })), signedRecordingRoutes(calls, recordingLinks), attachments.publicRoutes, ...(webChannel ? [webChannel.publicRoutes] : []), booking.publicRoutes, webhookRoutes({ log: webhookLog, guard: webhookGuard, maxAgeSec: config.PULT_WEBHOOK_MAX_AGE_SEC, accounts: vpbxAccounts, service: externalCalls, lookup, clock, logger: logger.child({ part: 'webhooks' }) }), apiDocsPageRoutes(config.PULT_UI_DIR)],
     uiDir: config.PULT_UI_DIR,
     sipWsUrl,
     tileUrl: config.PULT_MAP_TILE_URL,
@@ -369,6 +394,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       channels.routes,
       email.routes,
       replies.routes,
+      booking.routes,
+      billing.routes,
       storage,
       reminderCalls.routes,
       lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t), audit, trunkExists: (id) => trunks.service.exists(id) }),
@@ -422,6 +449,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
   );
   await email.start();
+  billing.start();
   const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));
 
   return {
@@ -442,6 +470,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await journal.stop();
       await backupJob?.stop();
       await reports.stop();
+      await billing.stop();
       await requests.stop();
       await requests.service.drain(); // documents still being made write to the database
       await email.stop();

@@ -187,6 +187,23 @@ export const configSchema = z.object({
   PULT_MAIL_FROM: z.string().min(3).default('Pult <pult@localhost>'),
   // How often closed e-mail requests are scanned to ask the resident for a rating (node-cron, seconds field allowed; 'off': never).
   PULT_MAIL_FEEDBACK_CRON: z.string().refine((v) => v === 'off' || cron.validate(v), "a cron expression such as '* * * * *', or 'off'").default('* * * * *'),
+  // Online booking of visits (issue 14 item 3): local hours visits may start/end in (PULT_TIMEZONE),
+  // how soon the first bookable slot starts, how many days ahead one may look,
+  // and the public slot/booking requests per address per minute (429 beyond).
+  PULT_BOOKING_HOURS: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'HH:MM-HH:MM, e.g. 08:00-20:00').refine((v) => v.slice(0, 5) < v.slice(6), 'the end must be after the start').default('08:00-20:00'),
+  PULT_BOOKING_LEAD_MIN: z.coerce.number().int().min(0).max(10_080).default(120),
+  PULT_BOOKING_MAX_DAYS: z.coerce.number().int().min(1).max(60).default(14),
+  PULT_BOOKING_RATE_PER_MIN: z.coerce.number().int().min(1).default(30),
+  // Billing push (issue 14 item 9): closed requests are POSTed to each company's push URL, signed with
+  // HMAC-SHA256 under a per-company key derived from PULT_BILLING_PUSH_SECRET (unset = pushes wait undelivered);
+  // only hosts on PULT_BILLING_PUSH_HOSTS (exact or *.suffix); retries back off 1, 2, 4… × BACKOFF_SEC up to
+  // BACKOFF_MAX_SEC, and after ATTEMPTS failures the push is marked failed (admin list + retry). The job runs on PULT_BILLING_PUSH_CRON.
+  PULT_BILLING_PUSH_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  PULT_BILLING_PUSH_HOSTS: z.string().default('').transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+  PULT_BILLING_PUSH_CRON: z.string().refine((v) => cron.validate(v), "a cron expression such as '*/15 * * * * *'").default('*/15 * * * * *'),
+  PULT_BILLING_PUSH_BACKOFF_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
+  PULT_BILLING_PUSH_BACKOFF_MAX_SEC: z.coerce.number().int().min(1).max(604_800).default(3600),
+  PULT_BILLING_PUSH_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   // The residents' web form (/r/<company id>/) and status page (/s/<token>), issue 14: 'off' closes both.
   // Requests accepted per client address and per building (address) an hour; building searches per address a minute.
   PULT_WEB_FORM: z.enum(['on', 'off']).default('on'),

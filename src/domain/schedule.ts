@@ -48,7 +48,11 @@ const hasDay = (mask: number, weekday: number) => (mask & (1 << weekday)) !== 0;
  * cancels that shift.
  */
 export function onShift(shifts: Shift[], exceptions: ShiftException[], at: Date, timeZone: string, zoneIds?: number[]): boolean {
-  const now = localParts(at, timeZone);
+  return onShiftAt(shifts, exceptions, localParts(at, timeZone), zoneIds);
+}
+
+/** onShift at a local date, weekday and minute already known (saves the time-zone conversion in tight loops). */
+export function onShiftAt(shifts: Shift[], exceptions: ShiftException[], now: { date: string; weekday: number; minutes: number }, zoneIds?: number[]): boolean {
   const yesterday = previousDate(now.date);
   const yWeekday = (now.weekday + 6) % 7;
   for (const s of shifts) {

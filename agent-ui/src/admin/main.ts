@@ -16,12 +16,13 @@ import { usersSection } from './users.ts';
 import { auditSection } from './audit.ts';
 import { vpbxSection } from './vpbx.ts';
 import { trunksSection } from './trunks.ts';
+import { billingSection } from './billing.ts';
 
 const root = document.getElementById('app')!;
 document.title = a.title;
 type Section = keyof typeof a.sections;
 const sections: Record<Section, (el: HTMLElement, s: Status) => Promise<void>> = {
-  tenants: tenantsSection, lines: (el, s) => linesSection(el, s), groups: (el, s) => groupsSection(el, s), users: (el, s) => usersSection(el, s), vpbx: vpbxSection, trunks: (el, s) => trunksSection(el, s), audit: auditSection,
+  tenants: tenantsSection, lines: (el, s) => linesSection(el, s), groups: (el, s) => groupsSection(el, s), users: (el, s) => usersSection(el, s), vpbx: vpbxSection, trunks: (el, s) => trunksSection(el, s), audit: auditSection, billing: (el, s) => billingSection(el, s),
 };
 
 function showLogin(notice?: string): void {

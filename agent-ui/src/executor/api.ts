@@ -9,6 +9,8 @@ export interface Proposal { id: number; at: string; text: string; items: Proposa
 export interface Summary {
   id: number; number: string; kind: 'emergency' | 'planned'; stage: { code: string; name: string }; category: string; address: string; flat: string | null;
   description: string; dueAt: string | null; minutesLeft: number | null; late: boolean; postponedUntil: string | null; needsAttention: 'accept' | 'report' | null;
+  /** The visit the resident booked online. */
+  visit?: { start: string; end: string } | null;
 }
 export interface Card extends Summary {
   tenant: { id: number; name: string };

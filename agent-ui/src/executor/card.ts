@@ -2,6 +2,7 @@
 // the call's recording, photos, change proposals, and the four actions.
 import { h, fill } from '../lib/dom.ts';
 import { formatPhone, formatWhen } from '../lib/format.ts';
+import { visitLine } from '../lib/visit.ts';
 import { x } from '../i18n/ru-executor.ts';
 import type { ActionBody, ActionName, Card, ProposalItem } from './api.ts';
 import { countdown } from './list.ts';
@@ -99,6 +100,7 @@ export function cardView(c: Card, o: CardHandlers, pendingNote: string | null): 
     pendingNote ? h('p', { class: 'x-pending', testid: 'x-pending' }, pendingNote) : null,
     h('section', { class: 'x-section' },
       h('p', { class: 'x-address', testid: 'x-address' }, c.address, c.flat ? h('span', { class: 'x-flat' }, `, ${x.flat(c.flat)}`) : null),
+      c.visit ? h('p', { class: 'x-visit', testid: 'x-visit' }, visitLine(c.visit)) : null,
       h('p', { class: 'muted small' }, c.tenant.name)),
     h('section', { class: 'x-section' },
       h('h2', { class: 'x-h2' }, x.caller),

@@ -2,6 +2,7 @@
 // its countdown to the deadline and what it waits for.
 import { h } from '../lib/dom.ts';
 import { formatWhen } from '../lib/format.ts';
+import { visitLine } from '../lib/visit.ts';
 import { x } from '../i18n/ru-executor.ts';
 import type { Summary } from './api.ts';
 
@@ -25,6 +26,7 @@ export function listView(items: Summary[], pending: Set<number>, open: (id: numb
           h('span', { class: 'x-number' }, `№ ${s.number}`),
           h('span', { class: `x-countdown ${cd.late ? 'x-late' : ''}`, testid: 'x-item-countdown', 'data-due': s.stage.code === 'postponed' || s.stage.code === 'done' || s.stage.code === 'impossible' ? '' : s.dueAt ?? '' }, cd.text)),
         h('span', { class: 'x-item-address' }, s.address, s.flat ? `, ${x.flat(s.flat)}` : ''),
+        s.visit ? h('span', { class: 'x-visit', testid: 'x-item-visit' }, visitLine(s.visit)) : null,
         h('span', { class: 'x-item-desc' }, s.description),
         h('span', { class: 'x-item-bottom' },
           h('span', { class: 'muted small' }, s.stage.name),

@@ -13,6 +13,7 @@ import { dueChip } from './chips.ts';
 import { attachmentsBox } from './attachments-box.ts';
 import { proposalsBox } from './proposals-box.ts';
 import { repliesBox } from './replies-box.ts';
+import { visitBox } from './visit-box.ts';
 import { messagesBox, statusLinkButton } from './messages-box.ts';
 import { editForm } from './edit-form.ts';
 import { StageControls } from './stage-form.ts';
@@ -120,6 +121,10 @@ export class RequestPage {
       this.flash,
       this.stages.el,
       detailsBox,
+      visitBox(req.id, req.status === 'open', (message) => {
+        void this.load(req.id, true).then(() => this.say(message));
+        this.o.onChanged();
+      }),
       dictionariesBox({ requestId: req.id, tenantId: req.tenantId, chosen: req.dictionaryValues, onSaved: () => this.o.onChanged() }),
       proposalsBox(req.id, (message) => {
         void this.load(req.id, true).then(() => this.say(message));

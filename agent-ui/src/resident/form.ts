@@ -9,6 +9,8 @@ import { h, fill } from '../lib/dom.ts';
 import { rs } from '../i18n/ru-resident.ts';
 import { webFormSchema } from '../../../src/channels/web/schema.ts';
 import { publicApi, PublicError, type PublicBuilding, type PublicCategory, type WebFormAnswer } from './api.ts';
+import { BookingError, SlotPicker, submitWithVisit, visitNote } from '../booking/slot-picker.ts';
+import { rb } from '../i18n/ru-booking.ts';
 
 const app = document.getElementById('app')!;
 const shell = (...children: (Node | string | null)[]) =>
@@ -53,6 +55,8 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
   const honeypot = h('div', { class: 'rs-hp', 'aria-hidden': 'true' }, h('label', { for: 'rs-website' }, rs.honeypot), website);
   const summary = h('p', { class: 'rs-error', role: 'alert', hidden: true, testid: 'form-error' });
   const submit = h('button', { class: 'btn btn-primary btn-block rs-submit', type: 'submit', testid: 'submit' }, rs.submit);
+  // Online booking (s-14book): categories that need a visit get a slot picker step.
+  const visit = new SlotPicker(tenantId);
 
   const show = (field: string, problem: string | null) => {
     const box = app.querySelector<HTMLElement>(`[data-field="${field}"]`);
@@ -74,6 +78,7 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
     chosen.hidden = b === null;
     if (b) fill(chosen, h('span', { class: 'rs-chosen-address' }, b.address), h('button', { class: 'btn btn-ghost btn-small', type: 'button', onclick: () => { pick(null); search.focus(); } }, rs.addressChange));
     if (b) show('buildingId', null);
+    visit.set({ buildingId: b?.id ?? null });
   };
   let timer: number | undefined;
   let seq = 0;
@@ -95,6 +100,7 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
   });
   category.addEventListener('change', () => {
     emergencyNote.hidden = !categories.find((c) => String(c.id) === category.value)?.emergency;
+    visit.set({ categoryId: category.value ? Number(category.value) : null });
   });
   const files = () => [...(photos.files ?? [])];
   photos.addEventListener('change', () => {
@@ -106,7 +112,7 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
     h('p', { class: 'rs-company-name', testid: 'company' }, company),
     fieldBox('buildingId', rs.address, search, rs.addressHint),
     fieldBox('flat', rs.flat, flat),
-    fieldBox('categoryId', rs.category, category), emergencyNote,
+    fieldBox('categoryId', rs.category, category), emergencyNote, visit.el,
     fieldBox('description', rs.description, description),
     fieldBox('files', rs.photos, photos, rs.photosHint(maxPhotos, maxMb)),
     fieldBox('name', rs.name, name),
@@ -134,7 +140,9 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
     const values = { buildingId: building ? String(building.id) : '', flat: flat.value, categoryId: category.value, description: description.value, name: name.value, phone: phone.value, email: email.value, website: website.value };
     const checked = webFormSchema.safeParse(values);
     const tooMany = files().length > maxPhotos;
-    if (!checked.success || tooMany) {
+    const noSlot = visit.active() && !visit.chosen();
+    if (noSlot) visit.fail(rb.pickerRequired);
+    if (!checked.success || tooMany || noSlot) {
       for (const issue of checked.success ? [] : checked.error.issues) show(String(issue.path[0] ?? ''), issue.message);
       if (tooMany) show('files', rs.photosTooMany(maxPhotos));
       summary.textContent = rs.fixErrors;
@@ -148,10 +156,18 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
     submit.disabled = true;
     submit.textContent = rs.sending;
     try {
-      done(await publicApi.submit(tenantId, body), tenantId);
+      const start = visit.active() ? visit.chosen() : null;
+      done(start ? { ...(await submitWithVisit(tenantId, body, start)), company } : await publicApi.submit(tenantId, body), tenantId);
     } catch (err) {
       submit.disabled = false;
       submit.textContent = rs.submit;
+      if (err instanceof BookingError && err.status === 409) {
+        visit.refresh();
+        visit.fail(rb.pickerTaken);
+        summary.textContent = rb.pickerTaken;
+        summary.hidden = false;
+        return;
+      }
       if (err instanceof PublicError && err.details.length) for (const d of err.details) show(d.field, d.problem);
       summary.textContent = err instanceof PublicError && err.status === 429 ? rs.rateLimited(err.retryAfterSec)
         : err instanceof PublicError && err.status === 400 ? rs.fixErrors
@@ -162,10 +178,11 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
   shell(el);
 }
 
-function done(a: WebFormAnswer, tenantId: number): void {
+function done(a: WebFormAnswer & { visit?: { start: string; end: string } }, tenantId: number): void {
   shell(h('section', { class: 'rs-card rs-done', testid: 'form-done' },
     h('h2', { class: 'rs-h2' }, rs.doneTitle),
     h('p', { class: 'rs-number', testid: 'request-number' }, rs.doneNumber, ' ', h('span', { class: 'rs-nowrap' }, a.number)),
+    visitNote(a),
     h('a', { class: 'btn btn-primary btn-block', href: a.statusUrl, testid: 'status-link' }, rs.doneLink),
     h('p', { class: 'rs-hint' }, rs.doneKeep),
     h('a', { class: 'btn btn-block', href: `/r/${tenantId}/` }, rs.another)));

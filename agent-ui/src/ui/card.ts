@@ -6,6 +6,7 @@ import { formatDuration, formatPhone, formatWhen, fullAddress, outcomeLabel } fr
 import type { AccountItem, CallCard, CardTicket, Ticket, TicketCategory } from '../lib/types.ts';
 import { t } from '../i18n/index.ts';
 import { accountSearch } from './account-search.ts';
+import { billingLink } from './billing-link.ts';
 import { TicketForm } from './ticket-form.ts';
 
 export type CardPhase = 'ringing' | 'connected' | 'ended';
@@ -203,6 +204,7 @@ export class CardPanel {
       this.accountsBox,
       h('h3', { class: `section-title${list.length === 0 ? ' warn' : ''}`, testid: list.length === 0 ? 'card-not-found' : null }, title),
       list.length ? h('ul', { class: 'account-list' }, items) : h('p', { class: 'muted small' }, t.card.notFoundHelp),
+      billingLink(this.picked?.accountNumber),
       showSearch
         ? accountSearch({ onPick: (a) => this.pick(a), autofocus: list.length > 0 })
         : h('button', { type: 'button', class: 'link small', testid: 'card-other-account', onclick: () => { this.searching = true; this.renderAccounts(); } }, t.card.changeAccount),

@@ -98,6 +98,11 @@ export class CallRepository {
     return (stmt(this.db, `SELECT ${callCols} FROM calls WHERE id = ?`).get(id) as CallRecord | undefined) ?? null;
   }
 
+  /** The caller's post-call rating sent by a cloud PBX (call_ratings, keyed like caller_channel_id), or null. */
+  ratingOf(callerChannelId: string): { score: number; receivedAt: string } | null {
+    return (stmt(this.db, 'SELECT score, received_at AS receivedAt FROM call_ratings WHERE channel_key = ?').get(callerChannelId) as { score: number; receivedAt: string } | undefined) ?? null;
+  }
+
   byCallerChannel(channelId: string): CallRecord | null {
     return (stmt(this.db, `SELECT ${callCols} FROM calls WHERE caller_channel_id = ?`).get(channelId) as CallRecord | undefined) ?? null;
   }

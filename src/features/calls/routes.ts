@@ -79,6 +79,8 @@ export function callRoutes(calls: CallRepository, lines: LineRepository, links: 
       // A short-lived signed link an <audio> element can play without headers.
       recordingUrl: rec?.state === 'stored' ? links.sign(c.id).url : null,
       recording: rec ? { state: rec.state, durationSec: rec.durationSec, sizeBytes: rec.sizeBytes, error: rec.error } : null,
+      // The caller's post-call rating from the cloud PBX's survey (cmd=rating), or null.
+      rating: calls.ratingOf(c.callerChannelId),
     };
   };
 

@@ -9,6 +9,8 @@ export interface CardRow {
   categoryName: string; description: string; address: string; flat: string | null; callerName: string | null; callerPhone: string | null;
   anonymousCaller: string | null; createdAt: string; dueAt: string | null; postponedUntil: string | null; result: string | null; reason: string | null;
   acceptedAt: string | null; doneAt: string | null; lat: number | null; lon: number | null;
+  /** The booked visit (online booking): start and end, ISO UTC; null when none. */
+  visitStart: string | null; visitEnd: string | null;
 }
 
 export interface ProposalItem { name: string; ordered: number | null; needed: number | null }
@@ -21,8 +23,10 @@ export interface IdempotencyRow { fingerprint: string; requestId: number | null;
 
 const cardCols = `t.id, t.number, t.tenant_id AS tenantId, tn.name AS tenantName, t.kind, t.stage_code AS stage, c.name AS categoryName, t.description,
   t.address, t.flat, t.caller_name AS callerName, t.caller_phone AS callerPhone, t.anonymous_caller_id AS anonymousId, t.created_at AS createdAt,
-  t.due_at AS dueAt, t.postponed_until AS postponedUntil, t.result, t.reason, t.accepted_at AS acceptedAt, t.done_at AS doneAt, b.lat, b.lon`;
-const cardFrom = `FROM tickets t JOIN tenants tn ON tn.id = t.tenant_id JOIN ticket_categories c ON c.id = t.category_id LEFT JOIN buildings b ON b.id = t.building_id`;
+  t.due_at AS dueAt, t.postponed_until AS postponedUntil, t.result, t.reason, t.accepted_at AS acceptedAt, t.done_at AS doneAt, b.lat, b.lon,
+  v.start_at AS visitStart, v.end_at AS visitEnd`;
+const cardFrom = `FROM tickets t JOIN tenants tn ON tn.id = t.tenant_id JOIN ticket_categories c ON c.id = t.category_id LEFT JOIN buildings b ON b.id = t.building_id
+  LEFT JOIN bookings v ON v.ticket_id = t.id AND v.status = 'active'`;
 type RawCard = Omit<CardRow, 'anonymousCaller'> & { anonymousId: number | null };
 const toCard = ({ anonymousId, ...r }: RawCard): CardRow => ({ ...r, anonymousCaller: anonymousId !== null ? anonymousLabel(anonymousId) : null });
 

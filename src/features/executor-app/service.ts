@@ -31,6 +31,8 @@ export interface ExecutorAppDeps {
 export interface CardSummary {
   id: number; number: string; kind: 'emergency' | 'planned'; stage: { code: string; name: string }; category: string; address: string; flat: string | null;
   description: string; dueAt: string | null; minutesLeft: number | null; late: boolean; postponedUntil: string | null; needsAttention: 'accept' | 'report' | null;
+  /** The visit the resident booked online («Визит: 14:00–15:00»), or null. */
+  visit: { start: string; end: string } | null;
 }
 
 export class ExecutorAppService {
@@ -135,6 +137,7 @@ export class ExecutorAppService {
       id: c.id, number: c.number, kind: c.kind, stage: { code: c.stage, name: stageName(c) }, category: c.categoryName,
       address: c.address, flat: c.flat, description: c.description, dueAt: c.dueAt, minutesLeft: left, late: open && left !== null && left < 0, postponedUntil: c.postponedUntil,
       needsAttention: c.stage === 'assigned' || c.stage === 'new' ? 'accept' : c.stage === 'in_work' ? 'report' : null,
+      visit: c.visitStart && c.visitEnd ? { start: c.visitStart, end: c.visitEnd } : null,
     };
   }
 }

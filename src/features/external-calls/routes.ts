@@ -17,7 +17,8 @@ import { checkDialNumber } from '../../domain/dialling.js';
 import type { CallerLookup } from '../screen-pop/lookup.js';
 import { itoolabsWebhookSchema } from '../../telephony/vpbx/itoolabs/schema.js';
 import { verifyItoolabsToken } from '../../telephony/vpbx/itoolabs/verify.js';
-import { translateItoolabs } from '../../telephony/vpbx/itoolabs/translate.js';
+import { itoolabsRating, translateItoolabs } from '../../telephony/vpbx/itoolabs/translate.js';
+import type { CallRatings } from './ratings.js';
 import { itoolabsContactReply } from '../../telephony/vpbx/itoolabs/replies.js';
 import { mangoEndpoints, parseMangoJson, type MangoEndpoint } from '../../telephony/vpbx/mango/schema.js';
 import { mangoDeliveryTime, verifyMangoSign } from '../../telephony/vpbx/mango/verify.js';
@@ -42,6 +43,8 @@ interface Deps {
   lookup: CallerLookup;
   clock: Clock;
   logger: Logger;
+  /** Post-call ratings (cmd=rating), stored on the call. */
+  ratings?: CallRatings;
 }
 
 const issues = (e: z.ZodError) => e.issues.map((i) => ({ field: i.path.join('.') || 'body', problem: i.message }));
@@ -89,6 +92,14 @@ export function webhookRoutes(d: Deps): Router {
     if (!verifyItoolabsToken(form(req), account.secrets.crmToken ?? '')) return refuse(res, 'itoolabs', account, req, 401, 'bad crm_token');
     const msg = itoolabsWebhookSchema.safeParse(form(req));
     if (!msg.success) return refuse(res, 'itoolabs', account, req, 400, 'invalid webhook', issues(msg.error));
+    if (msg.data.cmd === 'rating') {
+      // The caller's post-call survey: stored on the call (of this account only), not dropped.
+      const rating = itoolabsRating(msg.data, { account: account.account });
+      if (!rating) return refuse(res, 'itoolabs', account, req, 400, 'invalid webhook', [{ field: 'rating', problem: 'a whole number from 1 to 10' }]);
+      const stored = d.ratings?.store(account, rating, d.clock.now().toISOString()) ?? { callId: null };
+      log('itoolabs', account, 200, req, null);
+      return void res.json({ ok: true, rating: rating.score, callId: stored.callId });
+    }
     const result = d.service.apply(account, translateItoolabs(msg.data, { account: account.account, receivedAt: d.clock.now().toISOString() }));
     log('itoolabs', account, 200, req, null);
     if (msg.data.cmd === 'contact') return void res.json(itoolabsContactReply({ contactName: callerName(account, msg.data.phone), responsibleLogin: null }));

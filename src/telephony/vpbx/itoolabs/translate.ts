@@ -69,3 +69,10 @@ export function translateItoolabs(msg: ItoolabsWebhook, opts: TranslateOptions):
 
   return [];
 }
+
+/** The caller's post-call rating (cmd=rating): which call, the score, the employee rated. Null when the score is not a whole number 1–10. */
+export function itoolabsRating(msg: Extract<ItoolabsWebhook, { cmd: 'rating' }>, opts: Pick<TranslateOptions, 'account'>): { source: string; externalId: string; score: number; agent: string | null } | null {
+  const score = /^\s*\d{1,2}\s*$/.test(msg.rating) ? Number(msg.rating) : NaN;
+  if (!Number.isInteger(score) || score < 1 || score > 10) return null;
+  return { source: `itoolabs:${opts.account}`, externalId: msg.callid, score, agent: msg.user || msg.ext || null };
+}

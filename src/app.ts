@@ -69,6 +69,8 @@ import { BackupService, startBackupJob } from './features/backup/index.js';
 import { StorageRepository, storageRoutes } from './features/storage/index.js';
 import { attachExecutorApp } from './features/executor-app/index.js';
 import { attachReports } from './features/reports/index.js';
+import { attachChannels } from './channels/index.js';
+import { inspect, isRefusal } from './features/attachments/index.js';
 
 export interface Pult {
   config: Config;
@@ -136,6 +138,15 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   requests.service.documentMaker = async (id, stage, by) => {
     await documents.service.generate(id, requests.repo.state(id)!.tenantId, stage, by);
   };
+
+  // Every channel into one queue (issue 14): the core (intake, senders, feedback) and the adapters.
+  const channels = attachChannels({
+    db, clock, logger: logger.child({ part: 'channels' }), tickets, lifecycle: requests.lifecycle, requests: requests.service, state: (id) => requests.repo.state(id), publicUrl: config.PULT_PUBLIC_URL ?? null,
+    files: {
+      check: async (files) => (await Promise.all(files.map((f) => inspect(f.filename, f.bytes)))).filter(isRefusal),
+      add: (ticketId, by, files) => attachments.service.add(ticketId, by, files.map((f) => ({ originalname: f.filename, buffer: f.bytes }))),
+    },
+  });
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
     seedDemo(db, auth, lines, operators, {
@@ -288,6 +299,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       wallboard.routes,
       callbackFeature.routes,
       reports.routes,
+      channels.routes,
       storage,
       reminderCalls.routes,
       lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t), audit }),

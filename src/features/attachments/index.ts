@@ -8,6 +8,7 @@ import { attachmentRoutes, signedAttachmentRoutes } from './routes.js';
 import { AttachmentService, type AttachmentNote, type AttachmentView } from './service.js';
 
 export { AttachmentService, type AttachmentView };
+export { inspect, isRefusal } from './files.js';
 
 export function attachAttachments(o: { db: Db; clock: Clock; dir: string; maxBytes: number; secret: Buffer; ttlSec: number; note?: AttachmentNote }) {
   const links = new AttachmentLinks(o.secret, o.ttlSec, o.clock);

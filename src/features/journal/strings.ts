@@ -27,7 +27,7 @@ export const titles = {
   recording: 'Запись разговора',
 } as const;
 
-export const channelNames: Record<string, string> = { call: 'Телефон', 'walk-in': 'Личный приём', letter: 'Письмо', email: 'Эл. почта', web: 'Сайт', other: 'Другое' };
+export const channelNames: Record<string, string> = { call: 'Телефон', 'walk-in': 'Личный приём', letter: 'Письмо', email: 'Эл. почта', web: 'Сайт', other: 'Другое', telegram: 'Telegram' };
 export const kindNames: Record<string, string> = { emergency: 'Аварийная', planned: 'Плановая' };
 
 export const deadlineWords = { met: 'в срок', late: 'нарушен', running: 'срок не истёк', none: 'без срока' } as const;

@@ -134,6 +134,23 @@ export class RequestService {
     this.notifier.changed({ requestId: id, tenantId: s.tenantId, stage: 'closed', status: 'closed', at: now });
   }
 
+  /**
+   * Reopens a closed request (a resident's low rating, «Остались вопросы»):
+   * back to the pipeline's first stage with the comment in its history, the
+   * holder kept; the stage's rules run except assignment (it has its executor).
+   */
+  reopen(id: number, comment: string, by: number): void {
+    const s = this.mustState(id);
+    if (s.status !== 'closed') throw new ApiError(409, 'not_closed', 'the request is not closed');
+    const p = this.repo.pipeline(s.tenantId, s.kind);
+    const target = p.stages.find((x) => x.code === 'new' && !x.closes) ?? [...p.stages].sort((a, b) => a.position - b.position).find((x) => !x.closes);
+    if (!target) throw new ApiError(409, 'no_open_stage', 'the pipeline has no open stage to reopen the request to');
+    const at = this.clock.now().toISOString();
+    this.repo.moveStage(id, { from: s.stage, to: target.code, closes: false, at, by, comment });
+    this.notifier.changed({ requestId: id, tenantId: s.tenantId, stage: target.code, status: 'open', at });
+    this.runRules(id, target.rules.filter((r) => r.type !== 'assign'), target.code, by);
+  }
+
   /** Kind change: the request moves to the other pipeline at the matching stage. */
   changeKind(id: number, kind: RequestKind, by: number): void {
     const s = this.mustState(id);

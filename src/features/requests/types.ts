@@ -1,7 +1,7 @@
 // Requests' API shapes (types only; shared with the browser pages).
 import type { RequestKind } from '../../domain/request-pipeline.js';
 
-export const channels = ['call', 'walk-in', 'letter', 'email', 'web', 'other'] as const;
+export const channels = ['call', 'walk-in', 'letter', 'email', 'web', 'other', 'telegram'] as const;
 export type Channel = (typeof channels)[number];
 
 export interface ListFilter {

@@ -1,0 +1,39 @@
+// The console's side of the channels: a request's conversation («Переписка»)
+// with the resident and its ratings; a dispatcher's message to the resident
+// (shown on the status page). Scoped like the request itself.
+import { Router } from 'express';
+import { z } from 'zod';
+import { notFound, parse } from '../http/errors.js';
+import { currentUser } from '../features/auth/middleware.js';
+import { visible } from '../features/requests/routes.js';
+import type { RequestState } from '../features/requests/repository.js';
+import type { ChannelIntake } from './intake.js';
+import type { FeedbackService } from './feedback.js';
+
+const id = z.coerce.number().int().positive();
+const messageBody = z.object({ text: z.string().trim().min(1, 'пустое сообщение').max(4000) }).strict();
+
+export function channelConsoleRoutes(d: { intake: ChannelIntake; feedback: FeedbackService; state: (id: number) => RequestState | null }): Router {
+  const r = Router();
+  const scoped = (req: { params: Record<string, string | undefined> }, user: ReturnType<typeof currentUser>) => {
+    const ticketId = parse(id, req.params.id, 'id');
+    const s = d.state(ticketId);
+    if (!s || !visible(user, s)) throw notFound('request');
+    return s;
+  };
+
+  r.get('/api/requests/:id/messages', (req, res) => {
+    const s = scoped(req, currentUser(req));
+    res.json({ items: d.intake.messages(s.id), ratings: d.feedback.ratings(s.id) });
+  });
+
+  r.post('/api/requests/:id/messages', (req, res) => {
+    const user = currentUser(req);
+    const s = scoped(req, user);
+    const b = parse(messageBody, req.body);
+    const message = d.intake.addMessage(s.id, { direction: 'out', channel: 'console', body: b.text, author: user.fullName });
+    res.status(201).json({ message });
+  });
+
+  return r;
+}

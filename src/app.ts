@@ -70,6 +70,7 @@ import { StorageRepository, storageRoutes } from './features/storage/index.js';
 import { attachExecutorApp } from './features/executor-app/index.js';
 import { attachReports } from './features/reports/index.js';
 import { attachChannels } from './channels/index.js';
+import { attachTelegram } from './channels/telegram/index.js';
 import { inspect, isRefusal } from './features/attachments/index.js';
 
 export interface Pult {
@@ -146,6 +147,13 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       check: async (files) => (await Promise.all(files.map((f) => inspect(f.filename, f.bytes)))).filter(isRefusal),
       add: (ticketId, by, files) => attachments.service.add(ticketId, by, files.map((f) => ({ originalname: f.filename, buffer: f.bytes }))),
     },
+  });
+
+  // The Telegram channel: a bot per company (PULT_TELEGRAM_BOTS), long polling started with the sockets.
+  const telegram = attachTelegram({
+    db, clock, logger: logger.child({ part: 'telegram' }), intake: channels.intake, feedback: channels.feedback, registry: channels.registry,
+    bots: config.PULT_TELEGRAM_BOTS, apiUrl: config.PULT_TELEGRAM_API_URL, pollSec: config.PULT_TELEGRAM_POLL_SEC,
+    allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutSec: config.PULT_FETCH_TIMEOUT_SEC, maxPhotoBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024),
   });
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
@@ -320,6 +328,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   wallboard.connect(io);
   requests.connect(io);
   executors.connect(io);
+  telegram.start();
   journal.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -350,6 +359,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await journal.stop();
       await backupJob?.stop();
       await reports.stop();
+      await telegram.stop();
       await requests.stop();
       await requests.service.drain(); // documents still being made write to the database
       wallboard.stop();

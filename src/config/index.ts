@@ -154,6 +154,23 @@ export const configSchema = z.object({
   PULT_EXECUTOR_SESSION_DAYS: z.coerce.number().positive().max(365).default(30),
   PULT_EXECUTOR_REMIND_MIN: z.coerce.number().int().min(1).max(1440).default(10),
   PULT_IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  // The Telegram channel (issue 14): one bot per company as `<tenantId>=<bot token>` pairs separated by
+  // commas (tokens from @BotFather); unset = no bots. The Bot API's address (a local fake in tests) and
+  // the long-poll wait in seconds.
+  PULT_TELEGRAM_BOTS: z.string().default('').transform((v, ctx) => {
+    const bots = new Map<number, string>();
+    for (const pair of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const m = /^(\d+)=(\d+:[A-Za-z0-9_-]{20,})$/.exec(pair);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: 'each entry is <tenantId>=<bot token>, e.g. 1=123456:AAE…' });
+        return z.NEVER;
+      }
+      bots.set(Number(m[1]), m[2]!);
+    }
+    return bots;
+  }),
+  PULT_TELEGRAM_API_URL: z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://api.telegram.org').default('https://api.telegram.org'),
+  PULT_TELEGRAM_POLL_SEC: z.coerce.number().int().min(0).max(50).default(25),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

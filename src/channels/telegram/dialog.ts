@@ -25,9 +25,12 @@ export interface ChatState {
   ticketId: number | null;
   /** The closed request the resident is asked to rate. */
   ratingTicketId: number | null;
+  /** «Остались вопросы» said before the score (with what followed it). */
+  questionsLeft: boolean;
+  questionsComment: string | null;
 }
 
-export const freshChat = (): ChatState => ({ step: 'new', phone: null, name: null, accountId: null, buildingId: null, address: null, flat: null, ticketId: null, ratingTicketId: null });
+export const freshChat = (): ChatState => ({ step: 'new', phone: null, name: null, accountId: null, buildingId: null, address: null, flat: null, ticketId: null, ratingTicketId: null, questionsLeft: false, questionsComment: null });
 
 export type Inbound =
   | { kind: 'command'; command: string }
@@ -49,7 +52,7 @@ export type Action =
   | { type: 'reply'; text: string; askContact?: boolean; ratingButtons?: boolean }
   | { type: 'create'; description: string; photoFileIds: string[] }
   | { type: 'join'; ticketId: number; body: string; photoFileIds: string[] }
-  | { type: 'rate'; ticketId: number; score: 1 | 2 | 3 | 4 | 5 | null; comment: string | null; questionsLeft: boolean };
+  | { type: 'rate'; ticketId: number; score: 1 | 2 | 3 | 4 | 5; comment: string | null; questionsLeft: boolean };
 
 export interface Outcome { state: ChatState; actions: Action[] }
 
@@ -133,17 +136,15 @@ function rated(s: ChatState, msg: Inbound): Outcome {
   const ticketId = s.ratingTicketId!;
   const m = /^\s*([1-5])(?:\s*[.,:;!-]?\s*(.*))?$/su.exec(text);
   if (m) {
-    s.step = 'ready';
-    s.ratingTicketId = null;
     const score = Number(m[1]) as 1 | 2 | 3 | 4 | 5;
-    const comment = m[2]?.trim() || null;
-    return { state: s, actions: [{ type: 'rate', ticketId, score, comment, questionsLeft: false }] };
+    const comment = [s.questionsComment, m[2]?.trim()].filter(Boolean).join('. ') || null;
+    const action: Action = { type: 'rate', ticketId, score, comment, questionsLeft: s.questionsLeft };
+    return { state: { ...s, step: 'ready', ratingTicketId: null, questionsLeft: false, questionsComment: null }, actions: [action] };
   }
-  if (/остал[ии]сь\s+вопрос/iu.test(text)) {
-    s.step = 'ready';
-    s.ratingTicketId = null;
-    const comment = text.replace(/остал[ии]сь\s+вопросы?[.!:,]?/iu, '').trim() || null;
-    return { state: s, actions: [{ type: 'rate', ticketId, score: null, comment, questionsLeft: true }] };
+  const q = /остал\p{L}*\s+вопрос\p{L}*/iu;
+  if (q.test(text)) {
+    const rest = text.replace(q, '').replace(/^[\s.,:;!-]+/u, '').trim();
+    return { state: { ...s, questionsLeft: true, questionsComment: rest || s.questionsComment }, actions: [{ type: 'reply', text: t.askScoreAfterQuestions, ratingButtons: true }] };
   }
   return { state: s, actions: [{ type: 'reply', text: t.askRatingAgain, ratingButtons: true }] };
 }
@@ -153,9 +154,14 @@ export function created(s: ChatState, ticketId: number): ChatState {
   return { ...s, ticketId, step: 'ready' };
 }
 
+/** The rating reopened the request: the chat's messages join it again. */
+export function reopened(s: ChatState, ticketId: number): ChatState {
+  return { ...s, ticketId, step: 'ready' };
+}
+
 /** The chat's request was closed: ask for a rating. */
 export function closed(s: ChatState, ticketId: number): ChatState {
-  return { ...s, ticketId: s.ticketId === ticketId ? null : s.ticketId, ratingTicketId: ticketId, step: 'rating' };
+  return { ...s, ticketId: s.ticketId === ticketId ? null : s.ticketId, ratingTicketId: ticketId, step: 'rating', questionsLeft: false, questionsComment: null };
 }
 
 function textOf(msg: Inbound): string | null {

@@ -12,6 +12,7 @@ export const messengerText = {
   reply: (number: string, text: string) => `Заявка № ${number}:\n${text}`,
   askRating: (number: string) => `Заявка № ${number} выполнена. Оцените работу от 1 до 5 (можно с комментарием: «4 спасибо») или напишите «Остались вопросы».`,
   askRatingAgain: 'Ответьте цифрой от 1 до 5 или напишите «Остались вопросы».',
+  askScoreAfterQuestions: 'Поняли, передадим диспетчеру. Оцените, пожалуйста, работу от 1 до 5.',
   thanks: 'Спасибо за оценку!',
   reopened: (number: string) => `Заявка № ${number} возвращена диспетчеру, с вами свяжутся.`,
   contactButton: 'Отправить номер',

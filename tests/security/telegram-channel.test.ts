@@ -132,10 +132,19 @@ describe('Telegram channel (fake Bot API)', () => {
     await fake.waitFor(BOT2, CHAT2, /Напишите адрес/);
     fake.text(BOT2, CHAT2, 'ул. Новая, д. 5, кв. 3');
     await fake.waitFor(BOT2, CHAT2, /Адрес: ул\. Новая, д\. 5, кв\. 3\./);
-    fake.text(BOT2, CHAT2, 'Не работает домофон');
+    const updateId = fake.text(BOT2, CHAT2, 'Не работает домофон');
     const ok = await fake.waitFor(BOT2, CHAT2, /Заявка № \S+ принята/);
-    const made = (await telegramRequests(2)).find((r) => ok.text.includes(r.number))!;
+    const made = await request((await telegramRequests(2)).find((r) => ok.text.includes(r.number))!.id);
     expect(made).toMatchObject({ address: 'ул. Новая, д. 5, кв. 3', accountNumber: null, callerPhone: '79000000017' });
+    // Delivered again (handled, but Pult stopped before confirming it): the same request, not a second one.
+    const n = fake.sent(BOT2, CHAT2).length;
+    fake.replay(BOT2, updateId);
+    const polls = fake.polls(BOT2);
+    await expect.poll(() => fake.polls(BOT2) >= polls + 2, { timeout: 15_000 }).toBe(true); // taken, handled, confirmed
+    expect(fake.sent(BOT2, CHAT2).slice(n)).toEqual([]);
+    expect(await telegramRequests(2)).toHaveLength(1);
+    const msgs = (await api<{ items: { body: string }[] }>(s.url, 'GET', `/api/requests/${made.id}/messages`, undefined, admin)).body.items;
+    expect(msgs.filter((m) => m.body === 'Не работает домофон')).toHaveLength(1);
     // Company 1's operator cannot open company 2's request or its conversation.
     const other = await login(s.url, 'operator2', 'demo');
     expect((await api(s.url, 'GET', `/api/requests/${made.id}`, undefined, other)).status).toBe(404);

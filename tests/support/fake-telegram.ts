@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface SentMessage { chatId: number; text: string; replyMarkup: unknown }
 
-interface Bot { updates: { update_id: number; [k: string]: unknown }[]; sent: SentMessage[]; nextUpdateId: number; polls: number }
+type RawUpdate = { update_id: number; [k: string]: unknown };
+interface Bot { updates: RawUpdate[]; all: RawUpdate[]; replays: Set<RawUpdate>; sent: SentMessage[]; nextUpdateId: number; polls: number }
 
 export class FakeTelegram {
   private readonly bots = new Map<string, Bot>();
@@ -17,7 +18,7 @@ export class FakeTelegram {
   url = '';
 
   constructor(tokens: string[]) {
-    for (const t of tokens) this.bots.set(t, { updates: [], sent: [], nextUpdateId: 1000, polls: 0 });
+    for (const t of tokens) this.bots.set(t, { updates: [], all: [], replays: new Set(), sent: [], nextUpdateId: 1000, polls: 0 });
   }
 
   async start(): Promise<void> {
@@ -36,9 +37,20 @@ export class FakeTelegram {
   push(token: string, message: Record<string, unknown> | null, raw?: Record<string, unknown>): number {
     const bot = this.bot(token);
     const update_id = bot.nextUpdateId++;
-    bot.updates.push(raw ? { update_id, ...raw } : { update_id, message: { message_id: update_id, date: Math.floor(Date.now() / 1000), ...message } });
+    const u: RawUpdate = raw ? { update_id, ...raw } : { update_id, message: { message_id: update_id, date: Math.floor(Date.now() / 1000), ...message } };
+    bot.updates.push(u);
+    bot.all.push(u);
     this.notify();
     return update_id;
+  }
+
+  /** Delivers an update again, as Telegram does when the bot handled it but stopped before confirming it. */
+  replay(token: string, updateId: number): void {
+    const bot = this.bot(token);
+    const u = bot.all.find((x) => x.update_id === updateId)!;
+    bot.replays.add(u);
+    bot.updates.push(u);
+    this.notify();
   }
 
   text(token: string, chatId: number, text: string, from = { id: chatId, first_name: 'Анна' }) {
@@ -57,6 +69,11 @@ export class FakeTelegram {
 
   sent(token: string, chatId?: number): SentMessage[] {
     return this.bot(token).sent.filter((m) => chatId === undefined || m.chatId === chatId);
+  }
+
+  /** How many getUpdates calls the bot has made. */
+  polls(token: string): number {
+    return this.bot(token).polls;
   }
 
   /** Updates the bot has not confirmed yet (offset not past them). */
@@ -116,11 +133,13 @@ export class FakeTelegram {
     switch (m[2]) {
       case 'getUpdates': {
         const offset = Number(body.offset ?? 0);
-        bot.updates = bot.updates.filter((u) => u.update_id >= offset); // confirmed ones are forgotten
+        bot.updates = bot.updates.filter((u) => u.update_id >= offset || bot.replays.has(u)); // confirmed ones are forgotten
         bot.polls++;
         const deadline = Date.now() + Number(body.timeout ?? 0) * 1000;
         while (bot.updates.length === 0 && Date.now() < deadline && this.server?.listening) await this.changed(deadline - Date.now());
-        return send(200, { ok: true, result: bot.updates.slice(0, 100) });
+        const result = bot.updates.slice(0, 100);
+        for (const u of result) bot.replays.delete(u);
+        return send(200, { ok: true, result });
       }
       case 'sendMessage': {
         if (typeof body.chat_id !== 'number' || typeof body.text !== 'string' || !body.text) return send(400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });

@@ -132,6 +132,7 @@ export class TelegramChannel {
     if (!input) return say(t.help);
     const { repo, intake } = this.d;
     const before = repo.chat(tenantId, chatId);
+    if (before.lastUpdateId !== null && u.update_id <= before.lastUpdateId) return; // delivered again after a restart
     const out = converse(before, input, {
       accountsByPhone: (phone) => repo.accountsByPhone(tenantId, phone),
       isOpen: (ticketId) => repo.isOpen(ticketId),
@@ -154,7 +155,7 @@ export class TelegramChannel {
         replies.push(() => say(r === 'reopened' ? t.reopened(repo.ticketNumber(a.ticketId) ?? '') : t.thanks, { remove_keyboard: true }));
       }
     }
-    repo.saveChat(tenantId, chatId, s, this.d.clock.now().toISOString());
+    repo.saveChat(tenantId, chatId, { ...s, lastUpdateId: u.update_id }, this.d.clock.now().toISOString());
     for (const r of replies) await r();
   }
 

@@ -28,9 +28,11 @@ export interface ChatState {
   /** «Остались вопросы» said before the score (with what followed it). */
   questionsLeft: boolean;
   questionsComment: string | null;
+  /** The last update handled in this chat: one delivered again is not handled twice. */
+  lastUpdateId: number | null;
 }
 
-export const freshChat = (): ChatState => ({ step: 'new', phone: null, name: null, accountId: null, buildingId: null, address: null, flat: null, ticketId: null, ratingTicketId: null, questionsLeft: false, questionsComment: null });
+export const freshChat = (): ChatState => ({ step: 'new', phone: null, name: null, accountId: null, buildingId: null, address: null, flat: null, ticketId: null, ratingTicketId: null, questionsLeft: false, questionsComment: null, lastUpdateId: null });
 
 export type Inbound =
   | { kind: 'command'; command: string }
@@ -143,7 +145,7 @@ function rated(s: ChatState, msg: Inbound): Outcome {
   }
   const q = /остал\p{L}*\s+вопрос\p{L}*/iu;
   if (q.test(text)) {
-    const rest = text.replace(q, '').replace(/^[\s.,:;!-]+/u, '').trim();
+    const rest = text.replace(q, '').replace(/^[\s.,:;!?—–-]+/u, '').trim();
     return { state: { ...s, questionsLeft: true, questionsComment: rest || s.questionsComment }, actions: [{ type: 'reply', text: t.askScoreAfterQuestions, ratingButtons: true }] };
   }
   return { state: s, actions: [{ type: 'reply', text: t.askRatingAgain, ratingButtons: true }] };

@@ -1,6 +1,6 @@
-// The messenger conversation (src/channels/telegram/dialog.ts) as a table of steps.
+// The messenger conversation (src/channels/messenger/dialog.ts) as a table of steps.
 import { describe, expect, it } from 'vitest';
-import { closed, converse, created, freshChat, type ChatState, type DialogContext, type Inbound } from '../../src/channels/telegram/dialog.js';
+import { closed, converse, created, freshChat, type ChatState, type DialogContext, type Inbound } from '../../src/channels/messenger/dialog.js';
 
 const home = { accountId: 7, buildingId: 3, address: 'ул. Ленина, д. 1', flat: '12' };
 const ctx = (open = true, found = [home]): DialogContext => ({ accountsByPhone: (p) => (p === '79161234567' ? found : []), isOpen: () => open });

@@ -12,9 +12,9 @@ import type { ChannelIntake } from '../intake.js';
 import type { FeedbackService } from '../feedback.js';
 import type { ChannelSender } from '../types.js';
 import { BotApi, BotApiError, updateSchema, type ReplyMarkup, type Update } from './bot-api.js';
-import { closed, converse, created, reopened, type Action, type ChatState, type Inbound } from './dialog.js';
+import { closed, converse, created, reopened, type Action, type ChatState, type Inbound } from '../messenger/dialog.js';
 import type { TelegramRepository } from './repository.js';
-import { messengerText as t } from './strings.js';
+import { messengerText as t } from '../messenger/strings.js';
 
 export interface TelegramChannelDeps {
   repo: TelegramRepository;

@@ -1,7 +1,7 @@
 // The Telegram channel's tables: each bot's update offset and each chat's
 // conversation state.
 import { stmt, type Db } from '../../store/db.js';
-import { freshChat, type ChatState } from './dialog.js';
+import { freshChat, type ChatState } from '../messenger/dialog.js';
 
 export class TelegramRepository {
   constructor(readonly db: Db) {}

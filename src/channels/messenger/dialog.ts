@@ -1,6 +1,7 @@
 // The messenger conversation with a resident, as a pure state machine: the
 // bot feeds it what the resident sent and carries out what it returns. It
-// knows nothing of Telegram, so another messenger (VK) reuses it as is.
+// knows nothing of Telegram: another messenger (VK) is one more folder
+// beside telegram/ that feeds this dialog and carries out its actions.
 //
 // First contact: the phone (a shared contact or typed), which finds the
 // resident's account and so the address; without a match, the address is

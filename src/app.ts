@@ -71,6 +71,8 @@ import { attachExecutorApp } from './features/executor-app/index.js';
 import { attachReports } from './features/reports/index.js';
 import { attachChannels } from './channels/index.js';
 import { attachTelegram } from './channels/telegram/index.js';
+import { attachEmail } from './channels/email/index.js';
+import { attachReplies } from './channels/replies/index.js';
 import { inspect, isRefusal } from './features/attachments/index.js';
 
 export interface Pult {
@@ -85,6 +87,8 @@ export interface Pult {
   logger: Logger;
   operators: OperatorService;
   lines: LineRepository;
+  /** The e-mail channel's SMTP listener port (null: PULT_MAIL_SMTP_PORT not set). */
+  mailPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -147,6 +151,23 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       check: async (files) => (await Promise.all(files.map((f) => inspect(f.filename, f.bytes)))).filter(isRefusal),
       add: (ticketId, by, files) => attachments.service.add(ticketId, by, files.map((f) => ({ originalname: f.filename, buffer: f.bytes }))),
     },
+  });
+  // E-mail in and out (issue 14, item 4) and replies to residents from templates, with approval (items 6, 7).
+  const email = attachEmail({
+    db, config, clock, logger: logger.child({ part: 'email' }), audit, intake: channels.intake, feedback: channels.feedback, registry: channels.registry, lookup,
+    ticketNumber: (id) => tickets.get(id)?.number ?? null, tenantExists: (t) => tickets.tenantExists(t),
+    attach: (ticketId, by, files) => attachments.service.add(ticketId, by, files.map((f) => ({ originalname: f.filename, buffer: f.bytes }))),
+  });
+  const replies = attachReplies({
+    db, clock, logger: logger.child({ part: 'replies' }), timeZone: config.PULT_TIMEZONE, registry: channels.registry, intake: channels.intake, tickets,
+    request: (id) => {
+      const st = requests.repo.state(id);
+      if (!st) return null;
+      const x = requests.repo.extras(id);
+      return { channel: x.channel, stageName: requests.service.stageName(st.tenantId, st.kind, x.stage), assigneeId: x.assigneeId, assigneeName: x.assigneeName };
+    },
+    holderName: (accountNumber, tenantId) => lookup.accountByNumber(accountNumber, [tenantId])?.holderName ?? null,
+    needsApproval: (t) => email.repo.settings(t).repliesNeedApproval, tenantExists: (t) => tickets.tenantExists(t),
   });
 
   // The Telegram channel: a bot per company (PULT_TELEGRAM_BOTS), long polling started with the sockets.
@@ -308,6 +329,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       callbackFeature.routes,
       reports.routes,
       channels.routes,
+      email.routes,
+      replies.routes,
       storage,
       reminderCalls.routes,
       lineRoutes(lines, { tenantExists: (t) => tickets.tenantExists(t), audit }),
@@ -327,6 +350,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   screenPop.attach(events, operators);
   wallboard.connect(io);
   requests.connect(io);
+  replies.connect(io);
   executors.connect(io);
   telegram.start();
   journal.start();
@@ -345,10 +369,11 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     new RetentionService(db, logger.child({ part: 'retention' }), { webhookLogDays: config.PULT_WEBHOOK_LOG_RETENTION_DAYS, externalEventsDays: config.PULT_EXTERNAL_EVENTS_RETENTION_DAYS, idempotencyDays: config.PULT_IDEMPOTENCY_RETENTION_DAYS }),
     clock, logger.child({ part: 'retention' }), config.PULT_TIMEZONE,
   );
+  await email.start();
   const backupJob = startBackupJob(backups, config.PULT_BACKUP_CRON, config.PULT_TIMEZONE, logger.child({ part: 'backup' }));
 
   return {
-    config, db, server, port, router, events, pbx, io, logger, operators, lines,
+    config, db, server, port, router, events, pbx, io, logger, operators, lines, mailPort: email.port(),
     async stop() {
       router.stop();
       detachMetrics();
@@ -362,6 +387,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await telegram.stop();
       await requests.stop();
       await requests.service.drain(); // documents still being made write to the database
+      await email.stop();
+      await replies.service.drain();
       wallboard.stop();
       fallbackImport.stop();
       recordings.stop();

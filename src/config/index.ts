@@ -171,6 +171,23 @@ export const configSchema = z.object({
   }),
   PULT_TELEGRAM_API_URL: z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://api.telegram.org').default('https://api.telegram.org'),
   PULT_TELEGRAM_POLL_SEC: z.coerce.number().int().min(0).max(50).default(25),
+  // E-mail channel (issue 14): Pult's own SMTP listener for mail to the companies' inbound addresses
+  // (PUT /api/tenants/:id/mail). Off unless a port is set (0: any free port). Bind host; STARTTLS when a
+  // PEM certificate and key are given; a message over PULT_MAIL_MAX_MB is refused (552); a recipient
+  // outside PULT_MAIL_DOMAINS (comma list, empty: any) or no company's address is refused (550);
+  // at most PULT_MAIL_ATTACHMENTS_MAX images/PDFs per message are kept (each up to PULT_ATTACHMENT_MAX_MB).
+  PULT_MAIL_SMTP_PORT: port.optional(),
+  PULT_MAIL_SMTP_HOST: z.string().default('127.0.0.1'),
+  PULT_MAIL_TLS_CERT: z.string().optional(),
+  PULT_MAIL_TLS_KEY: z.string().optional(),
+  PULT_MAIL_MAX_MB: z.coerce.number().positive().max(200).default(15),
+  PULT_MAIL_DOMAINS: z.string().default('').transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)),
+  PULT_MAIL_ATTACHMENTS_MAX: z.coerce.number().int().min(0).max(50).default(5),
+  // Outgoing mail (acknowledgements, replies, «оцените работу»): smtp(s)://[user:password@]host:port; unset: no e-mail goes out.
+  PULT_MAIL_SMTP_OUT_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'smtp://host:port or smtps://user:password@host:port').optional(),
+  PULT_MAIL_FROM: z.string().min(3).default('Pult <pult@localhost>'),
+  // How often closed e-mail requests are scanned to ask the resident for a rating (node-cron, seconds field allowed; 'off': never).
+  PULT_MAIL_FEEDBACK_CRON: z.string().refine((v) => v === 'off' || cron.validate(v), "a cron expression such as '* * * * *', or 'off'").default('* * * * *'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

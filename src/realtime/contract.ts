@@ -69,6 +69,10 @@ export interface ServerToClientEvents {
   'request.alarm': (e: import('../features/executors/service.js').AlarmEvent) => void;
   'requests.monitor': (e: { tenantId: number; counts: import('../features/requests/types.js').MonitorSnapshot }) => void;
   'wallboard.patch': (p: import('../features/wallboard/contract.js').WallboardPatch) => void;
+  /** A reply to a resident waits for approval: to supervisors:<tenantId> and admins. */
+  'reply.pending': (e: import('../channels/replies/types.js').ReplyEvent) => void;
+  /** Your reply was approved (and sent) or rejected with a comment: to the author. */
+  'reply.decided': (e: import('../channels/replies/types.js').ReplyEvent) => void;
 }
 
 export interface ClientToServerEvents {

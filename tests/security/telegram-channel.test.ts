@@ -1,7 +1,7 @@
 // Issue 14, item 5: the Telegram channel against a local fake of the Bot API.
 // A resident shares a phone (the account and address found), sends a photo
 // with the problem → a request of their company (channel telegram, photo
-// attached); further messages join it; the dispatcher closes it → the bot
+// attached); further messages join it; the dispatcher's reply reaches the chat; the dispatcher closes it → the bot
 // asks for a rating; «Остались вопросы» + 2 reopens it. Malformed updates are
 // skipped without stopping the bot; a restart neither repeats nor loses an
 // update; the other company never sees the request.
@@ -95,6 +95,13 @@ describe('Telegram channel (fake Bot API)', () => {
     const msgs = (await api<{ items: { direction: string; channel: string; body: string }[] }>(s.url, 'GET', `/api/requests/${ticketId}/messages`, undefined, admin)).body.items;
     expect(msgs.map((m) => [m.direction, m.channel, m.body])).toContainEqual(['in', 'telegram', 'Вода уже у соседей снизу']);
     expect((await telegramRequests(1)).filter((r) => r.number === number)).toHaveLength(1);
+
+    // The dispatcher answers from the console: the reply reaches the chat and is stored as sent.
+    const m = fake.sent(BOT1, CHAT).length;
+    const sent = await api<{ reply: { status: string } }>(s.url, 'POST', `/api/requests/${ticketId}/replies`, { body: 'Сантехник будет в течение часа.' }, admin);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    await fake.waitFor(BOT1, CHAT, new RegExp(`^Заявка № ${number}:\\nСантехник будет в течение часа\\.$`), m);
+    await expect.poll(async () => (await api<{ replies: { status: string }[] }>(s.url, 'GET', `/api/requests/${ticketId}/replies`, undefined, admin)).body.replies.map((r) => r.status)).toEqual(['sent']);
 
     // The second company's bot, the same chat id: a conversation of its own, not this request.
     fake.text(BOT2, CHAT, 'Вода уже у соседей снизу');

@@ -329,6 +329,9 @@ class ConsoleUi {
     });
     socket.on('call.recording', () => void this.history.load());
     socket.on('request.changed', (e) => this.requests.onChanged(e.requestId));
+    // A reply waits for approval (supervisors) or was decided (its author): the open request page refreshes.
+    socket.on('reply.pending', (e) => this.requests.onChanged(e.requestId));
+    socket.on('reply.decided', (e) => this.requests.onChanged(e.requestId));
     socket.on('operator.state', (e) => {
       if (e.userId !== this.user.id) return;
       this.applyState(e.state as OperatorState, e.pauseReason, e.wrapupUntil ?? null);

@@ -12,6 +12,7 @@ import { recordingCell } from '../ui/history.ts';
 import { dueChip } from './chips.ts';
 import { attachmentsBox } from './attachments-box.ts';
 import { proposalsBox } from './proposals-box.ts';
+import { repliesBox } from './replies-box.ts';
 import { editForm } from './edit-form.ts';
 import { StageControls } from './stage-form.ts';
 import { dictionariesBox } from './dictionaries-box.ts';
@@ -122,6 +123,7 @@ export class RequestPage {
         void this.load(req.id, true).then(() => this.say(message));
         this.o.onChanged();
       }),
+      repliesBox({ requestId: req.id, tenantId: req.tenantId, say: (message) => this.say(message) }),
       this.history(req),
       this.calls(req),
       this.comments(req),

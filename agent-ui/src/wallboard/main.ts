@@ -15,6 +15,7 @@ import { w } from '../i18n/ru-wallboard.ts';
 import { chartSvg } from './chart.ts';
 import { applyWallboardPatch } from '../../../src/features/wallboard/patch.ts';
 import { RequestMonitor } from './monitor.ts';
+import { PendingReplies } from './pending-replies.ts';
 
 type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 interface Me { id: number; login: string; role: string; fullName: string }
@@ -157,6 +158,10 @@ function start(user: Me): void {
   if (view === 'monitor') {
     monitor = new RequestMonitor(call, monitorHeader());
     monitor.attach(socket);
+    // Replies to residents waiting for approval (issue 14).
+    const replies = new PendingReplies();
+    monitor.el.append(replies.el);
+    replies.attach(socket);
     fill(root, monitor.el);
   }
   socket.on('wallboard.snapshot', (s) => {

@@ -5,7 +5,7 @@
 import { stmt, type Db } from '../../store/db.js';
 import type { Clock } from '../../clock.js';
 
-export type AuditEntity = 'tenant' | 'line' | 'overflow-group' | 'user' | 'vpbx-account';
+export type AuditEntity = 'tenant' | 'line' | 'overflow-group' | 'user' | 'vpbx-account' | 'tenant-mail';
 
 export interface AuditChange {
   userId: number | null;

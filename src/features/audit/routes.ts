@@ -8,7 +8,7 @@ import type { AuditLog } from './repository.js';
 
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
 const query = z.object({
-  entity: z.enum(['tenant', 'line', 'overflow-group', 'user', 'vpbx-account']).optional(),
+  entity: z.enum(['tenant', 'line', 'overflow-group', 'user', 'vpbx-account', 'tenant-mail']).optional(),
   entityId: z.coerce.number().int().positive().optional(),
   tenantId: z.coerce.number().int().positive().optional(),
   from: isoDate.optional(),

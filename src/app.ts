@@ -82,6 +82,7 @@ import { AmiClient } from './telephony/ami/client.js';
 import { AmiTrunkRegistrations } from './telephony/ami/registrations.js';
 import { apiDocsPageRoutes, apiDocumentRoutes } from './features/api-docs/routes.js';
 import { attachChannels } from './channels/index.js';
+import { attachTelegram } from './channels/telegram/index.js';
 import { attachEmail } from './channels/email/index.js';
 import { attachReplies } from './channels/replies/index.js';
 import { attachBooking } from './features/booking/index.js';
@@ -216,6 +217,13 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       },
       announce: (id) => requests.service.announce(id),
     },
+  });
+
+  // The Telegram channel: a bot per company (PULT_TELEGRAM_BOTS), long polling started with the sockets.
+  const telegram = attachTelegram({
+    db, clock, logger: logger.child({ part: 'telegram' }), intake: channels.intake, feedback: channels.feedback, registry: channels.registry,
+    bots: config.PULT_TELEGRAM_BOTS, apiUrl: config.PULT_TELEGRAM_API_URL, pollSec: config.PULT_TELEGRAM_POLL_SEC,
+    allowPrivate: config.PULT_FETCH_ALLOW_PRIVATE, timeoutSec: config.PULT_FETCH_TIMEOUT_SEC, maxPhotoBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024),
   });
 
   if (config.PULT_DEMO_DATA === 'on' && isEmpty(db)) {
@@ -419,6 +427,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   requests.connect(io);
   replies.connect(io);
   executors.connect(io);
+  telegram.start();
   journal.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -471,6 +480,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       await backupJob?.stop();
       await reports.stop();
       await billing.stop();
+      await telegram.stop();
       await requests.stop();
       await requests.service.drain(); // documents still being made write to the database
       await email.stop();

@@ -170,6 +170,23 @@ export const configSchema = z.object({
   // The PBX's TLS HTTP server (http.conf tlsbindaddr; scripts/asterisk/instance.sh reads the same
   // variable): the port the softphone's wss:// URL names when PULT_SIP_WS_URL is unset and TLS is on.
   PULT_ASTERISK_TLS_PORT: port.default(8443),
+  // The Telegram channel (issue 14): one bot per company as `<tenantId>=<bot token>` pairs separated by
+  // commas (tokens from @BotFather); unset = no bots. The Bot API's address (a local fake in tests) and
+  // the long-poll wait in seconds.
+  PULT_TELEGRAM_BOTS: z.string().default('').transform((v, ctx) => {
+    const bots = new Map<number, string>();
+    for (const pair of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const m = /^(\d+)=(\d+:[A-Za-z0-9_-]{20,})$/.exec(pair);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: 'each entry is <tenantId>=<bot token>, e.g. 1=123456:AAE…' });
+        return z.NEVER;
+      }
+      bots.set(Number(m[1]), m[2]!);
+    }
+    return bots;
+  }),
+  PULT_TELEGRAM_API_URL: z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://api.telegram.org').default('https://api.telegram.org'),
+  PULT_TELEGRAM_POLL_SEC: z.coerce.number().int().min(0).max(50).default(25),
   // E-mail channel (issue 14): Pult's own SMTP listener for mail to the companies' inbound addresses
   // (PUT /api/tenants/:id/mail). Off unless a port is set (0: any free port). Bind host; STARTTLS when a
   // PEM certificate and key are given; a message over PULT_MAIL_MAX_MB is refused (552); a recipient

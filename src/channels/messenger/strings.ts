@@ -1,0 +1,21 @@
+// What the bot says to residents (Russian). One place for the messenger's strings.
+export const messengerText = {
+  welcome: 'Здравствуйте! Это диспетчерская служба. Чтобы мы нашли ваш адрес, отправьте номер телефона: кнопка «Отправить номер» или напишите его.',
+  phoneNotUnderstood: 'Не удалось распознать номер. Отправьте его кнопкой «Отправить номер» или напишите, например: +7 916 123-45-67.',
+  askAddress: 'Напишите адрес: улица, дом, квартира.',
+  askDescription: (address: string) => `Адрес: ${address || 'не указан'}. Опишите проблему одним сообщением (можно с фото). Сменить адрес: /address`,
+  welcomeBack: (address: string | null) => `Здравствуйте! Опишите проблему одним сообщением. Адрес: ${address ?? 'не указан'} (сменить: /address).`,
+  help: 'Опишите проблему одним сообщением. Сменить адрес: /address',
+  photoOnly: '(фото)',
+  accepted: (number: string, url: string) => `Заявка № ${number} принята. Следить за ней: ${url}\nСообщения в этот чат добавляются к заявке.`,
+  joined: (number: string) => `Добавлено к заявке № ${number}.`,
+  reply: (number: string, text: string) => `Заявка № ${number}:\n${text}`,
+  askRating: (number: string) => `Заявка № ${number} выполнена. Оцените работу от 1 до 5 (можно с комментарием: «4 спасибо») или напишите «Остались вопросы».`,
+  askRatingAgain: 'Ответьте цифрой от 1 до 5 или напишите «Остались вопросы».',
+  askScoreAfterQuestions: 'Поняли, передадим диспетчеру. Оцените, пожалуйста, работу от 1 до 5.',
+  thanks: 'Спасибо за оценку!',
+  reopened: (number: string) => `Заявка № ${number} возвращена диспетчеру, с вами свяжутся.`,
+  contactButton: 'Отправить номер',
+  questionsLeft: 'Остались вопросы',
+  failed: 'Не удалось принять сообщение, попробуйте ещё раз через минуту.',
+} as const;

@@ -11,7 +11,7 @@ import type { ChannelIntake } from './intake.js';
 import type { FeedbackService } from './feedback.js';
 
 const id = z.coerce.number().int().positive();
-const messageBody = z.object({ text: z.string().trim().min(1, 'пустое сообщение').max(4000) }).strict();
+export const messageBody = z.object({ text: z.string().trim().min(1, 'пустое сообщение').max(4000) }).strict();
 
 export function channelConsoleRoutes(d: { intake: ChannelIntake; feedback: FeedbackService; state: (id: number) => RequestState | null }): Router {
   const r = Router();

@@ -134,6 +134,8 @@ describe('the body schema in the document is the one the route enforces', () => 
     const ids: Record<string, string> = { id: '1', tenantId: '1', userId: one("SELECT id FROM users WHERE login = 'operator'"), accountNumber: one('SELECT account_number FROM accounts WHERE tenant_id = 1 LIMIT 1') };
     const zone = await api<{ zone: { id: number } }>(s.url, 'POST', '/api/zones', { tenantId: 1, name: 'Зона', polygon: [[37.6, 55.7], [37.7, 55.7], [37.7, 55.8]] }, tokens.admin);
     const group = await api<{ group: { id: number } }>(s.url, 'POST', '/api/executor-groups', { tenantId: 1, name: 'Бригада' }, tokens.admin);
+    const template = await api<{ template: { id: number } }>(s.url, 'POST', '/api/reply-templates', { tenantId: 1, topic: 'Проверка', body: 'Текст ответа' }, tokens.admin);
+    expect(template.status).toBe(201);
     const byPath: Record<string, Record<string, string>> = {
       '/api/calls/{id}/transfer': { id: storeCall(s, 1) },
       '/api/executors/{id}/schedules': { id: one("SELECT id FROM users WHERE login = 'executor'") },
@@ -142,6 +144,7 @@ describe('the body schema in the document is the one the route enforces', () => 
       '/api/zones/{id}/executors': { id: String(zone.body.zone.id) },
       '/api/executor-groups/{id}': { id: String(group.body.group.id) },
       '/api/executor-groups/{id}/schedules': { id: String(group.body.group.id) },
+      '/api/reply-templates/{id}': { id: String(template.body.template.id) },
     };
     // The group's own company is checked before the body (a group cannot move): given, it is not missing.
     const given: Record<string, Record<string, unknown>> = { '/api/executor-groups/{id}': { tenantId: 1 } };

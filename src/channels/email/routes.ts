@@ -9,7 +9,7 @@ import { currentUser, requireRole } from '../../features/auth/middleware.js';
 import type { AuditLog } from '../../features/audit/repository.js';
 import type { MailRepository } from './repository.js';
 
-const body = z.object({
+export const mailSettingsBody = z.object({
   inboundEmail: z.string().trim().toLowerCase().max(320).pipe(z.email('неверный адрес эл. почты')).nullable(),
   repliesNeedApproval: z.boolean(),
 }).strict();
@@ -29,7 +29,7 @@ export function mailSettingsRoutes(d: { repo: MailRepository; audit: AuditLog; c
 
   r.put('/api/tenants/:id/mail', requireRole('admin'), (req, res) => {
     const id = tenantId(req.params.id, currentUser(req).tenantIds);
-    const b = parse(body, req.body);
+    const b = parse(mailSettingsBody, req.body);
     const domain = b.inboundEmail?.slice(b.inboundEmail.lastIndexOf('@') + 1);
     if (domain && d.domains.length > 0 && !d.domains.includes(domain)) {
       const problem = `домен ${domain} не принимается (PULT_MAIL_DOMAINS: ${d.domains.join(', ')})`;

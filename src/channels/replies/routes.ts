@@ -14,20 +14,22 @@ import type { ReplyRepository } from './repository.js';
 import type { ReplyService } from './service.js';
 
 const id = z.coerce.number().int().positive();
-const templateBody = z.object({
+export const templateBody = z.object({
   tenantId: z.number().int().positive(),
   topic: z.string().trim().min(2, 'тема не короче 2 символов').max(200),
   body: z.string().trim().min(1, 'пустой текст').max(8000),
   needsApproval: z.boolean().default(false),
 }).strict();
-const searchQuery = z.object({ tenantId: id, q: z.string().trim().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
-const replyBody = z.object({
+export const searchQuery = z.object({ tenantId: id, q: z.string().trim().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+export const replyBody = z.object({
   body: z.string().trim().min(1, 'пустой ответ').max(8000),
   templateId: z.number().int().positive().nullable().optional(),
   forApproval: z.boolean().optional(),
 }).strict();
-const approveBody = z.object({ comment: z.string().trim().max(2000).optional() }).strict();
-const rejectBody = z.object({ comment: z.string().trim().min(1, 'напишите, что исправить').max(2000) }).strict();
+export const approveBody = z.object({ comment: z.string().trim().max(2000).optional() }).strict();
+export const rejectBody = z.object({ comment: z.string().trim().min(1, 'напишите, что исправить').max(2000) }).strict();
+export const draftQuery = z.object({ templateId: id }).strict();
+export const pendingQuery = z.object({ tenantId: id.optional() }).strict();
 
 const inScope = (u: User, tenantId: number) => !u.tenantIds || u.tenantIds.includes(tenantId);
 const taken = () => new ApiError(409, 'conflict', 'the company already has a template with this topic', [{ field: 'topic', problem: 'taken' }]);
@@ -98,7 +100,7 @@ export function replyRoutes(d: { repo: ReplyRepository; replies: ReplyService; c
   });
 
   r.get('/api/requests/:id/reply-draft', staff, (req, res) => {
-    const templateId = parse(z.object({ templateId: id }).strict(), req.query, 'query').templateId;
+    const templateId = parse(draftQuery, req.query, 'query').templateId;
     res.json(d.replies.draft(currentUser(req), parse(id, req.params.id, 'id'), templateId));
   });
 
@@ -112,7 +114,7 @@ export function replyRoutes(d: { repo: ReplyRepository; replies: ReplyService; c
   });
 
   r.get('/api/replies/pending', editors, (req, res) => {
-    const q = parse(z.object({ tenantId: id.optional() }).strict(), req.query, 'query');
+    const q = parse(pendingQuery, req.query, 'query');
     res.json({ items: d.replies.pending(currentUser(req), q.tenantId) });
   });
 

@@ -28,8 +28,8 @@ export interface WebRouteDeps {
   maxBytes: number;
 }
 
-const tenantParam = z.coerce.number({ error: 'a company id' }).int().positive();
-const searchQuery = z.object({ q: z.string().trim().min(2, 'введите улицу (от 2 букв)').max(100) }).strict();
+export const tenantParam = z.coerce.number({ error: 'a company id' }).int().positive();
+export const buildingSearchQuery = z.object({ q: z.string().trim().min(2, 'введите улицу (от 2 букв)').max(100) }).strict();
 
 const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
@@ -68,7 +68,7 @@ export function webFormRoutes(d: WebRouteDeps): Router {
   // Street and house → building ids and addresses only.
   r.get('/api/public/web/:tenantId/buildings', async (req, res) => {
     const c = company(req.params.tenantId);
-    const q = parse(searchQuery, req.query, 'query');
+    const q = parse(buildingSearchQuery, req.query, 'query');
     await limited(res, () => d.limits.searched(clientIp(req)));
     res.json({ items: d.repo.searchBuildings(c.id, q.q) });
   });

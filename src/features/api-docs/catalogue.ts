@@ -24,12 +24,17 @@ import { reportsApi } from '../reports/openapi.js';
 import { storageApi } from '../storage/openapi.js';
 import { auditApi } from '../audit/openapi.js';
 import { cloudPbxApi, webhooksApi } from '../external-calls/openapi.js';
+import { trunksApi } from '../trunks/openapi.js';
+import { bookingApi } from '../booking/openapi.js';
+import { billingApi } from '../billing/openapi.js';
+import { conversationApi, repliesApi, webFormApi } from '../../channels/openapi.js';
 import { apiDocsApi } from './openapi.js';
 
 export const apiCatalogue: readonly ApiSection[] = [
-  authApi, usersApi, operatorsApi, tenantsApi, linesApi, overflowGroupsApi,
+  authApi, usersApi, operatorsApi, tenantsApi, linesApi, overflowGroupsApi, trunksApi,
   callsApi, callbacksApi, wallboardApi,
   ticketsApi, requestsApi, attachmentsApi, requestDocumentsApi, categoriesApi, dictionariesApi, directoryApi,
+  conversationApi, repliesApi, webFormApi, bookingApi, billingApi,
   executorsApi, zonesApi, executorGroupsApi, reminderCallsApi, executorAppApi,
   journalApi, reportsApi, storageApi, auditApi,
   cloudPbxApi, webhooksApi, healthApi, apiDocsApi,

@@ -13,10 +13,12 @@ import type { BillingRepository } from './repository.js';
 import type { BillingService } from './service.js';
 
 const id = z.coerce.number().int().positive();
-const settingsBody = z.object({
+export const settingsBody = z.object({
   urlTemplate: z.string().trim().max(1000).nullable(),
   pushUrl: z.string().trim().max(1000).nullable(),
 }).strict();
+export const linkQuery = z.object({ accountId: id.optional(), accountNumber: z.string().trim().min(1).max(50).optional() }).strict().refine((x) => (x.accountId === undefined) !== (x.accountNumber === undefined), 'accountId or accountNumber (one of them)');
+export const failedQuery = z.object({ tenantId: id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 
 const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
 
@@ -62,7 +64,7 @@ export function billingRoutes(service: BillingService, repo: BillingRepository, 
 
   r.get('/api/billing/link', staff, (req, res) => {
     const user = currentUser(req);
-    const q = parse(z.object({ accountId: id.optional(), accountNumber: z.string().trim().min(1).max(50).optional() }).strict().refine((x) => (x.accountId === undefined) !== (x.accountNumber === undefined), 'accountId or accountNumber (one of them)'), req.query, 'query');
+    const q = parse(linkQuery, req.query, 'query');
     const acc = q.accountId !== undefined ? repo.account(q.accountId) : repo.accountByNumber(q.accountNumber!);
     if (!acc || !inScope(user, acc.tenantId)) throw notFound('account');
     res.json({ url: service.link(acc.tenantId, acc.number) });
@@ -76,7 +78,7 @@ export function billingRoutes(service: BillingService, repo: BillingRepository, 
   });
 
   r.get('/api/billing-push/failed', admin, (req, res) => {
-    const q = parse(z.object({ tenantId: id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(), req.query, 'query');
+    const q = parse(failedQuery, req.query, 'query');
     const items = repo.list(q.tenantId ? [q.tenantId] : currentUser(req).tenantIds, 'failed', q.limit);
     res.json({ items: items.map(({ body: _b, ...x }) => x) });
   });

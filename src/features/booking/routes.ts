@@ -20,10 +20,10 @@ const id = z.coerce.number().int().positive();
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
 const isoInstant = z.iso.datetime({ offset: true, message: 'время в формате ISO 8601' });
 
-const slotsQuery = z.object({ tenantId: id, buildingId: id, categoryId: id, from: date.optional(), days: z.coerce.number().int().min(1).max(60).default(7) }).strict();
-const staffSlotsQuery = z.object({ from: date.optional(), days: z.coerce.number().int().min(1).max(60).default(7) }).strict();
+export const slotsQuery = z.object({ tenantId: id, buildingId: id, categoryId: id, from: date.optional(), days: z.coerce.number().int().min(1).max(60).default(7) }).strict();
+export const staffSlotsQuery = z.object({ from: date.optional(), days: z.coerce.number().int().min(1).max(60).default(7) }).strict();
 
-const bookBody = z.object({
+export const bookBody = z.object({
   tenantId: z.number().int().positive(),
   buildingId: z.number().int().positive(),
   categoryId: z.number().int().positive(),
@@ -44,10 +44,10 @@ const bookBody = z.object({
 });
 
 /** The residents' web form (multipart, its own fields: src/channels/web/schema.ts) with the chosen visit start. */
-const webBookingForm = webFormSchema.extend({ start: isoInstant });
+export const webBookingForm = webFormSchema.extend({ start: isoInstant });
 
-const moveBody = z.object({ start: isoInstant }).strict();
-const visitBody = z.object({ needsVisit: z.boolean(), visitMinutes: z.number().int().min(15).max(480).nullable() }).strict();
+export const moveBody = z.object({ start: isoInstant }).strict();
+export const visitBody = z.object({ needsVisit: z.boolean(), visitMinutes: z.number().int().min(15).max(480).nullable() }).strict();
 
 const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
 

@@ -39,6 +39,8 @@ cat <<INFO
     executor    ${base}/x/      (executor / ${pw}: the technician's phone page)
     admin       ${base}/admin/  (admin / ${pw}: companies, lines, users, audit;
                 also /directory/, /zones/, /categories/, /documents/)
+    residents   ${base}/r/      (no login: the web form; its status links /s/…)
+    API docs    ${base}/api/docs/
     health      ${base}/api/health
     call log    ${base}/api/calls   (Authorization: Bearer <token>)
   Demo logins (password "${pw}"): admin, supervisor, operator, operator2, mobile, executor, executor2

@@ -2,36 +2,22 @@
 // under the CSP. The page itself is public (it holds no data); after login
 // it shows every operation of /api/openapi.json grouped by section, with the
 // body fields and their rules; the filter narrows the list.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { buildUi, launchChromium, screenshot, uiLogin } from '../support/browser.js';
-import { testServer } from '../support/test-server.js';
-import type { Server } from '../support/security-probes.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, uiLogin } from '../support/browser.js';
+import { uiServerForFile } from '../support/ui-server.js';
 import { api, login } from '../../scripts/lib/pult-process.js';
 
-let s: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  const uiDir = buildUi();
-  s = await testServer({ PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '0', PULT_UI_DIR: uiDir });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
+const rig = uiServerForFile();
 
 describe('the API description page', () => {
   it('shows every documented operation by section after login, with body fields; the filter narrows it', async () => {
-    const doc = (await api<{ paths: Record<string, object> }>(s.url, 'GET', '/api/openapi.json', undefined, await login(s.url, 'supervisor', 'demo'))).body;
+    const doc = (await api<{ paths: Record<string, object> }>(rig.s.url, 'GET', '/api/openapi.json', undefined, await login(rig.s.url, 'supervisor', 'demo'))).body;
     const total = Object.values(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
 
-    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const page = await rig.browser.newPage({ viewport: { width: 1300, height: 900 } });
     const violations: string[] = [];
     page.on('console', (m) => { if (/content security policy/i.test(m.text())) violations.push(m.text()); });
-    await page.goto(s.url + '/api/docs/');
+    await page.goto(rig.s.url + '/api/docs/');
     await uiLogin(page, 'supervisor');
     await page.getByTestId('api-list').waitFor({ timeout: 10_000 });
     expect(await page.locator('.apidocs-op').count()).toBe(total);

@@ -3,32 +3,18 @@
 // pre-holiday day in the line editor; the server keeps them (and routing
 // reads them); a wrong day is refused with the server's words; reopening
 // the editor shows them; removing one and saving removes it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { buildUi, launchChromium, screenshot, uiLogin } from '../support/browser.js';
-import { testServer } from '../support/test-server.js';
-import type { Server } from '../support/security-probes.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, uiLogin } from '../support/browser.js';
+import { uiServerForFile } from '../support/ui-server.js';
 
-let s: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  const uiDir = buildUi();
-  s = await testServer({ PULT_DEMO_DATA: 'on', PULT_DEMO_ACCOUNTS: '0', PULT_UI_DIR: uiDir });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
+const rig = uiServerForFile();
 
 describe('holidays in the line editor', () => {
   it('an admin sets a day off and a shortened day; they reach the line routing reads', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 1100 } });
+    const page = await rig.browser.newPage({ viewport: { width: 1300, height: 1100 } });
     const violations: string[] = [];
     page.on('console', (m) => { if (/content security policy/i.test(m.text())) violations.push(m.text()); });
-    await page.goto(s.url + '/admin/#lines');
+    await page.goto(rig.s.url + '/admin/#lines');
     await uiLogin(page, 'admin');
     await page.getByTestId('line-edit-1').click();
 
@@ -43,7 +29,7 @@ describe('holidays in the line editor', () => {
     await page.getByTestId('holiday-note-1').fill('предпраздничный день');
     await screenshot(page, 'admin-line-holidays');
     await page.getByTestId('line-save').click();
-    await expect.poll(() => s.lines.get(1)!.holidays, { timeout: 10_000 }).toEqual([
+    await expect.poll(() => rig.s.lines.get(1)!.holidays, { timeout: 10_000 }).toEqual([
       { date: '2026-12-31', hours: ['08:00', '15:00'], note: 'предпраздничный день' },
       { date: '2027-01-01', hours: null, note: 'Новый год' },
     ]);
@@ -56,14 +42,14 @@ describe('holidays in the line editor', () => {
     await page.getByTestId('holiday-to-0').fill('07:00');
     await page.getByTestId('line-save').click();
     await expect.poll(() => page.getByTestId('admin-status').textContent()).toContain('holidays.0.hours');
-    expect(s.lines.get(1)!.holidays).toHaveLength(2);
+    expect(rig.s.lines.get(1)!.holidays).toHaveLength(2);
     await screenshot(page, 'admin-line-holidays-refused');
 
     // The New Year day removed, the other put right: saved as shown.
     await page.getByTestId('holiday-to-0').fill('16:00');
     await page.getByTestId('holiday-remove-1').click();
     await page.getByTestId('line-save').click();
-    await expect.poll(() => s.lines.get(1)!.holidays, { timeout: 10_000 }).toEqual([{ date: '2026-12-31', hours: ['08:00', '16:00'], note: 'предпраздничный день' }]);
+    await expect.poll(() => rig.s.lines.get(1)!.holidays, { timeout: 10_000 }).toEqual([{ date: '2026-12-31', hours: ['08:00', '16:00'], note: 'предпраздничный день' }]);
     expect(violations).toEqual([]);
     await page.close();
   });

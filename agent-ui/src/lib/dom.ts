@@ -47,3 +47,13 @@ export function typingIn(target: EventTarget | null): boolean {
   if (target instanceof HTMLInputElement) return !['checkbox', 'radio', 'button', 'submit'].includes(target.type);
   return false;
 }
+
+/** Ctrl+Enter in a form submits it (the console's text boxes). */
+export function submitOnCtrlEnter(form: HTMLFormElement): void {
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && e.ctrlKey) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}

@@ -3,7 +3,7 @@
 // request's channel (or for approval); the replies so far with their status,
 // and for supervisors «Согласовать» / «Отклонить» on pending ones.
 import { HttpError, request } from '../lib/api.ts';
-import { h, fill } from '../lib/dom.ts';
+import { h, fill, submitOnCtrlEnter } from '../lib/dom.ts';
 import { formatWhen } from '../lib/format.ts';
 import { t } from '../i18n/index.ts';
 import { rp } from '../i18n/ru-replies.ts';
@@ -107,12 +107,7 @@ export function repliesBox(o: { requestId: number; tenantId: number; say(message
     error,
     h('div', { class: 'reply-actions' }, sendBtn, h('label', { class: 'small', testid: 'reply-for-approval-label' }, forApproval, ' ', rp.forApproval)),
   );
-  form.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && e.ctrlKey) {
-      e.preventDefault();
-      form.requestSubmit();
-    }
-  });
+  submitOnCtrlEnter(form);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const body = text.value.trim();

@@ -3,7 +3,7 @@
 // comments and «Дополнить» entries with a comment box; attachments (photos, PDFs) with upload;
 // the executor's change proposals to confirm or reject.
 import { api, HttpError } from '../lib/api.ts';
-import { h, fill } from '../lib/dom.ts';
+import { h, fill, submitOnCtrlEnter } from '../lib/dom.ts';
 import { formatPhone, formatWhen, fullAddress, outcomeLabel } from '../lib/format.ts';
 import { requestsApi, type RequestDetail } from '../lib/requests-api.ts';
 import type { TicketCategory } from '../lib/types.ts';
@@ -194,12 +194,7 @@ export class RequestPage {
       error,
       h('button', { type: 'submit', class: 'btn btn-small', testid: 'request-comment-send' }, p.send),
     );
-    form.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && e.ctrlKey) {
-        e.preventDefault();
-        form.requestSubmit();
-      }
-    });
+    submitOnCtrlEnter(form);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const v = text.value.trim();

@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'var', 'artifacts', 'dist', 'agent-ui/dist'] },
+  { ignores: ['node_modules', 'var', 'artifacts', 'dist', 'build', 'agent-ui/dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

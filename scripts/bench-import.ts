@@ -4,8 +4,9 @@
 //
 //   npm run bench:import -- [--accounts 1000000] [--seed 1] [--batch 5000] [--worker auto|on|off]
 //
+// It runs the compiled server code (`npm run build`, build/), as production does.
 // --worker on: parse the CSV in a worker thread (ImportOptions.worker); auto/off: in-process (the default).
-import { createReadStream, createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,10 +16,13 @@ import { importAccounts, type ImportReport } from '../src/features/directory/imp
 
 const { values } = parseArgs({ options: { accounts: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '5000' }, worker: { type: 'string', default: 'auto' } } });
 const accounts = Number(values.accounts);
-const dir = path.resolve(import.meta.dirname, '..', 'var', 'bench');
+// The repository's var/bench, whether this runs from the sources or compiled (build/scripts/).
+const root = path.resolve(import.meta.dirname, '..', ...(path.basename(path.resolve(import.meta.dirname, '..')) === 'build' ? ['..'] : []));
+const dir = path.join(root, 'var', 'bench');
 const csv = path.join(dir, `accounts-${accounts}-${values.seed}.csv`);
 const dbFile = path.join(dir, 'import.sqlite');
 
+mkdirSync(dir, { recursive: true });
 if (!existsSync(csv)) {
   const t = performance.now();
   await writeDemoCsv(createWriteStream(`${csv}.tmp`), { accounts, seed: Number(values.seed) });

@@ -11,6 +11,8 @@ export PULT_DEMO_DATA="${PULT_DEMO_DATA:-on}"
 
 bash scripts/ensure-deps.sh
 npm run ui:build --silent
+# The server compiled to JavaScript (build/): production runs that, not the sources through tsx.
+npm run build --silent
 bash scripts/asterisk/build.sh
 bash scripts/asterisk/pbx.sh start
 bash scripts/asterisk/sim.sh start
@@ -51,4 +53,4 @@ cat <<INFO
   PBX: SIP udp 127.0.0.1:${PULT_SIP_PORT:-5060}, ARI ${PULT_ARI_URL}, carrier ${PULT_TRUNK_PEER:-127.0.0.2:5060}
 
 INFO
-exec node --import tsx src/main.ts
+exec node --enable-source-maps build/src/main.js

@@ -8,7 +8,17 @@ import { Router } from 'express';
 import { openApiDocument } from '../../http/openapi/document.js';
 import { apiCatalogue } from './catalogue.js';
 
-const packageVersion = (): string => (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
+/** Pult's version from its package.json: the nearest one above this module (sources, or the compiled build/). */
+function packageVersion(): string {
+  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'pult' && pkg.version) return pkg.version;
+    }
+    if (path.dirname(dir) === dir) return '0.0.0';
+  }
+}
 
 export function apiDocumentRoutes(): Router {
   const r = Router();

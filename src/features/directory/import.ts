@@ -103,7 +103,8 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
   const geo = new ZoneRepository(db);
   const now = o.now ?? new Date().toISOString();
   const batchSize = o.batchSize ?? 5000;
-  const deferAfter = Math.max(o.deferIndexesAfter ?? 50_000, repo.accountCount() / 5);
+  const existing = repo.accountCount();
+  const deferAfter = Math.max(o.deferIndexesAfter ?? 50_000, existing / 5);
   const report: ImportReport = { total: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [], errorsTruncated: false, durationMs: 0 };
   const reject = (line: number, problems: Omit<ImportError, 'line'>[]) => {
     report.rejected++;
@@ -119,13 +120,33 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
   const seen = new IdSet();
   let bytes = 0;
 
+  // While most rows of a batch were new accounts, the next batch inserts first and looks an account up only when
+  // its number exists (see insertAccountIfNew); otherwise (a re-import) it looks up first. Same outcome either way.
+  let insertFirst = existing === 0;
+
   const write = db.transaction((rows: ParsedRow[]) => {
+    const before = report.inserted;
     for (const row of rows) {
       if (!('a' in row)) {
         reject(row.line, row.problems);
         continue;
       }
       const { line, a, hash: rowKey } = row;
+      const bk = `${a.tenant}\u0001${a.city}\u0001${a.street}\u0001${a.house}\u0001${a.block ?? ''}\u0001${a.fiasId ?? ''}`;
+      if (insertFirst) {
+        // Only with the company and building known already: a row that turns out a duplicate must create nothing.
+        const t = tenants.get(a.tenant);
+        const b = t === undefined ? undefined : buildings.get(bk);
+        if (t !== undefined && b !== undefined) {
+          const id = repo.insertAccountIfNew(a, b, t, rowKey, now);
+          if (id !== null) {
+            if (a.lat != null && a.lon != null) geo.setCoordinatesIfChanged(b, a.lat, a.lon);
+            seen.add(id);
+            report.inserted++;
+            continue;
+          }
+        }
+      }
       const state = repo.importState(a.accountNumber);
       if (state && seen.has(state.id)) {
         reject(line, [{ field: 'accountNumber', problem: 'номер ЛС повторяется в файле: строка пропущена, действует первая', value: a.accountNumber }]);
@@ -138,7 +159,6 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
       }
       let t = tenants.get(a.tenant);
       if (t === undefined) tenants.set(a.tenant, (t = repo.tenantId(a.tenant, true)!));
-      const bk = `${t}\u0001${a.city}\u0001${a.street}\u0001${a.house}\u0001${a.block ?? ''}\u0001${a.fiasId ?? ''}`;
       let b = buildings.get(bk);
       if (b === undefined) {
         if (buildings.size > 200_000) buildings.clear();
@@ -155,6 +175,7 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
         report.inserted++;
       }
     }
+    insertFirst = (report.inserted - before) * 2 > rows.length;
   });
 
   const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
@@ -166,7 +187,16 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
     for await (const batch of batches) {
       bytes = batch.bytes;
       report.total += batch.rows.length;
-      write(batch.rows);
+      // The rows' references are right by construction (company and building found or created in the same
+      // transaction, phones under the account just written), so SQLite need not probe the parents again for each.
+      // The pragma applies outside a transaction only, and nothing else runs between these two synchronous lines.
+      const fk = db.pragma('foreign_keys', { simple: true }) as number;
+      if (fk) db.pragma('foreign_keys = OFF');
+      try {
+        write(batch.rows);
+      } finally {
+        if (fk) db.pragma('foreign_keys = ON');
+      }
       // Rows this import will write: so far, or the share written so far times the rows the file size suggests.
       const written = report.inserted + report.updated;
       const expected = Math.max(written, report.total > 0 ? (written / report.total) * ((o.totalBytes ?? 0) / bytesPerRowGuess) : 0);

@@ -119,6 +119,8 @@ export class DirectoryRepository {
       accountForImport: p('SELECT id, import_hash FROM accounts WHERE account_number = ?'),
       insertAccount: p(`INSERT INTO accounts (account_number, holder_name, building_id, tenant_id, flat, status, updated_at, name_key, flat_key, flat_num, import_hash)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertNewAccount: p(`INSERT INTO accounts (account_number, holder_name, building_id, tenant_id, flat, status, updated_at, name_key, flat_key, flat_num, import_hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_number) DO NOTHING`),
       updateAccount: p(`UPDATE accounts SET holder_name = ?, building_id = ?, tenant_id = ?, flat = ?, status = ?, updated_at = ?, name_key = ?, flat_key = ?, flat_num = ?, import_hash = ?
                         WHERE id = ?`),
       deletePhones: p('DELETE FROM account_phones WHERE account_id = ?'),
@@ -275,6 +277,16 @@ export class DirectoryRepository {
   insertAccount(a: AccountInput, buildingId: number, tenantId: number, hash: string | null, now: string): number {
     const fk = flatKey(a.flat);
     const id = Number(this.s.insertAccount!.run(a.accountNumber, a.holderName, buildingId, tenantId, a.flat, a.status, now, textKey(a.holderName), fk, leadingNumber(fk), hash).lastInsertRowid);
+    this.insertPhones(id, a.phones);
+    return id;
+  }
+
+  /** Inserts the account unless its number exists: the new id, or null (then look at importState). One index probe instead of two for a new account. */
+  insertAccountIfNew(a: AccountInput, buildingId: number, tenantId: number, hash: string | null, now: string): number | null {
+    const fk = flatKey(a.flat);
+    const r = this.s.insertNewAccount!.run(a.accountNumber, a.holderName, buildingId, tenantId, a.flat, a.status, now, textKey(a.holderName), fk, leadingNumber(fk), hash);
+    if (r.changes === 0) return null;
+    const id = Number(r.lastInsertRowid);
     this.insertPhones(id, a.phones);
     return id;
   }

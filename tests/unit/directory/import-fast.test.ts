@@ -81,3 +81,41 @@ describe('deferred directory indexes', () => {
     expect(indexes(db)).toEqual(Object.keys(deferrableIndexes).sort());
   });
 });
+
+describe('bulk write path', () => {
+  it('a first import inserts first, yet a repeated number is still rejected, creates nothing, and every reference holds', async () => {
+    const db = openDb(':memory:');
+    const svc = new DirectoryService(db);
+    // Batches of 10: from the 2nd batch on the company and the buildings are known, so rows go straight to INSERT.
+    const rows = Array.from({ length: 60 }, (_, i) => row(i + 1));
+    rows.push(row(5)); // the same number, same building: refused by the insert itself, then reported
+    rows.push(row(6).replace('ул. Ленина', 'ул. Новая')); // the same number at a building not seen yet: refused before the building exists
+    const rep = await svc.importCsv([[header, ...rows].join('\n')], { batchSize: 10 });
+    expect(rep).toMatchObject({ total: 62, inserted: 60, rejected: 2 });
+    expect(rep.errors.map((e) => [e.line, e.field, e.value])).toEqual([[62, 'accountNumber', '1000005'], [63, 'accountNumber', '1000006']]);
+    expect(db.prepare("SELECT count(*) FROM buildings WHERE street = 'ул. Новая'").pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM buildings').pluck().get()).toBe(50);
+    expect(svc.accountByNumber('1000005')).toMatchObject({ phones: ['79161000005'], flat: '5' });
+    // Foreign keys were off only inside each batch's transaction: on again, and nothing dangling.
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+  });
+
+  it('a later file whose batches turn to mostly new rows (then inserted first) still tells unchanged, changed, new and repeated rows apart', async () => {
+    const run = async (firstRows: number) => {
+      const db = openDb(':memory:');
+      const svc = new DirectoryService(db);
+      await svc.importCsv([[header, ...Array.from({ length: firstRows }, (_, i) => row(i + 1))].join('\n')]);
+      // Then: 20 unchanged, 5 changed, 35 new, one repeat of a new number.
+      const next = [...Array.from({ length: 25 }, (_, i) => (i < 20 ? row(i + 1) : row(i + 1).replace('открыт', 'закрыт'))), ...Array.from({ length: 35 }, (_, i) => row(100 + i)), row(110)];
+      const rep = await svc.importCsv([[header, ...next].join('\n')], { batchSize: 10 });
+      const accounts = db.prepare('SELECT account_number, status, import_hash FROM accounts ORDER BY account_number').all();
+      return { rep: { ...rep, durationMs: 0 }, accounts, fk: db.pragma('foreign_key_check') };
+    };
+    const a = await run(25);
+    expect(a.rep).toMatchObject({ total: 61, inserted: 35, updated: 5, unchanged: 20, rejected: 1 });
+    expect(a.rep.errors).toEqual([expect.objectContaining({ line: 62, field: 'accountNumber', value: '1000110' })]);
+    expect(a.fk).toEqual([]);
+    expect(a.accounts).toHaveLength(60);
+  });
+});

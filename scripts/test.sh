@@ -8,6 +8,7 @@ bash scripts/ensure-deps.sh
 echo "[pult] typecheck"; npx tsc --noEmit; npx tsc --noEmit -p agent-ui/tsconfig.json
 echo "[pult] lint"; npx eslint .
 echo "[pult] build the browser UI"; npm run ui:build --silent
+echo "[pult] compile the server and start it once"; bash scripts/check-build.sh
 echo "[pult] unit and integration tests"
 mkdir -p artifacts
 status=0

@@ -210,6 +210,9 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       url: (id) => attachments.service.url(id),
     },
   });
+  requests.service.replyDocumentMaker = async (id, templateId, by) => {
+    await replies.service.fromRule(id, templateId, by);
+  };
   // The residents' web form and status page (public): PULT_WEB_FORM.
   const webChannel = config.PULT_WEB_FORM === 'on' ? attachWebChannel({
     db, clock, logger: logger.child({ part: 'web-form' }), intake: channels.intake, feedback: channels.feedback, registry: channels.registry,

@@ -29,6 +29,7 @@ let mailRequest = 0;
 let mailNumber = '';
 let statusToken = '';
 let actTemplate = 0;
+let telegramRequest = 0;
 
 const replies = async (id: number) => (await api<{ replies: Reply[] }>(s.url, 'GET', `/api/requests/${id}/replies`, undefined, admin)).body.replies;
 const status = async () => (await api<{ request: Status }>(s.url, 'GET', `/api/public/status/${statusToken}`)).body.request;
@@ -205,5 +206,27 @@ describe('a document sent directly (Telegram)', () => {
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ filename: `Ответ на обращение ${number}.pdf`, mime: 'application/pdf', caption: `Заявка № ${number}:\nНаправляем документ «Ответ на обращение» по заявке № ${number}.` });
     expect(docs[0]!.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    telegramRequest = id;
+  });
+
+  it('the stage rule «reply-document» makes the document on entering the stage and, as the template asks, keeps it for approval', async () => {
+    const p = (await api<{ pipeline: { stages: { code: string; rules: unknown[] }[]; transitions: [string, string][] } }>(s.url, 'GET', '/api/pipelines/1/planned', undefined, admin)).body.pipeline;
+    const stages = p.stages.map((x) => (x.code === 'in_work' ? { ...x, rules: [...x.rules, { type: 'reply-document', templateId: actTemplate }] } : x));
+    const put = await api(s.url, 'PUT', '/api/pipelines/1/planned', { stages, transitions: p.transitions }, admin);
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await api(s.url, 'PUT', '/api/pipelines/1/planned', { stages: stages.map((x) => ({ ...x, rules: [{ type: 'reply-document' }] })), transitions: p.transitions }, admin)).status).toBe(400);
+
+    const t = await api(s.url, 'POST', `/api/requests/${telegramRequest}/transition`, { to: 'in_work' }, op2);
+    expect(t.status, JSON.stringify(t.body)).toBe(200);
+    // The rule runs after the transition commits (the PDF is rendered then).
+    const acts = async () => (await replies(telegramRequest)).filter((r) => r.document?.title === 'Акт выполненных работ');
+    await expect.poll(async () => (await acts()).map((r) => r.status)).toEqual(['pending']);
+    const made = await acts();
+    expect(made[0]!.body).toContain('Работы выполнены');
+    expect((await api<{ items: Reply[] }>(s.url, 'GET', '/api/replies/pending', undefined, sup)).body.items.map((r) => r.id)).toContain(made[0]!.id);
+    expect(fake.documents(BOT1, CHAT)).toHaveLength(1); // nothing new reached the chat
+
+    expect((await api(s.url, 'POST', `/api/replies/${made[0]!.id}/approve`, {}, sup)).status).toBe(200);
+    expect(fake.documents(BOT1, CHAT).map((d) => d.filename)).toEqual([expect.stringMatching(/^Ответ на обращение /), expect.stringMatching(/^Акт выполненных работ /)]);
   });
 });

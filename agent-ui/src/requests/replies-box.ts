@@ -41,6 +41,7 @@ export function repliesBox(o: { requestId: number; tenantId: number; say(message
   const textLabel = h('label', { class: 'label', for: text.id }, rp.text);
   const textHint = h('p', { class: 'muted small' }, rp.textHint);
   const docBox = h('div', { class: 'reply-document', hidden: true, testid: 'reply-document' },
+    h('strong', { class: 'small' }, rp.documentMode),
     h('label', { class: 'label', for: docTitle.id }, rp.documentTitle), docTitle,
     h('button', { type: 'button', class: 'btn btn-small btn-ghost', testid: 'reply-not-document', onclick: () => setDocument(null) }, rp.notDocument));
   const isDocument = () => !docBox.hidden;

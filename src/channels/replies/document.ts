@@ -7,6 +7,7 @@ import { renderPdf, type PdfFonts } from '../../documents/pdf.js';
 export const documentText = {
   cover: (title: string, number: string) => `Направляем документ «${title}» по заявке № ${number}.`,
   subtitle: (company: string, number: string) => `${company} · заявка № ${number}`,
+  footer: (at: string) => `Сформировано ${at}`,
   fileName: (title: string, number: string) => `${title} ${number}.pdf`,
   thisPage: 'эта страница',
   linkRefused: '{ссылка} в документе не работает: ссылка на страницу заявки приходит в сообщении',
@@ -19,7 +20,7 @@ export function renderDocument(o: { title: string; body: string; company: string
     subtitle: documentText.subtitle(o.company, o.number),
     blocks: o.body.split(/\n{2,}/).map((p) => ({ kind: 'text' as const, text: p })),
     signatures: [],
-    footer: o.at,
+    footer: documentText.footer(o.at),
     info: { author: o.company, subject: o.title, creationDate: now },
   }, fonts);
 }

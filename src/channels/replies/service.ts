@@ -109,15 +109,35 @@ export class ReplyService {
     }
     // A supervisor's own reply needs no one else's approval unless they ask for it.
     const needs = b.forApproval === true || ((templateNeeds || this.d.needsApproval(f.ticket.tenantId)) && !approver(user, f.ticket.tenantId));
+    if (b.document && b.body.includes(LINK)) throw new ApiError(400, 'invalid_input', `body: ${documentText.linkRefused}`, [{ field: 'body', problem: documentText.linkRefused }]);
+    return this.write(f, user.id, { templateId: b.templateId ?? null, body: b.body, title: b.document?.title ?? null, needs });
+  }
+
+  /**
+   * The stage rule `reply-document`: the company's document template filled for the request, sent through its
+   * channel or kept for approval (the template's or the company's setting). Throws (a rule error) when the
+   * template is not a document of the request's company or the request has no channel to answer through.
+   */
+  async fromRule(ticketId: number, templateId: number, authorId: number): Promise<Reply> {
+    const f = this.d.facts(ticketId);
+    if (!f) throw new Error(`request ${ticketId} not found`);
+    const tpl = this.d.repo.template(templateId);
+    if (!tpl || tpl.tenantId !== f.ticket.tenantId || tpl.kind !== 'document') throw new Error(`no document template ${templateId} in the request's company`);
+    if (!this.d.sender(f.channel)) throw new Error(`the request came by «${f.channel}»: there is no channel to send the document through`);
+    const body = fillTemplate(tpl.body, placeholderValues(f, this.d.timeZone));
+    return this.write(f, authorId, { templateId, body, title: tpl.topic, needs: tpl.needsApproval || this.d.needsApproval(f.ticket.tenantId) });
+  }
+
+  /** Stores a reply (with its document's PDF when `title` is set), then notifies the supervisors or sends it. */
+  private async write(f: RequestFacts & { channel: string }, authorId: number, r: { templateId: number | null; body: string; title: string | null; needs: boolean }): Promise<Reply> {
     let document: { title: string; attachmentId: number } | null = null;
-    if (b.document) {
-      if (b.body.includes(LINK)) throw new ApiError(400, 'invalid_input', `body: ${documentText.linkRefused}`, [{ field: 'body', problem: documentText.linkRefused }]);
+    if (r.title !== null) {
       // The PDF is made now, from the text as written: the approving supervisor sees exactly what the resident will get.
-      const attachmentId = await this.d.documents.make(ticketId, user.id, { title: b.document.title, body: b.body, company: f.ticket.tenantName, number: f.ticket.number });
-      document = { title: b.document.title, attachmentId };
+      const attachmentId = await this.d.documents.make(f.ticket.id, authorId, { title: r.title, body: r.body, company: f.ticket.tenantName, number: f.ticket.number });
+      document = { title: r.title, attachmentId };
     }
-    const reply = this.d.repo.addReply({ requestId: ticketId, tenantId: f.ticket.tenantId, templateId: b.templateId ?? null, channel: f.channel, body: b.body, status: needs ? 'pending' : 'sending', authorId: user.id, at: this.now(), document });
-    if (needs) {
+    const reply = this.d.repo.addReply({ requestId: f.ticket.id, tenantId: f.ticket.tenantId, templateId: r.templateId, channel: f.channel, body: r.body, status: r.needs ? 'pending' : 'sending', authorId, at: this.now(), document });
+    if (r.needs) {
       this.d.notify.pending(reply);
       return this.view(reply);
     }

@@ -5,7 +5,8 @@
 // status page); approved: the e-mail carries the PDF, Telegram gets a
 // document, the status page links it; rejected: the comment goes back,
 // nothing is sent. Another company's supervisor and operator get 404; the
-// billing push lists the sent documents.
+// billing push lists the sent documents; the `reply-document` stage rule; a
+// web-form request is answered on its own status page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
@@ -228,5 +229,32 @@ describe('a document sent directly (Telegram)', () => {
 
     expect((await api(s.url, 'POST', `/api/replies/${made[0]!.id}/approve`, {}, sup)).status).toBe(200);
     expect(fake.documents(BOT1, CHAT).map((d) => d.filename)).toEqual([expect.stringMatching(/^Ответ на обращение /), expect.stringMatching(/^Акт выполненных работ /)]);
+  });
+});
+
+describe('a request from the web form', () => {
+  it('is answered on its status page: the document under «Документы», {ссылка} as «эта страница», the link still working', async () => {
+    const building = (await api<{ items: { id: number }[] }>(s.url, 'GET', `/api/public/web/1/buildings?q=${encodeURIComponent('Ленина 5')}`)).body.items[0]!.id;
+    const category = (await api<{ categories: { id: number; emergency: boolean }[] }>(s.url, 'GET', '/api/public/web/1')).body.categories.find((c) => !c.emergency)!.id;
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ buildingId: building, flat: '3', categoryId: category, description: 'Не работает домофон в подъезде', name: 'Ольга', phone: '8 916 555-00-11' })) form.append(k, String(v));
+    const created = (await (await fetch(`${s.url}/api/public/web/1/requests`, { method: 'POST', body: form })).json()) as { number: string; statusUrl: string };
+    const token = created.statusUrl.split('/s/')[1]!;
+    const id = (await api<{ items: { id: number; number: string }[] }>(s.url, 'GET', `/api/requests?number=${created.number}&tenantId=1`, undefined, admin)).body.items.find((x) => x.number === created.number)!.id;
+
+    const reply = await api<{ reply: Reply }>(s.url, 'POST', `/api/requests/${id}/replies`, { body: 'Мастер придёт завтра. Следите: {ссылка}' }, op2);
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    const doc = await api<{ reply: Reply }>(s.url, 'POST', `/api/requests/${id}/replies`, { body: 'Домофон будет исправлен до пятницы.', document: { title: 'Ответ на обращение' } }, op2);
+    expect(doc.body.reply.status).toBe('sent');
+
+    const page = await api<{ request: Status }>(s.url, 'GET', `/api/public/status/${token}`);
+    expect(page.status).toBe(200); // the resident's link was not replaced
+    expect(page.body.request.documents.map((d) => d.name)).toEqual([`Ответ на обращение ${created.number}.pdf`]);
+    expect(page.body.request.messages.filter((m) => m.direction === 'out').map((m) => m.body)).toEqual([
+      'Мастер придёт завтра. Следите: эта страница',
+      `Направляем документ «Ответ на обращение» по заявке № ${created.number}.`,
+    ]);
+    // another request's status page does not list it
+    expect((await status()).documents.map((d) => d.title)).toEqual(['Акт выполненных работ']);
   });
 });

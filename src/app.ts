@@ -85,6 +85,8 @@ import { attachChannels } from './channels/index.js';
 import { attachTelegram } from './channels/telegram/index.js';
 import { attachEmail } from './channels/email/index.js';
 import { attachReplies } from './channels/replies/index.js';
+import { documentText, renderDocument } from './channels/replies/document.js';
+import { localDateTime } from './features/request-documents/values.js';
 import { attachBooking } from './features/booking/index.js';
 import { attachBilling } from './features/billing/index.js';
 import { attachWebChannel } from './channels/web/index.js';
@@ -195,11 +197,29 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     },
     holderName: (accountNumber, tenantId) => lookup.accountByNumber(accountNumber, [tenantId])?.holderName ?? null,
     needsApproval: (t) => email.repo.settings(t).repliesNeedApproval, tenantExists: (t) => tickets.tenantExists(t),
+    // Documents to residents: the PDF (the one pdfkit setup) stored as the request's attachment, sent with the approved reply.
+    documents: {
+      make: async (ticketId, by, d) => {
+        const pdf = await renderDocument({ ...d, at: localDateTime(clock.now().toISOString(), config.PULT_TIMEZONE) }, pdfFonts, clock.now());
+        return (await attachments.service.add(ticketId, by, [{ originalname: documentText.fileName(d.title, d.number), buffer: pdf }]))[0]!.id;
+      },
+      file: async (id) => {
+        const f = await attachments.service.read(id);
+        return f ? { filename: f.name, mime: f.mime, bytes: f.bytes } : null;
+      },
+      url: (id) => attachments.service.url(id),
+    },
   });
+  requests.service.replyDocumentMaker = async (id, templateId, by) => {
+    await replies.service.fromRule(id, templateId, by);
+  };
   // The residents' web form and status page (public): PULT_WEB_FORM.
   const webChannel = config.PULT_WEB_FORM === 'on' ? attachWebChannel({
-    db, clock, logger: logger.child({ part: 'web-form' }), intake: channels.intake, feedback: channels.feedback,
-    status: { tickets, repo: requests.repo, requests: requests.service, attachments: (id) => attachments.service.list(id) },
+    db, clock, logger: logger.child({ part: 'web-form' }), intake: channels.intake, feedback: channels.feedback, registry: channels.registry,
+    status: {
+      tickets, repo: requests.repo, requests: requests.service, attachments: (id) => attachments.service.list(id),
+      documents: (id) => replies.service.sentDocuments(id).map((d) => ({ title: d.title, name: d.name, url: attachments.service.url(d.attachmentId), sentAt: d.sentAt })),
+    },
     limits: { perIpHour: config.PULT_WEB_FORM_PER_IP_HOUR, perAddressHour: config.PULT_WEB_FORM_PER_ADDRESS_HOUR, searchPerIpMin: config.PULT_WEB_SEARCH_PER_IP_MIN },
     maxPhotos: config.PULT_WEB_FORM_MAX_PHOTOS, maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024),
   }) : null;

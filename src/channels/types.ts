@@ -39,10 +39,14 @@ export interface RequestMessage {
   createdAt: string;
 }
 
+/** A file sent with a message (a document's PDF). */
+export interface OutgoingFile { filename: string; mime: string; bytes: Buffer }
+
 /** An outgoing side of a channel (e-mail by SMTP, a messenger…): registered in the ChannelRegistry by its adapter. */
 export interface ChannelSender {
   channel: ChannelName;
-  send(to: { ticketId: number; threadKey: string | null; contact: InboundRequest['contact'] }, text: string, subject?: string): Promise<void>;
+  /** Sends `text` (with `o.attachment`, a document, when given: an e-mail attachment, a messenger's document…). */
+  send(to: { ticketId: number; threadKey: string | null; contact: InboundRequest['contact'] }, text: string, subject?: string, o?: { attachment?: OutgoingFile }): Promise<void>;
 }
 
 /** Who registered a channel's requests: the journal's «Зарегистрировал». */

@@ -13,6 +13,10 @@ export const stageRule = z.discriminatedUnion('type', [
   z.object({ type: z.literal('remind'), everyMinutes: z.number().int().min(1).max(10080), escalateAfterMinutes: z.number().int().min(0).max(100000) }).strict(),
   z.object({ type: z.literal('require'), fields: z.array(z.enum(requirableFields)).min(1) }).strict(),
   z.object({ type: z.literal('document') }).strict(),
+  // A document to the resident from the company's document template (issue 14, item 7): made on entering the
+  // stage and sent through the request's channel, or kept for a supervisor's approval when the template or the
+  // company asks for it (supervisors are notified).
+  z.object({ type: z.literal('reply-document'), templateId: z.number().int().positive() }).strict(),
 ]);
 export type StageRule = z.infer<typeof stageRule>;
 export const stageRules = z.array(stageRule).max(20);

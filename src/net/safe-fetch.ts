@@ -27,7 +27,7 @@ export interface SafeRequest {
   method: 'GET' | 'POST';
   url: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
 }
 
 export interface SafeResponse {

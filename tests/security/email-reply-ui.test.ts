@@ -3,7 +3,9 @@
 // template's topic, picks it, the text is filled from the request, edited and
 // sent — the local mail sink catches it with «[№ …]». Sent for approval
 // instead, it waits (never reaches the sink) until the supervisor, on the
-// same request page, approves it.
+// same request page, approves it. A document template («Акт выполненных
+// работ») makes a PDF: sent for approval, approved on the monitor (with a
+// link to the PDF), mailed as an attachment, linked on the resident's status page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
@@ -131,5 +133,66 @@ describe('the request page’s «Ответить заявителю»', () => {
     await sup.getByTestId('templates-panel').scrollIntoViewIfNeeded();
     await screenshot(sup, 'email-reply-templates-monitor');
     await sup.close();
+  });
+
+  it('sends a document from a document template for approval; approved on the monitor, it is mailed as a PDF and shown on the status page', async () => {
+    const sup = await login(s.url, 'supervisor', 'demo');
+    const tpl = await api(s.url, 'POST', '/api/reply-templates', { tenantId: 1, kind: 'document', topic: 'Акт выполненных работ', body: 'Заявка № {номер} от {дата}\nАдрес: {адрес}\n\nРаботы по заявке выполнены.' }, sup);
+    expect(tpl.status, JSON.stringify(tpl.body)).toBe(201);
+    const op = await openRequest('operator2');
+    await op.getByTestId('reply-template-search').fill('акт');
+    await op.waitForFunction(() => document.querySelectorAll('[data-testid="reply-template-option"]').length === 1);
+    expect(await op.getByTestId('reply-template-option').textContent()).toContain('документ');
+    await op.getByTestId('reply-template-option').click();
+    await op.getByTestId('reply-document').waitFor({ timeout: 5000 });
+    expect(await op.getByTestId('reply-document-title').inputValue()).toBe('Акт выполненных работ');
+    await op.waitForFunction(() => (document.querySelector<HTMLTextAreaElement>('[data-testid="reply-text"]')?.value ?? '').includes('Работы по заявке выполнены'));
+    const filled = await op.getByTestId('reply-text').inputValue();
+    expect(filled).toContain(`Заявка № ${number}`);
+    await op.getByTestId('reply-text').fill(`${filled} Заменён смеситель.`);
+    await op.getByTestId('reply-for-approval').check();
+    await screenshot(op, 'document-reply-filled');
+    await op.getByTestId('reply-send').click();
+    const row = op.locator('[data-testid="request-reply"][data-status="pending"]').filter({ has: op.getByTestId('reply-document-link') });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await op.getByTestId('request-flash').textContent()).toBe('Документ отправлен на согласование');
+    expect(sink.messages.some((m) => m.attachments.length > 0)).toBe(false);
+
+    const mon = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await mon.goto(s.url + '/wall/?view=monitor');
+    await uiLogin(mon, 'supervisor', 'login-user');
+    const pending = mon.locator(`[data-testid="pending-reply"][data-request="${number}"]`).filter({ has: mon.getByTestId('pending-reply-document') });
+    await pending.waitFor({ timeout: 15_000 });
+    expect(await pending.getByTestId('pending-reply-document').textContent()).toBe('Акт выполненных работ (PDF)');
+    const href = (await pending.getByTestId('pending-reply-document').getAttribute('href'))!;
+    const pdf = await fetch(s.url + href);
+    expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+    await pending.scrollIntoViewIfNeeded();
+    await screenshot(mon, 'document-reply-pending-supervisor');
+    await pending.getByTestId('pending-reply-approve').click();
+    await pending.waitFor({ state: 'detached', timeout: 10_000 });
+    const mail = await sink.waitFor((m) => m.attachments.length > 0);
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([[`Акт выполненных работ ${number}.pdf`, 'application/pdf']]);
+    expect(mail.text).toContain('Направляем документ «Акт выполненных работ»');
+
+    // the resident's status page (the link from the acknowledgement) lists the document
+    const ack = sink.messages.find((m) => (m.subject ?? '').includes(number) && /\/s\//.test(m.text ?? ''))!;
+    const token = /\/s\/([A-Za-z0-9_-]+)/.exec(ack.text ?? '')![1]!;
+    const resident = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    await resident.goto(`${s.url}/s/${token}`);
+    const link = resident.getByTestId('document-link');
+    await link.waitFor({ timeout: 10_000 });
+    expect(await link.textContent()).toBe('Акт выполненных работ (PDF)');
+    const got = await fetch(s.url + (await link.getAttribute('href'))!);
+    expect(got.headers.get('content-type')).toBe('application/pdf');
+    await resident.getByTestId('documents').scrollIntoViewIfNeeded();
+    await screenshot(resident, 'document-status-page');
+    const sent = op.locator('[data-testid="request-reply"][data-status="sent"]').filter({ has: op.getByTestId('reply-document-link') });
+    await sent.waitFor({ timeout: 10_000 });
+    await sent.scrollIntoViewIfNeeded();
+    await screenshot(op, 'document-reply-sent-author');
+    await resident.close();
+    await mon.close();
+    await op.close();
   });
 });

@@ -1,14 +1,15 @@
 // A local stand-in for the Telegram Bot API (the real one is outside these
-// machines): getUpdates with long polling and offsets, sendMessage, getFile
-// and file downloads, per bot token. Tests push residents' updates and wait
+// machines): getUpdates with long polling and offsets, sendMessage,
+// sendDocument (multipart/form-data upload), getFile and file downloads, per bot token. Tests push residents' updates and wait
 // for what the bot sent.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface SentMessage { chatId: number; text: string; replyMarkup: unknown }
+export interface SentDocument { chatId: number; caption: string; filename: string; mime: string; bytes: Buffer }
 
 type RawUpdate = { update_id: number; [k: string]: unknown };
-interface Bot { updates: RawUpdate[]; all: RawUpdate[]; replays: Set<RawUpdate>; sent: SentMessage[]; nextUpdateId: number; polls: number }
+interface Bot { updates: RawUpdate[]; all: RawUpdate[]; replays: Set<RawUpdate>; sent: SentMessage[]; documents: SentDocument[]; nextUpdateId: number; polls: number }
 
 export class FakeTelegram {
   private readonly bots = new Map<string, Bot>();
@@ -18,7 +19,7 @@ export class FakeTelegram {
   url = '';
 
   constructor(tokens: string[]) {
-    for (const t of tokens) this.bots.set(t, { updates: [], all: [], replays: new Set(), sent: [], nextUpdateId: 1000, polls: 0 });
+    for (const t of tokens) this.bots.set(t, { updates: [], all: [], replays: new Set(), sent: [], documents: [], nextUpdateId: 1000, polls: 0 });
   }
 
   async start(): Promise<void> {
@@ -69,6 +70,11 @@ export class FakeTelegram {
 
   sent(token: string, chatId?: number): SentMessage[] {
     return this.bot(token).sent.filter((m) => chatId === undefined || m.chatId === chatId);
+  }
+
+  /** Documents the bot uploaded to a chat (sendDocument). */
+  documents(token: string, chatId?: number): SentDocument[] {
+    return this.bot(token).documents.filter((d) => chatId === undefined || d.chatId === chatId);
   }
 
   /** How many getUpdates calls the bot has made. */
@@ -124,6 +130,14 @@ export class FakeTelegram {
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const bot = m ? this.bots.get(decodeURIComponent(m[1]!)) : undefined;
     if (!m || !bot) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    if (m[2] === 'sendDocument') {
+      const doc = parseMultipart(Buffer.concat(chunks), String(req.headers['content-type'] ?? ''));
+      const chatId = Number(doc?.fields.chat_id);
+      if (!doc?.file || !Number.isInteger(chatId)) return send(400, { ok: false, error_code: 400, description: 'Bad Request: there is no document in the request' });
+      bot.documents.push({ chatId, caption: doc.fields.caption ?? '', ...doc.file });
+      this.notify();
+      return send(200, { ok: true, result: { message_id: bot.sent.length + bot.documents.length, chat: { id: chatId, type: 'private' }, date: 0 } });
+    }
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
@@ -156,4 +170,30 @@ export class FakeTelegram {
         return send(404, { ok: false, error_code: 404, description: 'Not Found' });
     }
   }
+}
+
+/** A multipart/form-data body's text fields and its one file (enough for sendDocument). */
+function parseMultipart(body: Buffer, contentType: string): { fields: Record<string, string>; file: { filename: string; mime: string; bytes: Buffer } | null } | null {
+  const boundary = /boundary=([^;]+)/.exec(contentType)?.[1];
+  if (!/^multipart\/form-data/i.test(contentType) || !boundary) return null;
+  const fields: Record<string, string> = {};
+  let file: { filename: string; mime: string; bytes: Buffer } | null = null;
+  const sep = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(sep);
+  while (at >= 0) {
+    const start = at + sep.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(sep, start);
+    if (next < 0) return null;
+    const part = body.subarray(start + 2, next - 2); // after CRLF, before CRLF
+    const headEnd = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, headEnd).toString('utf8');
+    const content = part.subarray(headEnd + 4);
+    const name = /name="([^"]*)"/.exec(head)?.[1] ?? '';
+    const filename = /filename="([^"]*)"/.exec(head)?.[1];
+    if (filename !== undefined) file = { filename, mime: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? '', bytes: Buffer.from(content) };
+    else fields[name] = content.toString('utf8');
+    at = next;
+  }
+  return { fields, file };
 }

@@ -51,6 +51,8 @@ export const rs = {
   executorAssigned: 'назначен',
   report: 'Отчёт о выполнении',
   photos2: 'Фото',
+  documents: 'Документы',
+  documentLink: (title: string) => `${title} (PDF)`,
   conversation: 'Переписка',
   noMessages: 'Сообщений пока нет.',
   you: 'Вы',

@@ -1,27 +1,28 @@
 // «Ответить заявителю» on a request's page: pick a template by typing the
 // first letters of its topic, edit the filled text, send it through the
 // request's channel (or for approval); the replies so far with their status,
-// and for supervisors «Согласовать» / «Отклонить» on pending ones.
+// and for supervisors «Согласовать» / «Отклонить» on pending ones. A document
+// template turns the form into a document (title + text, sent as a PDF).
 import { HttpError, request } from '../lib/api.ts';
 import { h, fill, submitOnCtrlEnter } from '../lib/dom.ts';
 import { formatWhen } from '../lib/format.ts';
 import { t } from '../i18n/index.ts';
 import { rp } from '../i18n/ru-replies.ts';
-import type { RepliesView, Reply, ReplyTemplate } from '../../../src/channels/replies/types.ts';
+import type { RepliesView, Reply, ReplyDraft, ReplyTemplate } from '../../../src/channels/replies/types.ts';
 import './replies.css';
 
 const api = {
   list: (id: number) => request<RepliesView>('GET', `/api/requests/${id}/replies`),
   templates: (tenantId: number, q: string) => request<{ items: ReplyTemplate[] }>('GET', `/api/reply-templates?tenantId=${tenantId}&limit=8&q=${encodeURIComponent(q)}`),
-  draft: (id: number, templateId: number) => request<{ body: string; needsApproval: boolean }>('GET', `/api/requests/${id}/reply-draft?templateId=${templateId}`),
-  send: (id: number, b: { body: string; templateId: number | null; forApproval: boolean }) => request<{ reply: Reply }>('POST', `/api/requests/${id}/replies`, b),
+  draft: (id: number, templateId: number) => request<ReplyDraft>('GET', `/api/requests/${id}/reply-draft?templateId=${templateId}`),
+  send: (id: number, b: { body: string; templateId: number | null; forApproval: boolean; document: { title: string } | null }) => request<{ reply: Reply }>('POST', `/api/requests/${id}/replies`, b),
   approve: (id: number) => request<{ reply: Reply }>('POST', `/api/replies/${id}/approve`, {}),
   reject: (id: number, comment: string) => request<{ reply: Reply }>('POST', `/api/replies/${id}/reject`, { comment }),
   retry: (id: number) => request<{ reply: Reply }>('POST', `/api/replies/${id}/retry`, {}),
 };
 
 /** Drafts survive the page being re-rendered (another dispatcher moved the request meanwhile). */
-const drafts = new Map<number, { text: string; templateId: number | null }>();
+const drafts = new Map<number, { text: string; templateId: number | null; title: string | null }>();
 
 const problem = (err: unknown) => (err instanceof HttpError ? (err.details[0]?.problem ?? err.message) : t.common.serverError);
 
@@ -35,8 +36,25 @@ export function repliesBox(o: { requestId: number; tenantId: number; say(message
   const suggestions = h('ul', { id: `rp-sug-${o.requestId}`, class: 'reply-suggest', testid: 'reply-template-suggestions', 'aria-live': 'polite' });
   const text = h('textarea', { id: `rp-text-${o.requestId}`, class: 'input textarea', rows: 6, testid: 'reply-text', maxlength: 8000 });
   text.value = drafts.get(o.requestId)?.text ?? '';
-  const keep = () => drafts.set(o.requestId, { text: text.value, templateId });
+  // A document: its title (null: a plain reply).
+  const docTitle = h('input', { id: `rp-doc-${o.requestId}`, class: 'input', maxlength: 200, testid: 'reply-document-title' });
+  const textLabel = h('label', { class: 'label', for: text.id }, rp.text);
+  const textHint = h('p', { class: 'muted small' }, rp.textHint);
+  const docBox = h('div', { class: 'reply-document', hidden: true, testid: 'reply-document' },
+    h('strong', { class: 'small' }, rp.documentMode),
+    h('label', { class: 'label', for: docTitle.id }, rp.documentTitle), docTitle,
+    h('button', { type: 'button', class: 'btn btn-small btn-ghost', testid: 'reply-not-document', onclick: () => setDocument(null) }, rp.notDocument));
+  const isDocument = () => !docBox.hidden;
+  const keep = () => drafts.set(o.requestId, { text: text.value, templateId, title: isDocument() ? docTitle.value : null });
+  const setDocument = (title: string | null) => {
+    docBox.hidden = title === null;
+    docTitle.value = title ?? '';
+    textLabel.textContent = title === null ? rp.text : rp.documentText;
+    textHint.textContent = title === null ? rp.textHint : rp.documentHint;
+    keep();
+  };
   text.addEventListener('input', keep);
+  docTitle.addEventListener('input', keep);
   const forApproval = h('input', { type: 'checkbox', testid: 'reply-for-approval' });
   const approvalNote = h('p', { class: 'muted small', hidden: true, testid: 'reply-approval-note' }, rp.approvalRequired);
   const error = h('p', { class: 'field-error', hidden: true, role: 'alert', testid: 'reply-error' });
@@ -59,7 +77,7 @@ export function repliesBox(o: { requestId: number; tenantId: number; say(message
       .then((d) => {
         templateId = tpl.id;
         text.value = d.body;
-        keep();
+        setDocument(d.document?.title ?? null);
         if (d.needsApproval) forApproval.checked = true;
         updateSendLabel();
         fill(suggestions);
@@ -74,7 +92,8 @@ export function repliesBox(o: { requestId: number; tenantId: number; say(message
     const mine = ++seq;
     api.templates(o.tenantId, q)
       .then(({ items }) => mine === seq && fill(suggestions, items.length
-        ? items.map((tpl) => h('li', null, h('button', { type: 'button', class: 'btn btn-small btn-ghost', testid: 'reply-template-option', onclick: () => pick(tpl) }, tpl.topic)))
+        ? items.map((tpl) => h('li', null, h('button', { type: 'button', class: 'btn btn-small btn-ghost', testid: 'reply-template-option', onclick: () => pick(tpl) }, tpl.topic,
+          tpl.kind === 'document' ? h('span', { class: 'chip chip-small' }, ' ', rp.documentChip) : null)))
         : q ? h('li', { class: 'muted small' }, rp.noTemplates) : null))
       .catch(() => undefined);
   };
@@ -100,9 +119,10 @@ export function repliesBox(o: { requestId: number; tenantId: number; say(message
     h('label', { class: 'label', for: search.id }, rp.template),
     search,
     suggestions,
-    h('label', { class: 'label', for: text.id }, rp.text),
+    docBox,
+    textLabel,
     text,
-    h('p', { class: 'muted small' }, rp.textHint),
+    textHint,
     approvalNote,
     error,
     h('div', { class: 'reply-actions' }, sendBtn, h('label', { class: 'small', testid: 'reply-for-approval-label' }, forApproval, ' ', rp.forApproval)),
@@ -115,17 +135,24 @@ export function repliesBox(o: { requestId: number; tenantId: number; say(message
       showError(rp.empty);
       return text.focus();
     }
+    const title = isDocument() ? docTitle.value.trim() : null;
+    if (title !== null && title.length < 2) {
+      showError(rp.documentTitle);
+      return docTitle.focus();
+    }
     showError('');
     sendBtn.disabled = true;
-    api.send(o.requestId, { body, templateId, forApproval: forApproval.checked })
+    api.send(o.requestId, { body, templateId, forApproval: forApproval.checked, document: title !== null ? { title } : null })
       .then(({ reply }) => {
         text.value = '';
         search.value = '';
         templateId = null;
+        setDocument(null);
         drafts.delete(o.requestId);
         forApproval.checked = false;
         updateSendLabel();
         if (reply.status === 'failed') showError(rp.failedSend(reply.error ?? ''));
+        else if (reply.document) o.say(reply.status === 'pending' ? rp.documentPending : rp.documentSent);
         else o.say(reply.status === 'pending' ? rp.pendingSaved : rp.sent);
         void load();
       })
@@ -163,6 +190,7 @@ export function repliesBox(o: { requestId: number; tenantId: number; say(message
       { class: 'row reply-row', testid: 'request-reply', 'data-status': r.status },
       h('span', { class: 'row-main' },
         h('span', { class: `chip chip-small reply-status-${r.status}`, testid: 'reply-status' }, rp.status[r.status] ?? r.status),
+        r.document ? h('a', { class: 'reply-document-link', href: r.document.url, target: '_blank', rel: 'noopener', testid: 'reply-document-link' }, rp.documentLink(r.document.title)) : null,
         h('span', { class: 'reply-body' }, ' ', r.body),
         r.decidedBy ? h('span', { class: 'row-sub', testid: 'reply-decision' }, rp.decided(r.decidedBy.name), r.decisionComment ? ` — ${r.decisionComment}` : '') : null,
         r.error ? h('span', { class: 'row-sub field-error' }, r.error) : null,
@@ -190,6 +218,10 @@ export function repliesBox(o: { requestId: number; tenantId: number; say(message
       box.hidden = true; // not staff (an executor) or gone: the section stays hidden
     }
   };
+  const saved = drafts.get(o.requestId);
+  if (saved?.title != null) {
+    setDocument(saved.title);
+  }
   void load();
   return box;
 }

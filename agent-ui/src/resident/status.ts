@@ -102,6 +102,8 @@ function render(v: StatusView): void {
       h('span', { class: 'rs-step-name' }, s.name), h('time', { class: 'rs-step-time', datetime: s.at }, rs.when(s.at)))))),
     v.report ? section(rs.report, 'report', h('p', { class: 'rs-pre' }, v.report)) : null,
     v.photos.length ? section(rs.photos2, 'photos', h('div', { class: 'rs-photos' }, v.photos.map((p) => h('a', { class: 'rs-photo', href: p.url, target: '_blank', rel: 'noopener' }, h('img', { src: p.thumbUrl ?? p.url, alt: p.name, loading: 'lazy' }))))) : null,
+    v.documents.length ? section(rs.documents, 'documents', h('ul', { class: 'rs-documents' }, v.documents.map((d) => h('li', null,
+      h('a', { href: d.url, target: '_blank', rel: 'noopener', testid: 'document-link' }, rs.documentLink(d.title)), ' ', h('time', { class: 'rs-step-time', datetime: d.sentAt }, rs.when(d.sentAt)))))) : null,
     v.canRate ? ratingForm() : null,
     v.ratings.length ? h('p', { class: 'rs-rated', testid: 'rated' }, rs.rated(v.ratings.at(-1)!.score)) : null,
     conversation(v));

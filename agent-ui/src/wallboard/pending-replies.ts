@@ -50,6 +50,7 @@ export class PendingReplies {
       { class: 'row reply-row', testid: 'pending-reply', 'data-request': r.number },
       h('span', { class: 'row-main' },
         h('strong', null, rp.request(r.number)),
+        r.document ? h('a', { class: 'reply-document-link', href: r.document.url, target: '_blank', rel: 'noopener', testid: 'pending-reply-document' }, rp.documentLink(r.document.title)) : null,
         h('span', { class: 'reply-body' }, r.body),
         h('span', { class: 'form-row' }, comment,
           h('button', { type: 'button', class: 'btn btn-small btn-primary', testid: 'pending-reply-approve', onclick: () => void decide('approve', {}, rp.approvedMsg) }, rp.approve),

@@ -1,6 +1,6 @@
 // The company's reply templates (issue 14, item 6) on the requests monitor
 // (/wall/?view=monitor), for supervisors: found by the first letters of the
-// topic, added, edited, deleted. The server checks the placeholders: an
+// topic, added, edited, deleted; a document template's text goes out as a PDF. The server checks the placeholders: an
 // unknown one is refused with the list of those allowed, shown as is.
 import { HttpError, request } from '../lib/api.ts';
 import { h, fill } from '../lib/dom.ts';
@@ -17,6 +17,7 @@ export class ReplyTemplates {
   private readonly topic = h('input', { id: 'tpl-topic', class: 'input', maxlength: 200, testid: 'template-topic' });
   private readonly body = h('textarea', { id: 'tpl-body', class: 'input textarea', rows: 4, maxlength: 8000, testid: 'template-body' });
   private readonly approval = h('input', { type: 'checkbox', testid: 'template-approval' });
+  private readonly document = h('input', { type: 'checkbox', testid: 'template-document' });
   private readonly error = h('p', { class: 'field-error', hidden: true, role: 'alert', testid: 'template-error' });
   private readonly status = h('p', { class: 'muted small', role: 'status', testid: 'templates-status' });
   private editing: number | null = null;
@@ -29,6 +30,7 @@ export class ReplyTemplates {
       h('label', { class: 'label', for: 'tpl-body' }, tp.body), this.body,
       h('p', { class: 'muted small' }, tp.placeholders),
       h('label', { class: 'small' }, this.approval, ' ', tp.needsApproval),
+      h('label', { class: 'small' }, this.document, ' ', tp.isDocument),
       this.error,
       h('div', { class: 'reply-actions' },
         h('button', { type: 'submit', class: 'btn btn-primary btn-small', testid: 'template-save' }, tp.save),
@@ -65,7 +67,9 @@ export class ReplyTemplates {
       this.status.textContent = items.length ? tp.count(items.length) : tp.none;
       fill(this.list, items.map((t) => h('li', { class: 'row reply-row', testid: 'template-row' },
         h('span', { class: 'row-main' },
-          h('strong', null, t.topic, t.needsApproval ? h('span', { class: 'chip chip-small reply-status-pending' }, ' ', tp.approvalChip) : null),
+          h('strong', null, t.topic,
+            t.kind === 'document' ? h('span', { class: 'chip chip-small', testid: 'template-document-chip' }, tp.documentChip) : null,
+            t.needsApproval ? h('span', { class: 'chip chip-small reply-status-pending' }, ' ', tp.approvalChip) : null),
           h('span', { class: 'reply-body muted' }, t.body),
           h('span', { class: 'form-row' },
             h('button', { type: 'button', class: 'btn btn-small', testid: 'template-edit', onclick: () => this.edit(t) }, tp.edit),
@@ -80,6 +84,7 @@ export class ReplyTemplates {
     this.topic.value = t.topic;
     this.body.value = t.body;
     this.approval.checked = t.needsApproval;
+    this.document.checked = t.kind === 'document';
     this.error.hidden = true;
     this.topic.focus();
   }
@@ -89,11 +94,12 @@ export class ReplyTemplates {
     this.topic.value = '';
     this.body.value = '';
     this.approval.checked = false;
+    this.document.checked = false;
     this.error.hidden = true;
   }
 
   private async save(): Promise<void> {
-    const b = { tenantId: Number(this.company.value), topic: this.topic.value.trim(), body: this.body.value.trim(), needsApproval: this.approval.checked };
+    const b = { tenantId: Number(this.company.value), topic: this.topic.value.trim(), body: this.body.value.trim(), needsApproval: this.approval.checked, kind: this.document.checked ? 'document' : 'reply' };
     try {
       await (this.editing ? request('PUT', `/api/reply-templates/${this.editing}`, b) : request('POST', '/api/reply-templates', b));
       this.reset();

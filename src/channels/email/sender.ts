@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Clock } from '../../clock.js';
-import type { ChannelSender } from '../types.js';
+import type { ChannelSender, OutgoingFile } from '../types.js';
 import type { MailRepository } from './repository.js';
 import { replySubject } from './message.js';
 
-export interface OutgoingMail { from: string; to: string; subject: string; text: string; messageId: string; inReplyTo?: string; references?: string[]; headers?: Record<string, string> }
+export interface OutgoingMail { from: string; to: string; subject: string; text: string; messageId: string; inReplyTo?: string; references?: string[]; headers?: Record<string, string>; attachments?: OutgoingFile[] }
 
 /** Where mail goes: nodemailer's SMTP transport in production, anything that sends in tests. */
 export interface MailTransport { send(m: OutgoingMail): Promise<void> }
@@ -18,7 +18,10 @@ export function smtpTransport(url: string): MailTransport & { close(): void } {
   const t: Transporter = nodemailer.createTransport(url);
   return {
     async send(m) {
-      await t.sendMail({ from: m.from, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId, inReplyTo: m.inReplyTo, references: m.references, headers: m.headers });
+      await t.sendMail({
+        from: m.from, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId, inReplyTo: m.inReplyTo, references: m.references, headers: m.headers,
+        attachments: m.attachments?.map((a) => ({ filename: a.filename, content: a.bytes, contentType: a.mime })),
+      });
     },
     close: () => t.close(),
   };
@@ -38,7 +41,7 @@ export class EmailSender implements ChannelSender {
     this.domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'pult.local';
   }
 
-  async send(to: { ticketId: number; threadKey: string | null; contact: { name?: string | null; phone?: string | null; email?: string | null } }, text: string, subject?: string, o: { automatic?: boolean } = {}): Promise<void> {
+  async send(to: { ticketId: number; threadKey: string | null; contact: { name?: string | null; phone?: string | null; email?: string | null } }, text: string, subject?: string, o: { automatic?: boolean; attachment?: OutgoingFile } = {}): Promise<void> {
     const thread = this.repo.thread(to.ticketId);
     const address = to.contact.email ?? thread?.email ?? null;
     if (!address) throw new Error(`request ${to.ticketId} has no e-mail address to answer`);
@@ -52,6 +55,7 @@ export class EmailSender implements ChannelSender {
       from: this.from, to: address, subject: replySubject(number, subject ?? thread?.subject ?? ''), text, messageId,
       inReplyTo, references: references.length ? references : undefined,
       headers: o.automatic ? { 'Auto-Submitted': 'auto-replied' } : undefined,
+      attachments: o.attachment ? [o.attachment] : undefined,
     });
     this.repo.rememberMessageId(messageId, to.ticketId, 'out', this.clock.now().toISOString());
   }

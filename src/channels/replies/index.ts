@@ -8,23 +8,24 @@ import type { TicketService } from '../../features/tickets/service.js';
 import type { ChannelIntake, ChannelRegistry } from '../index.js';
 import { channelNames, type ChannelName } from '../types.js';
 import { ReplyRepository, type Reply } from './repository.js';
-import { ReplyService, type ReplyNotifier } from './service.js';
+import { ReplyService, type ReplyDocuments, type ReplyNotifier } from './service.js';
+import type { StoredReply } from './repository.js';
 import { replyRoutes } from './routes.js';
 import type { ReplyEvent } from './types.js';
 
 export { ReplyService, ReplyRepository, type Reply };
 
-const event = (r: Reply, at: string): ReplyEvent => ({
+const event = (r: StoredReply, at: string): ReplyEvent => ({
   replyId: r.id, requestId: r.requestId, number: r.number, tenantId: r.tenantId, status: r.status, author: r.author, decidedBy: r.decidedBy, decisionComment: r.decisionComment, at,
 });
 
 class SocketReplyNotifier implements ReplyNotifier {
   io: RealtimeServer | null = null;
   constructor(private readonly clock: Clock) {}
-  pending(r: Reply): void {
+  pending(r: StoredReply): void {
     this.io?.to([rooms.supervisors(r.tenantId), rooms.role('admin')]).emit('reply.pending', event(r, this.clock.now().toISOString()));
   }
-  decided(r: Reply): void {
+  decided(r: StoredReply): void {
     this.io?.to(rooms.user(r.author.id)).emit('reply.decided', event(r, this.clock.now().toISOString()));
   }
 }
@@ -39,6 +40,8 @@ export function attachReplies(o: {
   holderName(accountNumber: string, tenantId: number): string | null;
   needsApproval(tenantId: number): boolean;
   tenantExists(id: number): boolean;
+  /** Documents' PDFs: made and stored as the request's attachments, read back to send, signed links. */
+  documents: ReplyDocuments;
 }) {
   const repo = new ReplyRepository(o.db);
   const notifier = new SocketReplyNotifier(o.clock);
@@ -54,6 +57,7 @@ export function attachReplies(o: {
     threadKey: (id) => o.intake.threads(id)[0]?.key ?? null,
     statusLink: (id) => o.intake.newStatusLink(id).statusUrl,
     outMessage: (id, channel, body, author) => void o.intake.addMessage(id, { direction: 'out', channel, body, author }),
+    documents: o.documents,
   });
   return {
     repo, service,

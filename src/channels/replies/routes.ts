@@ -12,19 +12,26 @@ import type { User } from '../../features/auth/service.js';
 import { PLACEHOLDERS, topicKey, unknownPlaceholders } from '../../domain/reply-template.js';
 import type { ReplyRepository } from './repository.js';
 import type { ReplyService } from './service.js';
+import { templateKinds, type TemplateKind } from './types.js';
+import { LINK } from './values.js';
+import { documentText } from './document.js';
 
 const id = z.coerce.number().int().positive();
 export const templateBody = z.object({
   tenantId: z.number().int().positive(),
+  /** 'document': the topic is the document's title, the text becomes a PDF («Акт выполненных работ»). */
+  kind: z.enum(templateKinds).default('reply'),
   topic: z.string().trim().min(2, 'тема не короче 2 символов').max(200),
   body: z.string().trim().min(1, 'пустой текст').max(8000),
   needsApproval: z.boolean().default(false),
 }).strict();
-export const searchQuery = z.object({ tenantId: id, q: z.string().trim().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+export const searchQuery = z.object({ tenantId: id, q: z.string().trim().max(200).optional(), kind: z.enum(templateKinds).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
 export const replyBody = z.object({
   body: z.string().trim().min(1, 'пустой ответ').max(8000),
   templateId: z.number().int().positive().nullable().optional(),
   forApproval: z.boolean().optional(),
+  /** The reply is a document: `body` is its text, rendered to a PDF titled `title` and sent as a file. */
+  document: z.object({ title: z.string().trim().min(2, 'название документа не короче 2 символов').max(200) }).strict().nullable().optional(),
 }).strict();
 export const approveBody = z.object({ comment: z.string().trim().max(2000).optional() }).strict();
 export const rejectBody = z.object({ comment: z.string().trim().min(1, 'напишите, что исправить').max(2000) }).strict();
@@ -35,7 +42,8 @@ const inScope = (u: User, tenantId: number) => !u.tenantIds || u.tenantIds.inclu
 const taken = () => new ApiError(409, 'conflict', 'the company already has a template with this topic', [{ field: 'topic', problem: 'taken' }]);
 
 /** 400 listing the placeholders a template text may not use. */
-function checkPlaceholders(body: string): void {
+function checkPlaceholders(body: string, kind: TemplateKind): void {
+  if (kind === 'document' && body.includes(LINK)) throw new ApiError(400, 'invalid_input', `body: ${documentText.linkRefused}`, [{ field: 'body', problem: documentText.linkRefused }]);
   const unknown = unknownPlaceholders(body);
   if (unknown.length === 0) return;
   const problem = `неизвестные подстановки: ${unknown.map((p) => `{${p}}`).join(', ')}; можно: ${Object.keys(PLACEHOLDERS).map((p) => `{${p}}`).join(', ')}`;
@@ -63,7 +71,7 @@ export function replyRoutes(d: { repo: ReplyRepository; replies: ReplyService; c
   r.get('/api/reply-templates', staff, (req, res) => {
     const q = parse(searchQuery, req.query, 'query');
     if (!inScope(currentUser(req), q.tenantId)) return void res.json({ items: [] });
-    res.json({ items: d.repo.templates(q.tenantId, topicKey(q.q ?? ''), q.limit) });
+    res.json({ items: d.repo.templates(q.tenantId, topicKey(q.q ?? ''), q.limit, q.kind) });
   });
 
   r.get('/api/reply-templates/:id', staff, (req, res) => void res.json({ template: ownTemplate(req) }));
@@ -72,7 +80,7 @@ export function replyRoutes(d: { repo: ReplyRepository; replies: ReplyService; c
     const user = currentUser(req);
     const b = parse(templateBody, req.body);
     checkTenant(user, b.tenantId);
-    checkPlaceholders(b.body);
+    checkPlaceholders(b.body, b.kind);
     try {
       res.status(201).json({ template: d.repo.createTemplate({ ...b, topicKey: topicKey(b.topic) }, user.id, now()) });
     } catch (err) {
@@ -85,7 +93,7 @@ export function replyRoutes(d: { repo: ReplyRepository; replies: ReplyService; c
     const t = ownTemplate(req);
     const b = parse(templateBody, req.body);
     if (b.tenantId !== t.tenantId) throw new ApiError(400, 'invalid_input', 'tenantId: a template stays with its company', [{ field: 'tenantId', problem: 'cannot change' }]);
-    checkPlaceholders(b.body);
+    checkPlaceholders(b.body, b.kind);
     try {
       res.json({ template: d.repo.updateTemplate(t.id, { ...b, topicKey: topicKey(b.topic) }, currentUser(req).id, now()) });
     } catch (err) {

@@ -9,16 +9,26 @@ import type { Logger } from '../../log.js';
 import { ApiError, notFound } from '../../http/errors.js';
 import type { User } from '../../features/auth/service.js';
 import { fillTemplate } from '../../domain/reply-template.js';
-import type { ChannelName, ChannelSender, InboundRequest } from '../types.js';
-import type { Reply, ReplyRepository } from './repository.js';
-import type { RepliesView } from './types.js';
+import type { ChannelName, ChannelSender, InboundRequest, OutgoingFile } from '../types.js';
+import type { Reply, ReplyRepository, StoredReply } from './repository.js';
+import type { RepliesView, ReplyDraft } from './types.js';
+import { documentText } from './document.js';
 import { LINK, placeholderValues, type RequestFacts } from './values.js';
 
 export interface ReplyNotifier {
   /** To the company's supervisors: a reply waits for approval. */
-  pending(r: Reply): void;
+  pending(r: StoredReply): void;
   /** To the author: their reply was approved (and sent) or rejected. */
-  decided(r: Reply): void;
+  decided(r: StoredReply): void;
+}
+
+/** Documents' files: the PDF made and stored as the request's attachment, read back to send, linked for the page. */
+export interface ReplyDocuments {
+  /** Renders the document and stores it as the request's attachment; its id. */
+  make(ticketId: number, by: number, d: { title: string; body: string; company: string; number: string }): Promise<number>;
+  file(attachmentId: number): Promise<OutgoingFile | null>;
+  /** A short-lived signed link to the PDF. */
+  url(attachmentId: number): string;
 }
 
 export interface ReplyDeps {
@@ -36,6 +46,7 @@ export interface ReplyDeps {
   statusLink(ticketId: number): string;
   /** Stores the sent text as the request's 'out' message (request.changed). */
   outMessage(ticketId: number, channel: ChannelName, body: string, author: string): void;
+  documents: ReplyDocuments;
 }
 
 const isStaff = (u: User) => u.role === 'admin' || u.role === 'supervisor' || u.role === 'operator';
@@ -56,24 +67,38 @@ export class ReplyService {
   }
 
   /** A template filled for a request ({ссылка} is filled when sent). */
-  draft(user: User, ticketId: number, templateId: number): { body: string; needsApproval: boolean } {
+  draft(user: User, ticketId: number, templateId: number): ReplyDraft {
     const f = this.request(user, ticketId);
     const tpl = this.d.repo.template(templateId);
     if (!tpl || tpl.tenantId !== f.ticket.tenantId) throw notFound('template');
-    return { body: fillTemplate(tpl.body, placeholderValues(f, this.d.timeZone)), needsApproval: tpl.needsApproval || this.d.needsApproval(f.ticket.tenantId) };
+    return {
+      body: fillTemplate(tpl.body, placeholderValues(f, this.d.timeZone)),
+      needsApproval: tpl.needsApproval || this.d.needsApproval(f.ticket.tenantId),
+      document: tpl.kind === 'document' ? { title: tpl.topic } : null,
+    };
+  }
+
+  /** A stored reply as the API shows it: its document with a fresh signed link. */
+  view(r: StoredReply): Reply {
+    return { ...r, document: r.document ? { ...r.document, url: this.d.documents.url(r.document.attachmentId) } : null };
+  }
+
+  /** The documents the resident was sent (the status page, the billing push). */
+  sentDocuments(ticketId: number) {
+    return this.d.repo.sentDocuments(ticketId);
   }
 
   list(user: User, ticketId: number): RepliesView {
     const f = this.request(user, ticketId);
     const t = f.ticket.tenantId;
-    return { replies: this.d.repo.replies(ticketId), channel: f.channel, canReply: this.d.sender(f.channel) !== null, needsApproval: this.d.needsApproval(t), canApprove: approver(user, t) };
+    return { replies: this.d.repo.replies(ticketId).map((r) => this.view(r)), channel: f.channel, canReply: this.d.sender(f.channel) !== null, needsApproval: this.d.needsApproval(t), canApprove: approver(user, t) };
   }
 
   /**
    * A reply by the user. Pending (not sent) when the company or the template
    * asks for approval, or the author sends it for approval; else sent now.
    */
-  async create(user: User, ticketId: number, b: { body: string; templateId?: number | null; forApproval?: boolean }): Promise<Reply> {
+  async create(user: User, ticketId: number, b: { body: string; templateId?: number | null; forApproval?: boolean; document?: { title: string } | null }): Promise<Reply> {
     const f = this.request(user, ticketId);
     if (!this.d.sender(f.channel)) throw new ApiError(409, 'no_channel', `the request came by «${f.channel}»: there is no channel to answer the resident through`);
     let templateNeeds = false;
@@ -84,10 +109,37 @@ export class ReplyService {
     }
     // A supervisor's own reply needs no one else's approval unless they ask for it.
     const needs = b.forApproval === true || ((templateNeeds || this.d.needsApproval(f.ticket.tenantId)) && !approver(user, f.ticket.tenantId));
-    const reply = this.d.repo.addReply({ requestId: ticketId, tenantId: f.ticket.tenantId, templateId: b.templateId ?? null, channel: f.channel, body: b.body, status: needs ? 'pending' : 'sending', authorId: user.id, at: this.now() });
-    if (needs) {
+    if (b.document && b.body.includes(LINK)) throw new ApiError(400, 'invalid_input', `body: ${documentText.linkRefused}`, [{ field: 'body', problem: documentText.linkRefused }]);
+    return this.write(f, user.id, { templateId: b.templateId ?? null, body: b.body, title: b.document?.title ?? null, needs });
+  }
+
+  /**
+   * The stage rule `reply-document`: the company's document template filled for the request, sent through its
+   * channel or kept for approval (the template's or the company's setting). Throws (a rule error) when the
+   * template is not a document of the request's company or the request has no channel to answer through.
+   */
+  async fromRule(ticketId: number, templateId: number, authorId: number): Promise<Reply> {
+    const f = this.d.facts(ticketId);
+    if (!f) throw new Error(`request ${ticketId} not found`);
+    const tpl = this.d.repo.template(templateId);
+    if (!tpl || tpl.tenantId !== f.ticket.tenantId || tpl.kind !== 'document') throw new Error(`no document template ${templateId} in the request's company`);
+    if (!this.d.sender(f.channel)) throw new Error(`the request came by «${f.channel}»: there is no channel to send the document through`);
+    const body = fillTemplate(tpl.body, placeholderValues(f, this.d.timeZone));
+    return this.write(f, authorId, { templateId, body, title: tpl.topic, needs: tpl.needsApproval || this.d.needsApproval(f.ticket.tenantId) });
+  }
+
+  /** Stores a reply (with its document's PDF when `title` is set), then notifies the supervisors or sends it. */
+  private async write(f: RequestFacts & { channel: string }, authorId: number, r: { templateId: number | null; body: string; title: string | null; needs: boolean }): Promise<Reply> {
+    let document: { title: string; attachmentId: number } | null = null;
+    if (r.title !== null) {
+      // The PDF is made now, from the text as written: the approving supervisor sees exactly what the resident will get.
+      const attachmentId = await this.d.documents.make(f.ticket.id, authorId, { title: r.title, body: r.body, company: f.ticket.tenantName, number: f.ticket.number });
+      document = { title: r.title, attachmentId };
+    }
+    const reply = this.d.repo.addReply({ requestId: f.ticket.id, tenantId: f.ticket.tenantId, templateId: r.templateId, channel: f.channel, body: r.body, status: r.needs ? 'pending' : 'sending', authorId, at: this.now(), document });
+    if (r.needs) {
       this.d.notify.pending(reply);
-      return reply;
+      return this.view(reply);
     }
     return this.deliver(reply);
   }
@@ -95,7 +147,7 @@ export class ReplyService {
   pending(user: User, tenantId: number | undefined, limit = 200): Reply[] {
     if (user.role !== 'admin' && user.role !== 'supervisor') throw new ApiError(403, 'forbidden', 'only supervisors approve replies');
     if (tenantId !== undefined && !inScope(user, tenantId)) return [];
-    return this.d.repo.pending(tenantId !== undefined ? [tenantId] : user.tenantIds, limit);
+    return this.d.repo.pending(tenantId !== undefined ? [tenantId] : user.tenantIds, limit).map((r) => this.view(r));
   }
 
   /** Approves a pending reply and sends it. 404 outside the user's companies; 409 when already decided. */
@@ -112,7 +164,7 @@ export class ReplyService {
     if (!this.d.repo.decide(r.id, 'rejected', user.id, comment, this.now())) throw this.decided();
     const out = this.d.repo.reply(r.id)!;
     this.d.notify.decided(out);
-    return out;
+    return this.view(out);
   }
 
   /** Sends a failed reply again (its author or a supervisor). */
@@ -128,7 +180,7 @@ export class ReplyService {
     await Promise.allSettled([...this.sending]);
   }
 
-  private decidable(user: User, replyId: number): Reply {
+  private decidable(user: User, replyId: number): StoredReply {
     const r = this.d.repo.reply(replyId);
     if (!r || !approver(user, r.tenantId)) throw notFound('reply');
     if (r.status !== 'pending') throw this.decided();
@@ -140,7 +192,7 @@ export class ReplyService {
   }
 
   /** Sends a reply in 'sending' state through its channel; the outcome is stored either way. */
-  private async deliver(reply: Reply): Promise<Reply> {
+  private async deliver(reply: StoredReply): Promise<Reply> {
     const work = this.send(reply);
     this.sending.add(work);
     try {
@@ -148,17 +200,30 @@ export class ReplyService {
     } finally {
       this.sending.delete(work);
     }
-    return this.d.repo.reply(reply.id)!;
+    return this.view(this.d.repo.reply(reply.id)!);
   }
 
-  private async send(reply: Reply): Promise<void> {
+  private async send(reply: StoredReply): Promise<void> {
     const f = this.d.facts(reply.requestId);
     const sender = this.d.sender(reply.channel);
     try {
       if (!f || !sender) throw new Error(`no sender for the channel «${reply.channel}»`);
-      const body = reply.body.includes(LINK) ? reply.body.split(LINK).join(this.d.statusLink(reply.requestId)) : reply.body;
       const contact: InboundRequest['contact'] = { name: f.ticket.callerName, phone: f.ticket.callerPhone, email: null };
-      await sender.send({ ticketId: reply.requestId, threadKey: this.d.threadKey(reply.requestId), contact }, body);
+      const to = { ticketId: reply.requestId, threadKey: this.d.threadKey(reply.requestId), contact };
+      if (reply.document) {
+        // A document goes as its PDF with a cover line; the reply keeps the document's text.
+        const file = await this.d.documents.file(reply.document.attachmentId);
+        if (!file) throw new Error(`the document's file ${reply.document.attachmentId} is missing`);
+        const cover = documentText.cover(reply.document.title, f.ticket.number);
+        await sender.send(to, cover, undefined, { attachment: file });
+        this.d.repo.finish(reply.id, { status: 'sent', at: this.now() });
+        this.d.outMessage(reply.requestId, sender.channel, cover, reply.author.name);
+        return;
+      }
+      // On the status page itself the link is the page: a new one would end the resident's current link.
+      const link = () => (reply.channel === 'web' ? documentText.thisPage : this.d.statusLink(reply.requestId));
+      const body = reply.body.includes(LINK) ? reply.body.split(LINK).join(link()) : reply.body;
+      await sender.send(to, body);
       this.d.repo.finish(reply.id, { status: 'sent', body, at: this.now() });
       this.d.outMessage(reply.requestId, sender.channel, body, reply.author.name);
     } catch (err) {

@@ -8,9 +8,20 @@ export interface Reply {
   author: { id: number; name: string }; createdAt: string;
   decidedBy: { id: number; name: string } | null; decidedAt: string | null; decisionComment: string | null;
   sentAt: string | null; error: string | null;
+  /** The document the reply carries (its PDF, an attachment of the request; `url` a short-lived signed link), or null. */
+  document: ReplyDocument | null;
 }
 
-export interface ReplyTemplate { id: number; tenantId: number; topic: string; body: string; needsApproval: boolean; updatedAt: string }
+export interface ReplyDocument { title: string; attachmentId: number; name: string; url: string }
+
+/** A plain reply's template, or a document's («Акт выполненных работ»: the topic is the document's title). */
+export type TemplateKind = 'reply' | 'document';
+export const templateKinds = ['reply', 'document'] as const satisfies readonly TemplateKind[];
+
+export interface ReplyTemplate { id: number; tenantId: number; kind: TemplateKind; topic: string; body: string; needsApproval: boolean; updatedAt: string }
+
+/** GET /api/requests/:id/reply-draft: the template filled for the request; `document` when it is a document template. */
+export interface ReplyDraft { body: string; needsApproval: boolean; document: { title: string } | null }
 
 /** GET /api/requests/:id/replies */
 export interface RepliesView { replies: Reply[]; channel: string; canReply: boolean; needsApproval: boolean; canApprove: boolean }

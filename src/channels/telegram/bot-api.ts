@@ -2,6 +2,7 @@
 // through safe-fetch (only the API's own host; bounded size and time).
 // Replies are validated with zod: a malformed answer is an error, never a
 // crash. https://core.telegram.org/bots/api
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { safeFetchText, safeRequest, type FetchPolicy } from '../../net/safe-fetch.js';
@@ -49,6 +50,21 @@ export class BotApi {
     await this.call('sendMessage', { chat_id: chatId, text: text.slice(0, 4096), ...(markup ? { reply_markup: markup } : {}) }, z.object({ message_id: z.number() }));
   }
 
+  /** A document (a PDF) with a caption, uploaded as multipart/form-data. */
+  async sendDocument(chatId: number, file: { filename: string; mime: string; bytes: Buffer }, caption: string): Promise<void> {
+    const boundary = `pult-${randomBytes(12).toString('hex')}`;
+    const field = (name: string, value: string) => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    // The file name as RFC 7578 allows: quotes and line breaks cannot reach the header.
+    const safeName = file.filename.replace(/["\r\n\\]/g, '_');
+    const body = Buffer.concat([
+      Buffer.from(field('chat_id', String(chatId)) + field('caption', caption.slice(0, 1024))
+        + `--${boundary}\r\ncontent-disposition: form-data; name="document"; filename="${safeName}"\r\ncontent-type: ${file.mime}\r\n\r\n`),
+      file.bytes,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    await this.call('sendDocument', body, z.object({ message_id: z.number() }), this.policy.timeoutMs, `multipart/form-data; boundary=${boundary}`);
+  }
+
   /** A photo's bytes (getFile, then the file URL). */
   async download(fileId: string, maxBytes: number): Promise<Buffer> {
     const file = await this.call('getFile', { file_id: fileId }, z.object({ file_path: z.string().min(1).max(500).optional(), file_size: z.number().optional() }));
@@ -61,9 +77,9 @@ export class BotApi {
     return Buffer.concat(chunks);
   }
 
-  private async call<T extends z.ZodType>(method: string, body: object, result: T, timeoutMs = this.policy.timeoutMs): Promise<z.infer<T>> {
+  private async call<T extends z.ZodType>(method: string, body: object | Buffer, result: T, timeoutMs = this.policy.timeoutMs, contentType = 'application/json'): Promise<z.infer<T>> {
     const r = await safeFetchText(
-      { method: 'POST', url: `${this.baseUrl}/bot${this.token}/${method}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      { method: 'POST', url: `${this.baseUrl}/bot${this.token}/${method}`, headers: { 'content-type': contentType }, body: Buffer.isBuffer(body) ? body : JSON.stringify(body) },
       { ...this.policy, timeoutMs },
     );
     let json: unknown;

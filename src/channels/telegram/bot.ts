@@ -50,13 +50,15 @@ export class TelegramChannel {
   /** Replies from the console to the resident's chat (registered in the ChannelRegistry). */
   readonly sender: ChannelSender = {
     channel: 'telegram',
-    send: async (to, text) => {
+    send: async (to, text, _subject, o) => {
       const key = to.threadKey ?? this.d.intake.threads(to.ticketId).find((x) => x.channel === 'telegram')?.key ?? null;
       const where = key ? parseThreadKey(key) : null;
       if (!where) throw new ApiError(409, 'no_thread', 'the request did not come from Telegram');
       const bot = this.d.bots.get(where.tenantId);
       if (!bot) throw new ApiError(409, 'channel_off', 'Telegram is not configured for this company (PULT_TELEGRAM_BOTS)');
-      await bot.sendMessage(where.chatId, t.reply(this.d.repo.ticketNumber(to.ticketId) ?? '', text));
+      const message = t.reply(this.d.repo.ticketNumber(to.ticketId) ?? '', text);
+      if (o?.attachment) await bot.sendDocument(where.chatId, o.attachment, message);
+      else await bot.sendMessage(where.chatId, message);
     },
   };
 

@@ -9,8 +9,12 @@ import { webFormRoutes } from './routes.js';
 import type { StatusDeps } from './status.js';
 import type { ChannelIntake } from '../intake.js';
 import type { FeedbackService } from '../feedback.js';
+import type { ChannelRegistry } from '../registry.js';
 
-export function attachWebChannel(o: { db: Db; clock: Clock; logger: Logger; intake: ChannelIntake; feedback: FeedbackService; status: Omit<StatusDeps, 'intake' | 'feedback'>; limits: WebFormLimitOptions; maxPhotos: number; maxBytes: number }) {
+export function attachWebChannel(o: { db: Db; clock: Clock; logger: Logger; intake: ChannelIntake; feedback: FeedbackService; registry: ChannelRegistry; status: Omit<StatusDeps, 'intake' | 'feedback'>; limits: WebFormLimitOptions; maxPhotos: number; maxBytes: number }) {
+  // Replies to a web request are delivered by the status page itself: the reply service stores the text as
+  // the conversation's 'out' message and a sent document appears among the page's documents.
+  o.registry.register({ channel: 'web', send: () => Promise.resolve() });
   return {
     publicRoutes: webFormRoutes({
       repo: new WebFormRepository(o.db), intake: o.intake, feedback: o.feedback, limits: new WebFormLimits(o.limits), clock: o.clock, logger: o.logger,

@@ -61,6 +61,8 @@ export interface StatusView {
   report: string | null;
   doneAt: string | null;
   photos: { url: string; thumbUrl: string | null; name: string }[];
+  /** Documents sent to the resident (after approval when it was needed): short-lived signed links to their PDFs. */
+  documents: { title: string; name: string; url: string; sentAt: string }[];
   messages: { id: number; direction: 'in' | 'out'; body: string; at: string; author: string | null }[];
   canRate: boolean;
   ratings: { score: number; comment: string | null; questionsLeft: boolean; at: string }[];

@@ -1,7 +1,7 @@
 // The status page's data (/s/<token>): the request as its resident may see
 // it — number, company, category, address, stages with times, the executor's
 // first name, the report and photos (short-lived signed links), the
-// conversation and the rating form's state. Nothing of other residents.
+// conversation, the documents sent to the resident and the rating form's state. Nothing of other residents.
 import type { TicketService } from '../../features/tickets/service.js';
 import type { RequestRepository } from '../../features/requests/repository.js';
 import type { RequestService } from '../../features/requests/service.js';
@@ -18,6 +18,8 @@ export interface StatusDeps {
   intake: ChannelIntake;
   feedback: FeedbackService;
   attachments: (ticketId: number) => AttachmentView[];
+  /** The documents that went out to the resident (nothing pending or rejected), with signed links. */
+  documents: (ticketId: number) => StatusView['documents'];
 }
 
 export function statusView(d: StatusDeps, ticketId: number): StatusView | null {
@@ -43,6 +45,7 @@ export function statusView(d: StatusDeps, ticketId: number): StatusView | null {
     report: x.doneAt ? x.result : null,
     doneAt: x.doneAt,
     photos: d.attachments(ticketId).filter((a) => a.mime.startsWith('image/')).map((a) => ({ url: a.url, thumbUrl: a.thumbUrl, name: a.name })),
+    documents: d.documents(ticketId),
     messages: d.intake.messages(ticketId).map((m) => ({ id: m.id, direction: m.direction, body: m.body, at: m.createdAt, author: m.author })),
     canRate: d.feedback.canRate(ticketId),
     ratings: d.feedback.ratings(ticketId).map((r) => ({ score: r.score, comment: r.comment, questionsLeft: r.questionsLeft, at: r.createdAt })),

@@ -1,6 +1,7 @@
 // Attaching files to a request: every file is checked by content first, then
 // all are written to disk, then recorded in one transaction. Any failure
 // removes what was written: a request never holds half an upload.
+import { readFile } from 'node:fs/promises';
 import type { Clock } from '../../clock.js';
 import { ApiError } from '../../http/errors.js';
 import { inspect, isRefusal, type AttachmentStore, type Inspected } from './files.js';
@@ -27,6 +28,18 @@ export class AttachmentService {
       id: a.id, name: a.name, mime: a.mime, size: a.size, at: a.at, by: { id: a.byId, name: a.byName },
       url: this.links.sign(a.id, 'file'), thumbUrl: a.thumbKey ? this.links.sign(a.id, 'thumb') : null,
     };
+  }
+
+  /** A short-lived signed link to an attachment's file. */
+  url(id: number): string {
+    return this.links.sign(id, 'file');
+  }
+
+  /** An attachment's name, type and bytes (to send it on: a document to a resident); null when gone. */
+  async read(id: number): Promise<{ name: string; mime: string; bytes: Buffer } | null> {
+    const a = this.repo.get(id);
+    if (!a) return null;
+    return { name: a.name, mime: a.mime, bytes: await readFile(this.store.pathOf(a.storageKey)) };
   }
 
   list(ticketId: number): AttachmentView[] {

@@ -27,6 +27,8 @@ export class RequestService {
   autoAssigner: ((id: number, stage: string) => void) | null = null;
   /** The request documents feature, for {type:'document'}: renders and stores the «Заявка»; without it only the marker is stored. */
   documentMaker: ((id: number, stage: string, by: number) => Promise<void>) | null = null;
+  /** The replies feature, for {type:'reply-document'}: a document to the resident from a template, sent or kept for approval. */
+  replyDocumentMaker: ((id: number, templateId: number, by: number) => Promise<void>) | null = null;
   /** Rules still running after their transition committed (document generation), per request. */
   private readonly inflight = new Map<number, Set<Promise<void>>>();
 
@@ -242,6 +244,10 @@ export class RequestService {
         // Pending until the document is stored (or for good, without the documents feature).
         this.repo.markDocumentPending(id);
         if (this.documentMaker) this.track(id, this.documentMaker(id, stage, by).catch((err: unknown) => this.ruleFailed(id, rule, stage, err)));
+        return;
+      case 'reply-document':
+        if (!this.replyDocumentMaker) throw new Error('documents to residents are not available');
+        this.track(id, this.replyDocumentMaker(id, rule.templateId, by).catch((err: unknown) => this.ruleFailed(id, rule, stage, err)));
         return;
     }
   }

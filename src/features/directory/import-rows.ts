@@ -20,8 +20,8 @@ export interface ParseOptions extends Pick<CsvOptions, 'encoding' | 'delimiter'>
 }
 
 export function rowHash(a: AccountInput): string {
-  // Coordinates join the hash only when given, so files without them hash as before.
-  return hash('sha1', JSON.stringify([a.accountNumber, a.holderName, a.tenant, a.city, a.street, a.house, a.block, a.flat, a.fiasId, a.phones, a.status, ...(a.lat != null ? [a.lat, a.lon] : [])]), 'base64');
+  // Coordinates and e-mails join the hash only when given, so files without them hash as before.
+  return hash('sha1', JSON.stringify([a.accountNumber, a.holderName, a.tenant, a.city, a.street, a.house, a.block, a.flat, a.fiasId, a.phones, a.status, ...(a.lat != null ? [a.lat, a.lon] : []), ...(a.emails?.length ? [{ emails: a.emails }] : [])]), 'base64');
 }
 
 function isBlank(fields: string[]): boolean {

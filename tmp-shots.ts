@@ -9,12 +9,12 @@ const s = await testServer({ PULT_DEMO_DATA: 'on', PULT_UI_DIR: uiDir!, PULT_DEM
 const browser = await launchChromium();
 try {
   const admin = await login(s.url, 'admin', 'demo');
-  await api(s.url, 'POST', '/api/tenants', { name: 'УК «Без веб-формы»' }, admin);
+  const extra = (await api<{ tenant: { id: number } }>(s.url, 'POST', '/api/tenants', { name: 'УК «Без веб-формы»' }, admin)).body.tenant.id;
   const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
   await phone.goto(`${s.url}/r/`);
   await phone.locator('a.rs-company').first().waitFor();
   await phone.screenshot({ path: out('r-list'), fullPage: true });
-  await phone.goto(`${s.url}/r/3/`);
+  await phone.goto(`${s.url}/r/${extra}/`);
   await phone.waitForTimeout(800);
   await phone.screenshot({ path: out('r-3'), fullPage: true });
   await phone.goto(`${s.url}/r/1/`);
@@ -42,6 +42,7 @@ try {
   await phone.getByTestId('star-2').click();
   await phone.getByTestId('rate-send').click();
   await phone.getByTestId('notice').waitFor();
+  await phone.evaluate(() => window.scrollTo(0, 0));
   await phone.screenshot({ path: out('status-reopened'), fullPage: false });
   const desk = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await desk.goto(`${s.url}/admin/#users`);
@@ -52,6 +53,24 @@ try {
   await desk.getByTestId('tenants-table').waitFor();
   await desk.waitForTimeout(300);
   await desk.screenshot({ path: out('admin-tenants'), fullPage: true });
+  if (prefix === 'after') {
+    const csv = 'Лицевой счет;ФИО;УК;Город;Улица;Дом;Квартира;Телефоны;Эл. почта\n9100001;Кузнецова Мария Ивановна;УК «Северный квартал»;Вологда;ул. Ленина;5;40;79165550001;"maria.k@example.ru; maria@work.example"';
+    await fetch(`${s.url}/api/directory/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${admin}` }, body: csv });
+    const op = await login(s.url, 'operator', 'demo');
+    const me = (await api<{ user: { id: number } }>(s.url, 'GET', '/api/me', undefined, op)).body.user.id;
+    const console_ = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await console_.goto(`${s.url}/`);
+    await uiLogin(console_, 'operator');
+    await console_.getByTestId('user-name').waitFor();
+    await console_.waitForTimeout(1000);
+    const at = new Date().toISOString();
+    const id = '00000000-0000-4000-8000-00000000ee01';
+    s.db.prepare(`INSERT INTO calls (id, direction, line_id, did, caller_number, caller_channel_id, state, arrived_at) VALUES (?, 'inbound', 1, '74950000001', '79165550001', ?, 'waiting', ?)`).run(id, `${id}-c`, at);
+    s.db.prepare(`INSERT INTO call_offers (call_id, channel_id, target_kind, user_id, target, offered_at) VALUES (?, ?, 'operator', ?, 'PJSIP/1001', ?)`).run(id, 'ee01-o1', me, at);
+    s.events.emit('call.offered', { callId: id, kind: 'operator', userId: me, target: '1001', at });
+    await console_.getByTestId('card-account-emails').waitFor({ timeout: 10_000 });
+    await console_.screenshot({ path: out('console-card'), fullPage: false });
+  }
 } finally {
   await browser.close();
   await s.stop();

@@ -52,6 +52,10 @@ export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv = process.
       return { password, generated: false };
     };
     const user = auth.findByLogin(login);
+    if (user && command !== 'create' && auth.isSystemAccount(user.id)) {
+      err(`${login} is a channel's system account, not a person: it stays disabled and has no password`);
+      return 1;
+    }
     switch (command) {
       case 'create': {
         if (!/^[A-Za-z0-9._-]{2,64}$/.test(login)) {

@@ -89,7 +89,7 @@ import { documentText, renderDocument } from './channels/replies/document.js';
 import { localDateTime } from './features/request-documents/values.js';
 import { attachBooking } from './features/booking/index.js';
 import { attachBilling } from './features/billing/index.js';
-import { attachWebChannel } from './channels/web/index.js';
+import { attachWebChannel, attachWebFormSettings } from './channels/web/index.js';
 import { inspect, isRefusal } from './features/attachments/index.js';
 
 export interface Pult {
@@ -213,7 +213,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   requests.service.replyDocumentMaker = async (id, templateId, by) => {
     await replies.service.fromRule(id, templateId, by);
   };
-  // The residents' web form and status page (public): PULT_WEB_FORM.
+  // The residents' web form and status page (public): PULT_WEB_FORM, and per company whether it takes requests by the form.
+  const webForms = attachWebFormSettings({ db, clock, audit, tenantExists: (t) => tickets.tenantExists(t), formOn: config.PULT_WEB_FORM === 'on' });
   const webChannel = config.PULT_WEB_FORM === 'on' ? attachWebChannel({
     db, clock, logger: logger.child({ part: 'web-form' }), intake: channels.intake, feedback: channels.feedback, registry: channels.registry,
     status: {
@@ -227,7 +228,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
   // Online booking of a visit (issue 14 item 3): free slots, the request through the channel intake, the hand-over to the executor.
   const booking = attachBooking({
     db, clock, timeZone: config.PULT_TIMEZONE, hours: config.PULT_BOOKING_HOURS, leadMin: config.PULT_BOOKING_LEAD_MIN, maxDays: config.PULT_BOOKING_MAX_DAYS, ratePerMin: config.PULT_BOOKING_RATE_PER_MIN, shifts: executors.repo.shifts,
-    maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024), maxPhotos: config.PULT_WEB_FORM_MAX_PHOTOS,
+    maxBytes: Math.round(config.PULT_ATTACHMENT_MAX_MB * 1024 * 1024), maxPhotos: config.PULT_WEB_FORM_MAX_PHOTOS, formOpen: (t) => webForms.repo.formEnabled(t),
     ports: {
       receive: (msg) => channels.intake.accept(msg),
       assign: (id, userId, by, comment) => {
@@ -263,6 +264,8 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     seedDirectoryDemo(db, { accounts: config.PULT_DEMO_ACCOUNTS, seed: 1 });
     // After the directory: two plumbers serving its buildings, with requests handed to them (/x/).
     seedExecutorsDemo(db, { auth, executors, requests: requests.service, tickets: { tickets, lookup, calls, lines, lifecycle: requests.lifecycle }, password: config.PULT_DEMO_PASSWORD });
+    // The demo's companies take requests by the residents' web form (/r/).
+    webForms.repo.enableFormForAll(clock.now().toISOString());
     logger.info('demo data loaded', { did: config.PULT_DEMO_DID, mobile: config.PULT_DEMO_MOBILE });
   }
   if (!auth.hasAdmin()) {
@@ -421,6 +424,7 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
       reports.routes,
       channels.routes,
       email.routes,
+      webForms.routes,
       replies.routes,
       booking.routes,
       billing.routes,

@@ -124,6 +124,29 @@ export class ChannelIntake {
     await this.storing.get(ticketId);
   }
 
+  /**
+   * Files the resident sent on an existing request (a photo in the chat):
+   * checked by content and stored as the channel's system user, then
+   * request.changed. A refused file is noted in the conversation and
+   * returned as the reason; it never loses the message that carried it.
+   */
+  async attach(ticketId: number, channel: ChannelName, files: { filename: string; bytes: Buffer }[]): Promise<{ stored: number; refused: string | null }> {
+    if (this.d.repo.ticketTenant(ticketId) === null) throw notFound('request');
+    const adder = this.d.files;
+    if (!adder || files.length === 0) return { stored: 0, refused: null };
+    try {
+      await adder.add(ticketId, this.systemUser(channel), files);
+      this.d.announce(ticketId);
+      return { stored: files.length, refused: null };
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      this.d.logger.warn('channel attachments refused', { ticketId, channel, error: err.message });
+      this.d.repo.addMessage({ ticketId, direction: 'out', channel: 'console', body: `Вложения не приняты: ${err.message}`, author: null, at: this.d.clock.now().toISOString() });
+      this.d.announce(ticketId);
+      return { stored: 0, refused: err.message };
+    }
+  }
+
   findByThread(channel: ChannelName, key: string): { ticketId: number; tenantId: number } | null {
     return this.d.repo.byThread(channel, key);
   }

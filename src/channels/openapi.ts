@@ -6,6 +6,7 @@ import { messageBody } from './routes.js';
 import { mailSettingsBody } from './email/routes.js';
 import { approveBody, draftQuery, pendingQuery, rejectBody, replyBody, searchQuery, templateBody } from './replies/routes.js';
 import { buildingSearchQuery, tenantParam } from './web/routes.js';
+import { webFormSettingsBody } from './web/settings-routes.js';
 import { ratingFormSchema, residentMessageSchema, webFormSchema } from './web/schema.js';
 
 const id = { id: pathId };
@@ -17,6 +18,8 @@ export const conversationApi = apiSection('Переписка с жителем'
   { method: 'post', path: '/api/requests/:id/status-link', summary: 'Новая личная ссылка на статус заявки для жителя', access: 'user', params: id, status: 201 },
   { method: 'get', path: '/api/tenants/:id/mail', summary: 'Почта компании: входящий адрес, согласование ответов', access: STAFF, params: id },
   { method: 'put', path: '/api/tenants/:id/mail', summary: 'Изменить почту компании', access: ADMIN, params: id, body: mailSettingsBody },
+  { method: 'get', path: '/api/web-form/settings', summary: 'Какие компании принимают заявки через веб-форму', access: ADMIN },
+  { method: 'put', path: '/api/tenants/:id/web-form', summary: 'Включить или выключить веб-форму компании', access: ADMIN, params: id, body: webFormSettingsBody },
 ]);
 
 export const repliesApi = apiSection('Ответы жителям и шаблоны', [

@@ -8,6 +8,8 @@ export interface CardAccount {
   flat: string | null;
   tenant: { id: number; name: string };
   phones: string[];
+  /** The directory's e-mail addresses (absent in older cards). */
+  emails?: string[];
   status: string;
 }
 

@@ -1,7 +1,8 @@
 // Issue 13, item 1: the administration page (/admin/) in real Chromium under
 // the CSP. An admin creates a company, an overflow group with a mobile, a
 // line with a number overflowing to it, and an operator; the server's 400
-// details show field by field; disabling the operator disconnects the
+// details show field by field; the company's residents' web form is turned
+// on from «Компании»; disabling the operator disconnects the
 // console socket they have open; the audit log lists the changes. Anyone
 // but an admin is told the page is not for them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,8 +43,16 @@ describe('the admin page', () => {
     await page.getByTestId('tenant-name').fill('УК «Восход»');
     await page.getByTestId('tenant-create').click();
     await row(page, 'tenants-table', 'УК «Восход»').waitFor({ timeout: 10_000 });
-    await screenshot(page, 'admin-tenants');
     const tenantId = s.db.prepare("SELECT id FROM tenants WHERE name = 'УК «Восход»'").pluck().get() as number;
+    // Its residents' web form: off for a new company, turned on here, then listed on /r/.
+    const publicIds = async () => (await api<{ items: { id: number }[] }>(s.url, 'GET', '/api/public/companies')).body.items.map((c) => c.id);
+    expect(await page.getByTestId(`tenant-web-form-${tenantId}`).isChecked()).toBe(false);
+    expect(await publicIds()).not.toContain(tenantId);
+    await page.getByTestId(`tenant-web-form-${tenantId}`).check();
+    await page.getByTestId('admin-status').filter({ hasText: 'Веб-форма компании УК «Восход»: включена' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId(`tenant-web-form-${tenantId}`).isChecked()).toBe(true);
+    expect(await publicIds()).toContain(tenantId);
+    await screenshot(page, 'admin-tenants');
 
     // Группы переадресации
     await page.getByTestId('admin-tab-groups').click();

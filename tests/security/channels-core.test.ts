@@ -6,7 +6,9 @@
 // building search gives addresses only; the limits per address and per
 // client address hold; a filled honeypot creates nothing; the status page
 // and the conversation are scoped to the token and to the staff's companies;
-// a low rating after closing reopens the request with the comment.
+// a low rating after closing reopens the request with the comment. Only
+// companies with the form on are listed and take requests; the channels'
+// system users are neither listed for the admin nor changeable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { api, login } from '../../scripts/lib/pult-process.js';
@@ -222,6 +224,73 @@ describe('ratings reach the executor reports', () => {
     // The status page names the executor by trade only («Слесарь-сантехник Волков А. Н.» has no first name).
     const st = await api<{ request: { executor: string } }>(s.url, 'GET', `/api/public/status/${t}`);
     expect(st.body.request.executor).toBe('Слесарь-сантехник');
+  });
+});
+
+describe('which companies take requests by the form', () => {
+  it('only companies with the form on are listed and open; the others answer 404 to the form, search, requests and booking', async () => {
+    const made = await api<{ tenant: { id: number } }>(s.url, 'POST', '/api/tenants', { name: 'УК «Без веб-формы»' }, admin);
+    expect(made.status).toBe(201);
+    const id = made.body.tenant.id;
+    const listed = async () => (await api<{ items: { id: number }[] }>(s.url, 'GET', '/api/public/companies')).body.items.map((c) => c.id);
+    expect(await listed()).not.toContain(id); // a new company: off until the admin turns it on
+    const off = await api<{ error: { message: string } }>(s.url, 'GET', `/api/public/web/${id}`);
+    expect(off.status).toBe(404);
+    expect(off.body.error.message).toContain('does not take requests by the web form');
+    expect((await search(id, 'Ленина 5')).status).toBe(404);
+    expect((await submit(good(), { tenantId: id })).status).toBe(404);
+    expect((await api(s.url, 'GET', `/api/public/slots?tenantId=${id}&buildingId=${lenina5}&categoryId=${category}`)).status).toBe(404);
+
+    // Only an admin switches it, with a clear 4xx for bad input and an unknown company.
+    const sup = await login(s.url, 'supervisor', 'demo');
+    expect((await api(s.url, 'PUT', `/api/tenants/${id}/web-form`, { enabled: true }, sup)).status).toBe(403);
+    expect((await api(s.url, 'GET', '/api/web-form/settings', undefined, sup)).status).toBe(403);
+    expect((await api(s.url, 'PUT', `/api/tenants/${id}/web-form`, { enabled: 'yes' }, admin)).status).toBe(400);
+    expect((await api(s.url, 'PUT', '/api/tenants/9999/web-form', { enabled: true }, admin)).status).toBe(404);
+    expect((await api(s.url, 'PUT', `/api/tenants/${id}/web-form`, { enabled: true }, admin)).status).toBe(200);
+    expect(await listed()).toContain(id);
+    expect((await api(s.url, 'GET', `/api/public/web/${id}`)).status).toBe(200);
+    const settings = await api<{ items: { tenantId: number; enabled: boolean }[] }>(s.url, 'GET', '/api/web-form/settings', undefined, admin);
+    expect(settings.body.items.find((x) => x.tenantId === id)).toEqual({ tenantId: id, enabled: true });
+    const audit = await api<{ items: { entity: string; tenantId: number }[] }>(s.url, 'GET', '/api/audit?entity=tenant-web-form', undefined, admin);
+    expect(audit.body.items.some((e) => e.tenantId === id)).toBe(true);
+
+    // A demo company switched off: gone from the list, its form refuses requests; back on, it takes them again.
+    expect((await api(s.url, 'PUT', '/api/tenants/2/web-form', { enabled: false }, admin)).status).toBe(200);
+    expect(await listed()).toEqual(expect.arrayContaining([1, id]));
+    expect(await listed()).not.toContain(2);
+    expect((await submit({ ...good(), buildingId: pobedy17 }, { tenantId: 2 })).status).toBe(404);
+    expect((await api(s.url, 'PUT', '/api/tenants/2/web-form', { enabled: true }, admin)).status).toBe(200);
+    expect((await submit({ ...good(), buildingId: pobedy17 }, { tenantId: 2 })).status).toBe(201);
+  });
+});
+
+describe("the channels' system users", () => {
+  it('are not listed for the admin and cannot be edited, enabled, given a password or logged into', async () => {
+    const made = await submit(good());
+    expect(made.status).toBe(201);
+    const req = await byNumber(made.body.number);
+    const detail = await api<{ request: { createdBy: { id: number; name: string } } }>(s.url, 'GET', `/api/requests/${req!.id}`, undefined, admin);
+    const system = detail.body.request.createdBy;
+    expect(system.name).toBe('Веб-форма');
+    const users = await api<{ items: { id: number; login: string }[]; total: number }>(s.url, 'GET', '/api/users?limit=500', undefined, admin);
+    expect(users.body.items.map((u) => u.id)).not.toContain(system.id);
+    expect(users.body.items.some((u) => u.login.startsWith('~'))).toBe(false);
+    expect(users.body.total).toBe(users.body.items.length);
+    for (const [method, path, body] of [
+      ['PATCH', `/api/users/${system.id}`, { fullName: 'Человек' }],
+      ['POST', `/api/users/${system.id}/enable`, undefined],
+      ['POST', `/api/users/${system.id}/disable`, undefined],
+      ['POST', `/api/users/${system.id}/reset-password`, { newPassword: 'a-long-password-1' }],
+    ] as const) {
+      const r = await api<{ error: { code: string } }>(s.url, method, path, body, admin);
+      expect(r.status, `${method} ${path}`).toBe(409);
+      expect(r.body.error.code).toBe('system_account');
+    }
+    const tried = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: '~channel:web', password: 'a-long-password-1' }) });
+    expect(tried.status).toBe(401);
+    // The journal still names it: the request shows «Веб-форма» as who registered it.
+    expect((await api<{ request: { createdBy: { name: string } } }>(s.url, 'GET', `/api/requests/${req!.id}`, undefined, admin)).body.request.createdBy.name).toBe('Веб-форма');
   });
 });
 

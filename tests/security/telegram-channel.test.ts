@@ -1,7 +1,8 @@
 // Issue 14, item 5: the Telegram channel against a local fake of the Bot API.
 // A resident shares a phone (the account and address found), sends a photo
 // with the problem → a request of their company (channel telegram, photo
-// attached); further messages join it; the dispatcher's reply reaches the chat; the dispatcher closes it → the bot
+// attached); further messages join it, photos sent to it are attached (a
+// picture refused by content keeps its message); the dispatcher's reply reaches the chat; the dispatcher closes it → the bot
 // asks for a rating; «Остались вопросы» + 2 reopens it. Malformed updates are
 // skipped without stopping the bot; a restart neither repeats nor loses an
 // update; the other company never sees the request.
@@ -156,6 +157,40 @@ describe('Telegram channel (fake Bot API)', () => {
     const other = await login(s.url, 'operator2', 'demo');
     expect((await api(s.url, 'GET', `/api/requests/${made.id}`, undefined, other)).status).toBe(404);
     expect((await api(s.url, 'GET', `/api/requests/${made.id}/messages`, undefined, other)).status).toBe(404);
+  });
+
+  it('a photo sent to the open request is attached to it, in its own company; one refused by content keeps the message', async () => {
+    const other = (await telegramRequests(2))[0]!;
+    const before1 = (await request(ticketId)).attachments.length;
+    const before2 = (await request(other.id)).attachments.length;
+    expect((await request(ticketId)).status).toBe('open'); // reopened by the rating above
+
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#aa3333' } }).png().toBuffer();
+    let n = fake.sent(BOT1, CHAT).length;
+    fake.photo(BOT1, CHAT, png, '');
+    await fake.waitFor(BOT1, CHAT, new RegExp(`Фото добавлено к заявке № ${number}`), n);
+    const mine = await request(ticketId);
+    expect(mine.attachments).toHaveLength(before1 + 1);
+    expect(mine.attachments.at(-1)!.mime).toBe('image/png');
+    expect((await request(other.id)).attachments).toHaveLength(before2); // not the other company's request
+
+    // Company 2's chat with its own open request: the photo goes there, not to company 1's.
+    const m = fake.sent(BOT2, CHAT2).length;
+    fake.photo(BOT2, CHAT2, png, 'Вот фото домофона');
+    await fake.waitFor(BOT2, CHAT2, new RegExp(`Фото добавлено к заявке № ${other.number}`), m);
+    expect((await request(other.id)).attachments).toHaveLength(before2 + 1);
+    expect((await request(ticketId)).attachments).toHaveLength(before1 + 1);
+    const otherMsgs = (await api<{ items: { body: string }[] }>(s.url, 'GET', `/api/requests/${other.id}/messages`, undefined, admin)).body.items;
+    expect(otherMsgs.map((x) => x.body)).toContain('Вот фото домофона');
+
+    // Not an image: the caption still joins the request, the resident is told the photo was not taken.
+    n = fake.sent(BOT1, CHAT).length;
+    fake.photo(BOT1, CHAT, Buffer.from('MZ this is not a picture at all'), 'Фото не открывается?');
+    await fake.waitFor(BOT1, CHAT, /фото принять не удалось/, n);
+    expect((await request(ticketId)).attachments).toHaveLength(before1 + 1);
+    const msgs = (await api<{ items: { body: string }[] }>(s.url, 'GET', `/api/requests/${ticketId}/messages`, undefined, admin)).body.items;
+    expect(msgs.map((x) => x.body)).toContain('Фото не открывается?');
+    expect(msgs.map((x) => x.body).some((b) => b.startsWith('Вложения не приняты'))).toBe(true);
   });
 
   it('malformed updates are skipped and the bot goes on', async () => {

@@ -63,6 +63,9 @@ describe('the residents’ web form and status page', () => {
     await phone.getByTestId('description').fill('Не закрывается входная дверь в подъезде, сломан доводчик');
     await phone.getByTestId('name').fill('Анна Иванова');
     await phone.getByTestId('phone').fill('8 916 555-44-33');
+    // Every marked field fixed: «Проверьте поля…» is gone too.
+    expect(await phone.locator('.rs-invalid').count()).toBe(0);
+    expect(await phone.getByTestId('form-error').isVisible()).toBe(false);
     await screenshot(phone, 'web-form-filled-360');
     await phone.getByTestId('submit').click();
     await phone.getByTestId('form-done').waitFor({ timeout: 10_000 });
@@ -81,7 +84,7 @@ describe('the residents’ web form and status page', () => {
     await phone.getByTestId('timeline').waitFor({ timeout: 10_000 });
     expect(await phone.getByTestId('status-title').textContent()).toContain(number);
     expect(await phone.getByTestId('stage').textContent()).toBe('Новая');
-    expect(await phone.getByTestId('status').textContent()).toBe('В работе');
+    expect(await phone.locator('.rs-badges .chip').allTextContents()).toEqual(['Новая']);
     await screenshot(phone, 'status-new-360');
 
     // The dispatcher moves it through the stages; the page shows each with its time.
@@ -94,7 +97,6 @@ describe('the residents’ web form and status page', () => {
     expect(await phone.locator('.rs-step-time').count()).toBe(4);
     expect(await phone.getByTestId('report').textContent()).toContain('Заменён доводчик');
     expect(await phone.getByTestId('stage').textContent()).toBe('Закрыта');
-    expect(await phone.getByTestId('status').count()).toBe(0);
     await screenshot(phone, 'status-closed-360');
 
     // The dispatcher's console is open on the requests list meanwhile.
@@ -115,6 +117,9 @@ describe('the residents’ web form and status page', () => {
     await phone.getByTestId('rate-send').click();
     await phone.getByTestId('notice').waitFor({ timeout: 10_000 });
     expect(await phone.getByTestId('stage').textContent()).toBe('Новая');
+    // The header shows the current stage only, the same as the last step of «Ход работ».
+    expect(await phone.locator('.rs-badges .chip').allTextContents()).toEqual(['Новая']);
+    expect(await phone.locator('.rs-step-now .rs-step-name').textContent()).toBe('Новая');
     expect(await phone.getByTestId('rated').textContent()).toContain('2 из 5');
     expect(await phone.getByTestId('rating').count()).toBe(0);
     await screenshot(phone, 'status-rated-360');

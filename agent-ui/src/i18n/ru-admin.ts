@@ -23,7 +23,13 @@ export const a = {
     trunkMode: 'Подключение', host: 'Адрес оператора связи', port: 'Порт', transport: 'Транспорт', username: 'Логин', authUsername: 'Логин для авторизации', realm: 'Домен (realm)',
     codecs: 'Кодеки', callerId: 'Номер для исходящих', didSource: 'Номер линии (DID) из', trunkId: 'SIP-транк', outboundCallerId: 'Номер для исходящих',
   } as Record<string, string>,
-  tenants: { new: 'Новая компания', rename: 'Переименовать', empty: 'Компаний нет' },
+  tenants: {
+    new: 'Новая компания', rename: 'Переименовать', empty: 'Компаний нет',
+    webForm: 'Веб-форма для жителей', webFormOn: 'принимает заявки', webFormOff: 'выключена', open: 'открыть',
+    webFormHint: 'Только компании с включённой веб-формой видны жителям на /r/ и принимают заявки и запись через сайт.',
+    webFormGlobalOff: 'Веб-форма выключена для всего Пульта (PULT_WEB_FORM=off): отметки вступят в силу, когда её включат.',
+    webFormSaved: (name: string, on: boolean) => `Веб-форма компании ${name}: ${on ? 'включена' : 'выключена'}`,
+  },
   lines: { new: 'Новая линия', editing: (name: string) => `Линия «${name}»`, didsHint: 'через запятую или пробел', noGroup: 'без переадресации', empty: 'Линий нет', menu: 'Меню', menuOptions: (n: number) => `клавиш: ${n}` },
   hours: { always: 'круглосуточно', hint: 'пустое время — в этот день линия не работает; праздничные дни — ниже', days: { mon: 'Пн', tue: 'Вт', wed: 'Ср', thu: 'Чт', fri: 'Пт', sat: 'Сб', sun: 'Вс' } },
   holidays: {
@@ -62,6 +68,6 @@ export const a = {
     at: 'Когда', who: 'Кто', action: 'Действие', entity: 'Объект', change: 'Было → стало', more: 'Показать ещё', shown: (n: number, total: number) => `Показано ${n} из ${total}`,
     filter: 'Показать', all: 'все',
     actions: { create: 'создание', update: 'изменение', disable: 'отключение', enable: 'включение', 'reset-password': 'сброс пароля', delete: 'удаление' } as Record<string, string>,
-    entities: { tenant: 'компания', line: 'линия', 'overflow-group': 'группа переадресации', user: 'пользователь', 'vpbx-account': 'облачная АТС', trunk: 'SIP-транк' } as Record<string, string>,
+    entities: { tenant: 'компания', line: 'линия', 'overflow-group': 'группа переадресации', user: 'пользователь', 'vpbx-account': 'облачная АТС', trunk: 'SIP-транк', 'tenant-mail': 'почта компании', 'tenant-web-form': 'веб-форма компании' } as Record<string, string>,
   },
 };

@@ -1,4 +1,5 @@
-// The residents' web form (/r/<company id>/; /r/ lists the companies):
+// The residents' web form (/r/<company id>/; /r/ lists the companies that
+// take requests by it, a company that does not gets a 404 and says so):
 // phone-first, one column. The address is picked from the company's
 // buildings; fields are checked with the server's own schema before sending
 // (the server decides); the answer is the number and the private status link.
@@ -66,6 +67,16 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
     err.textContent = problem ?? '';
     err.hidden = problem === null;
   };
+  // «Проверьте поля…» stays only while a field is still marked: it goes once the last one is fixed.
+  let summaryForFields = false;
+  const say = (text: string, forFields: boolean) => {
+    summary.textContent = text;
+    summary.hidden = false;
+    summaryForFields = forFields;
+  };
+  const settle = () => {
+    if (summaryForFields && !summary.hidden && !app.querySelector('.rs-invalid:not([hidden])')) summary.hidden = true;
+  };
   const clearErrors = () => {
     for (const f of ['buildingId', 'flat', 'categoryId', 'description', 'files', 'name', 'phone', 'email']) show(f, null);
     summary.hidden = true;
@@ -79,6 +90,7 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
     if (b) fill(chosen, h('span', { class: 'rs-chosen-address' }, b.address), h('button', { class: 'btn btn-ghost btn-small', type: 'button', onclick: () => { pick(null); search.focus(); } }, rs.addressChange));
     if (b) show('buildingId', null);
     visit.set({ buildingId: b?.id ?? null });
+    settle();
   };
   let timer: number | undefined;
   let seq = 0;
@@ -130,9 +142,12 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
   const clearOwn = (e: Event) => {
     const field = (e.target as HTMLElement).closest<HTMLElement>('[data-field]')?.dataset.field;
     if (field && field !== 'files') show(field, null);
+    settle();
   };
   el.addEventListener('input', clearOwn);
   el.addEventListener('change', clearOwn);
+  // A slot picked in the visit step clears its own mark (slot-picker.ts).
+  el.addEventListener('click', () => window.setTimeout(settle));
 
   el.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -145,8 +160,7 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
     if (!checked.success || tooMany || noSlot) {
       for (const issue of checked.success ? [] : checked.error.issues) show(String(issue.path[0] ?? ''), issue.message);
       if (tooMany) show('files', rs.photosTooMany(maxPhotos));
-      summary.textContent = rs.fixErrors;
-      summary.hidden = false;
+      say(rs.fixErrors, true);
       app.querySelector<HTMLElement>('.rs-invalid input, .rs-invalid select, .rs-invalid textarea')?.focus();
       return;
     }
@@ -164,15 +178,14 @@ function form(tenantId: number, company: string, categories: PublicCategory[], m
       if (err instanceof BookingError && err.status === 409) {
         visit.refresh();
         visit.fail(rb.pickerTaken);
-        summary.textContent = rb.pickerTaken;
-        summary.hidden = false;
+        say(rb.pickerTaken, true);
         return;
       }
       if (err instanceof PublicError && err.details.length) for (const d of err.details) show(d.field, d.problem);
-      summary.textContent = err instanceof PublicError && err.status === 429 ? rs.rateLimited(err.retryAfterSec)
-        : err instanceof PublicError && err.status === 400 ? rs.fixErrors
-        : err instanceof PublicError && err.status !== 0 ? `${rs.sendFailed} (${err.message})` : rs.sendFailed;
-      summary.hidden = false;
+      const fields = err instanceof PublicError && err.status === 400;
+      say(err instanceof PublicError && err.status === 429 ? rs.rateLimited(err.retryAfterSec)
+        : fields ? rs.fixErrors
+        : err instanceof PublicError && err.status !== 0 ? `${rs.sendFailed} (${err.message})` : rs.sendFailed, fields);
     }
   });
   shell(el);
@@ -197,7 +210,8 @@ async function start(): Promise<void> {
     document.title = `${rs.formTitle} — ${f.company.name}`;
     form(tenantId, f.company.name, f.categories, f.maxPhotos, f.maxMb);
   } catch (err) {
-    shell(h('p', { class: 'rs-error', role: 'alert' }, err instanceof PublicError && err.status === 404 ? rs.companyNotFound : rs.loadFailed));
+    shell(h('p', { class: 'rs-error', role: 'alert', testid: 'form-unavailable' }, err instanceof PublicError && err.status === 404 ? rs.companyNotFound : rs.loadFailed),
+      err instanceof PublicError && err.status === 404 ? h('a', { class: 'btn btn-block', href: '/r/' }, rs.allCompanies) : null);
   }
 }
 

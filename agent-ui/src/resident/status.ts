@@ -87,9 +87,9 @@ function render(v: StatusView): void {
   shell(rs.statusTitle(v.number),
     notice ? h('p', { class: 'rs-notice', role: 'status', testid: 'notice' }, notice) : null,
     h('section', { class: `rs-card rs-summary${v.emergency ? ' rs-emergency-card' : ''}`, testid: 'summary' },
+      // The current stage only (the last one of «Ход работ»): after a reopen that is «Новая», nothing else.
       h('div', { class: 'rs-badges' },
-        v.status === 'open' ? h('span', { class: 'chip rs-open', testid: 'status' }, rs.openNow) : null,
-        h('span', { class: `chip${v.status === 'closed' ? ' rs-closed' : ''}`, testid: 'stage' }, v.stage.name),
+        h('span', { class: `chip ${v.status === 'closed' ? 'rs-closed' : 'rs-open'}`, testid: 'stage' }, v.stage.name),
         v.emergency ? h('span', { class: 'chip chip-kind-emergency' }, rs.emergencyMark) : null),
       h('p', { class: 'rs-company-name' }, v.company),
       h('dl', { class: 'rs-facts' },

@@ -192,6 +192,7 @@ export class CardPanel {
               { class: 'account-meta' },
               `${t.card.account} ${a.accountNumber} · ${a.tenant.name}`,
               a.phones.length ? ` · ${a.phones.map(formatPhone).join(', ')}` : '',
+              a.emails?.length ? h('span', { class: 'account-emails', testid: 'card-account-emails' }, ` · ${a.emails.join(', ')}`) : null,
             ),
           ),
           a.status === 'closed' ? h('span', { class: 'chip chip-warn' }, t.card.accountClosed) : null,

@@ -2,8 +2,9 @@
 // In-Reply-To / References name one of the request's Message-IDs, or its
 // subject carries «[№ <number>]») joins that request as an 'in' message, or
 // rates it when the resident was asked to; any other mail becomes a new
-// request (channel email) with the sender matched to an account — by an
-// e-mail learned before or by a phone number in the text — and is
+// request (channel email) with the sender matched to an account — by the
+// directory's e-mails, an e-mail learned before or a phone number in the
+// text — and is
 // acknowledged with the number and the status link.
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
@@ -98,8 +99,17 @@ export class EmailInbound {
     return number ? this.d.repo.ticketByNumber(tenantId, number) : null;
   }
 
-  /** The sender's account: an address learned before, else the first phone in the text that one account of the company has. */
+  /**
+   * The sender's account, within the company: the address in the directory
+   * (one account, or one active among closed ones), else an address learned
+   * before, else the first phone in the text that one account has.
+   */
   private matchAccount(tenantId: number, mail: MailIn): FoundAccount | null {
+    const listed = mail.from ? this.d.repo.accountsByDirectoryEmail(tenantId, mail.from) : [];
+    if (listed.length === 1 || (listed.length > 1 && listed[0]!.active && !listed[1]!.active)) {
+      const acc = this.d.accountById(listed[0]!.id, tenantId);
+      if (acc) return acc;
+    }
     const known = mail.from ? this.d.repo.accountByEmail(tenantId, mail.from) : null;
     if (known !== null) {
       const acc = this.d.accountById(known, tenantId);

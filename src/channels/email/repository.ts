@@ -1,6 +1,7 @@
 // The e-mail channel's tables: companies' inbound addresses, the mail side of
 // requests (whom to answer, under which subject), Message-IDs per request,
-// accounts' learned addresses, and the «оцените работу» asks.
+// accounts' learned addresses (and the directory's, read only), and the
+// «оцените работу» asks.
 import { stmt, type Db } from '../../store/db.js';
 
 export interface MailSettings { tenantId: number; inboundEmail: string | null; repliesNeedApproval: boolean }
@@ -61,6 +62,13 @@ export class MailRepository {
 
   accountByEmail(tenantId: number, email: string): number | null {
     return (stmt(this.db, 'SELECT account_id FROM account_emails WHERE tenant_id = ? AND email = ?').pluck().get(tenantId, email.toLowerCase()) as number | undefined) ?? null;
+  }
+
+  /** The company's accounts with this address in the directory (its import), active ones first. */
+  accountsByDirectoryEmail(tenantId: number, email: string): { id: number; active: boolean }[] {
+    return (stmt(this.db, `SELECT a.id, a.status = 'active' AS active FROM account_directory_emails e JOIN accounts a ON a.id = e.account_id
+      WHERE e.email = ? AND a.tenant_id = ? ORDER BY a.status = 'active' DESC, a.id LIMIT 5`).all(email.toLowerCase(), tenantId) as { id: number; active: number }[])
+      .map((r) => ({ id: r.id, active: r.active === 1 }));
   }
 
   accountNumber(accountId: number, tenantId: number): string | null {

@@ -9,6 +9,8 @@ export const messengerText = {
   photoOnly: '(фото)',
   accepted: (number: string, url: string) => `Заявка № ${number} принята. Следить за ней: ${url}\nСообщения в этот чат добавляются к заявке.`,
   joined: (number: string) => `Добавлено к заявке № ${number}.`,
+  photoJoined: (number: string) => `Фото добавлено к заявке № ${number}.`,
+  photoRefused: (number: string) => `Сообщение добавлено к заявке № ${number}, но фото принять не удалось (нужна фотография до допустимого размера).`,
   reply: (number: string, text: string) => `Заявка № ${number}:\n${text}`,
   askRating: (number: string) => `Заявка № ${number} выполнена. Оцените работу от 1 до 5 (можно с комментарием: «4 спасибо») или напишите «Остались вопросы».`,
   askRatingAgain: 'Ответьте цифрой от 1 до 5 или напишите «Остались вопросы».',

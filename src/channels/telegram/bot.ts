@@ -2,7 +2,8 @@
 // Bot API (no public address needed). Each update goes through the dialog
 // (dialog.ts) and its actions are carried out here: a new request through
 // ChannelIntake, a message joining the open request, a rating through
-// FeedbackService. The update's offset is stored only after it is handled;
+// FeedbackService; a photo sent while the request is open is attached to it.
+// The update's offset is stored only after it is handled;
 // handling again after a restart is harmless (the request's thread key
 // carries the update id, so it is found instead of made twice).
 import type { Clock } from '../../clock.js';
@@ -149,8 +150,13 @@ export class TelegramChannel {
         s = created(s, made.ticketId);
         replies.push(() => say(t.accepted(made.number, made.statusUrl), { remove_keyboard: true }));
       } else if (a.type === 'join') {
+        // The message first: a photo that cannot be fetched or is refused by content never loses it.
         intake.addMessage(a.ticketId, { direction: 'in', channel: 'telegram', body: a.body, author: s.name ?? fromName ?? s.phone });
-        replies.push(() => say(t.joined(repo.ticketNumber(a.ticketId) ?? '')));
+        const photos = await this.photos(tenantId, api, u.update_id, a.photoFileIds);
+        const stored = photos.files.length ? await intake.attach(a.ticketId, 'telegram', photos.files) : { stored: 0, refused: null };
+        const number = repo.ticketNumber(a.ticketId) ?? '';
+        const kept = photos.failed === 0 && stored.refused === null;
+        replies.push(() => say(kept ? (stored.stored ? t.photoJoined(number) : t.joined(number)) : t.photoRefused(number)));
       } else {
         const r = this.rate(a);
         if (r === 'reopened') s = reopened(s, a.ticketId);
@@ -170,14 +176,7 @@ export class TelegramChannel {
       const link = intake.newStatusLink(existing.ticketId);
       return { ticketId: existing.ticketId, number: repo.ticketNumber(existing.ticketId) ?? '', statusUrl: link.statusUrl };
     }
-    const attachments: { filename: string; bytes: Buffer }[] = [];
-    for (const fileId of a.photoFileIds) {
-      try {
-        attachments.push({ filename: `telegram-${updateId}.jpg`, bytes: await api.download(fileId, this.d.maxPhotoBytes) });
-      } catch (err) {
-        this.d.logger.warn('telegram photo not fetched', { tenantId, error: (err as Error).message });
-      }
-    }
+    const attachments = (await this.photos(tenantId, api, updateId, a.photoFileIds)).files;
     const base = {
       channel: 'telegram' as const, tenantId, description: a.description, accountId: s.accountId, buildingId: s.accountId ? null : s.buildingId,
       address: s.address, flat: s.flat, contact: { name: s.name ?? fromName, phone: s.phone }, thread: { key },
@@ -189,6 +188,21 @@ export class TelegramChannel {
       if (err instanceof ApiError && err.status === 415) return intake.accept(base);
       throw err;
     }
+  }
+
+  /** The photos' bytes from the Bot API (size limited); one that cannot be fetched is logged and counted, not fatal. */
+  private async photos(tenantId: number, api: BotApi, updateId: number, fileIds: string[]): Promise<{ files: { filename: string; bytes: Buffer }[]; failed: number }> {
+    const files: { filename: string; bytes: Buffer }[] = [];
+    let failed = 0;
+    for (const [i, fileId] of fileIds.entries()) {
+      try {
+        files.push({ filename: `telegram-${updateId}${i ? `-${i + 1}` : ''}.jpg`, bytes: await api.download(fileId, this.d.maxPhotoBytes) });
+      } catch (err) {
+        failed++;
+        this.d.logger.warn('telegram photo not fetched', { tenantId, error: (err as Error).message });
+      }
+    }
+    return { files, failed };
   }
 
   private rate(a: Extract<Action, { type: 'rate' }>): 'reopened' | 'rated' {

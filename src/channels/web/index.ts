@@ -6,6 +6,8 @@ import type { Db } from '../../store/db.js';
 import { WebFormLimits, type WebFormLimitOptions } from './limits.js';
 import { WebFormRepository } from './repository.js';
 import { webFormRoutes } from './routes.js';
+import { webFormSettingsRoutes } from './settings-routes.js';
+import type { AuditLog } from '../../features/audit/repository.js';
 import type { StatusDeps } from './status.js';
 import type { ChannelIntake } from '../intake.js';
 import type { FeedbackService } from '../feedback.js';
@@ -21,4 +23,10 @@ export function attachWebChannel(o: { db: Db; clock: Clock; logger: Logger; inta
       status: { ...o.status, intake: o.intake, feedback: o.feedback }, maxPhotos: o.maxPhotos, maxBytes: o.maxBytes,
     }),
   };
+}
+
+/** Which companies take requests by the form (admins' settings): mounted whether or not PULT_WEB_FORM is on. */
+export function attachWebFormSettings(o: { db: Db; clock: Clock; audit: AuditLog; tenantExists(id: number): boolean; formOn: boolean }) {
+  const repo = new WebFormRepository(o.db);
+  return { repo, routes: webFormSettingsRoutes({ repo, audit: o.audit, clock: o.clock, tenantExists: o.tenantExists, formOn: o.formOn }) };
 }

@@ -1,6 +1,8 @@
-// What the public web form may read: companies' names, the categories a
-// resident picks from, and buildings by street and house (id and address
-// only: never accounts, names or phones). All SQL of the web adapter.
+// What the public web form may read: the names of the companies that take
+// requests by the form, the categories a resident picks from, and buildings
+// by street and house (id and address only: never accounts, names or
+// phones); and which companies take them (tenant_web_form, set by admins).
+// All SQL of the web adapter.
 import { stmt, type Db } from '../../store/db.js';
 import { parseAddressQuery } from '../../features/directory/keys.js';
 import type { PublicBuilding, PublicCategory, PublicCompany } from './schema.js';
@@ -10,12 +12,35 @@ export const SEARCH_LIMIT = 20;
 export class WebFormRepository {
   constructor(private readonly db: Db) {}
 
+  /** The companies whose form is on (the only ones the public sees). */
   companies(): PublicCompany[] {
-    return stmt(this.db, 'SELECT id, name FROM tenants ORDER BY name, id').all() as PublicCompany[];
+    return stmt(this.db, 'SELECT t.id, t.name FROM tenants t JOIN tenant_web_form f ON f.tenant_id = t.id AND f.enabled = 1 ORDER BY t.name, t.id').all() as PublicCompany[];
   }
 
+  /** The company, when its form is on; null otherwise (no such company or form off: the public cannot tell). */
   company(id: number): PublicCompany | null {
-    return (stmt(this.db, 'SELECT id, name FROM tenants WHERE id = ?').get(id) as PublicCompany | undefined) ?? null;
+    return (stmt(this.db, 'SELECT t.id, t.name FROM tenants t JOIN tenant_web_form f ON f.tenant_id = t.id AND f.enabled = 1 WHERE t.id = ?').get(id) as PublicCompany | undefined) ?? null;
+  }
+
+  formEnabled(tenantId: number): boolean {
+    return stmt(this.db, 'SELECT enabled FROM tenant_web_form WHERE tenant_id = ?').pluck().get(tenantId) === 1;
+  }
+
+  /** Every company with its form's state (the admin's list). */
+  formSettings(): { tenantId: number; enabled: boolean }[] {
+    return (stmt(this.db, 'SELECT t.id AS tenantId, coalesce(f.enabled, 0) AS enabled FROM tenants t LEFT JOIN tenant_web_form f ON f.tenant_id = t.id ORDER BY t.id').all() as { tenantId: number; enabled: number }[])
+      .map((r) => ({ tenantId: r.tenantId, enabled: r.enabled === 1 }));
+  }
+
+  setFormEnabled(tenantId: number, enabled: boolean, at: string): void {
+    stmt(this.db, `INSERT INTO tenant_web_form (tenant_id, enabled, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (tenant_id) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at`).run(tenantId, enabled ? 1 : 0, at);
+  }
+
+  /** The demo data: every company there is takes requests by the form. */
+  enableFormForAll(at: string): void {
+    stmt(this.db, `INSERT INTO tenant_web_form (tenant_id, enabled, updated_at) SELECT id, 1, ? FROM tenants WHERE true
+      ON CONFLICT (tenant_id) DO UPDATE SET enabled = 1, updated_at = excluded.updated_at`).run(at);
   }
 
   /** Active categories (parents before their subcategories); emergency-only ones flagged. */

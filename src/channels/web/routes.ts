@@ -28,6 +28,9 @@ export interface WebRouteDeps {
   maxBytes: number;
 }
 
+/** No such company, or it does not take requests by the form (the public is not told which). */
+export const formOff = () => new ApiError(404, 'not_found', 'company not found, or it does not take requests by the web form');
+
 export const tenantParam = z.coerce.number({ error: 'a company id' }).int().positive();
 export const buildingSearchQuery = z.object({ q: z.string().trim().min(2, 'введите улицу (от 2 букв)').max(100) }).strict();
 
@@ -47,7 +50,7 @@ export function webFormRoutes(d: WebRouteDeps): Router {
   const r = Router();
   const company = (raw: unknown) => {
     const c = d.repo.company(parse(tenantParam, raw, 'company'));
-    if (!c) throw notFound('company');
+    if (!c) throw formOff();
     return c;
   };
   const byToken = (token: string | undefined) => {

@@ -5,7 +5,7 @@
 import { stmt, type Db } from '../../store/db.js';
 import type { Clock } from '../../clock.js';
 
-export type AuditEntity = 'tenant' | 'line' | 'overflow-group' | 'user' | 'vpbx-account' | 'trunk' | 'tenant-mail';
+export type AuditEntity = 'tenant' | 'line' | 'overflow-group' | 'user' | 'vpbx-account' | 'trunk' | 'tenant-mail' | 'tenant-web-form';
 
 export interface AuditChange {
   userId: number | null;

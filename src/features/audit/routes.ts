@@ -8,7 +8,7 @@ import type { AuditLog } from './repository.js';
 
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
 export const query = z.object({
-  entity: z.enum(['tenant', 'line', 'overflow-group', 'user', 'vpbx-account', 'trunk', 'tenant-mail']).optional(),
+  entity: z.enum(['tenant', 'line', 'overflow-group', 'user', 'vpbx-account', 'trunk', 'tenant-mail', 'tenant-web-form']).optional(),
   entityId: z.coerce.number().int().positive().optional(),
   tenantId: z.coerce.number().int().positive().optional(),
   from: isoDate.optional(),

@@ -38,6 +38,9 @@ export interface Session {
 
 interface UserRow { id: number; login: string; role: Role; full_name: string; mobile_number: string | null; password_hash: string; created_at: string; disabled_at: string | null }
 
+/** Logins of system accounts (a channel's «Веб-форма», «Telegram»…) start with it; see AuthService.isSystemAccount. */
+export const SYSTEM_LOGIN_PREFIX = '~';
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** The public name of a session: a prefix of its token's hash. */
 export const sessionKey = (tokenHash: string) => tokenHash.slice(0, 24);
@@ -80,7 +83,7 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
   async login(login: string, password: string): Promise<{ token: string; user: User; expiresAt: string } | null> {
     const row = stmt(this.db, 'SELECT * FROM users WHERE login = ?').get(login) as UserRow | undefined;
     const ok = await verifyPasswordAsync(password, row?.password_hash ?? dummyHash);
-    if (!row || !ok || row.disabled_at !== null) return null;
+    if (!row || !ok || row.disabled_at !== null || row.login.startsWith(SYSTEM_LOGIN_PREFIX)) return null;
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + (this.slidingHours[row.role] ?? this.ttlHours) * 3600_000).toISOString();
@@ -129,7 +132,7 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
 
   /** An admin sets a new password: every session of that user ends. */
   async resetPassword(userId: number, newPassword: string, within?: () => void): Promise<boolean> {
-    if (!this.getUser(userId)) return false;
+    if (!this.getUser(userId) || this.isSystemAccount(userId)) return false;
     this.setPasswordAndEndSessions(userId, await hashPasswordAsync(newPassword), null, within);
     return true;
   }
@@ -149,7 +152,8 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
 
   enable(userId: number, within?: () => void): boolean {
     return this.db.transaction(() => {
-      const ok = stmt(this.db, 'UPDATE users SET disabled_at = NULL WHERE id = ?').run(userId).changes > 0;
+      // A system account stays disabled.
+      const ok = stmt(this.db, `UPDATE users SET disabled_at = NULL WHERE id = ? AND substr(login, 1, 1) <> '${SYSTEM_LOGIN_PREFIX}'`).run(userId).changes > 0;
       if (ok) within?.();
       return ok;
     })();
@@ -189,6 +193,17 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
     return this.account(id);
   }
 
+  /**
+   * A system account: not a person but who registers what a channel brings
+   * in (the journal's «Веб-форма», «Telegram»…). Its login starts with «~»,
+   * which no login made through the API or the CLI may; it has no password
+   * and stays disabled: the admin API neither lists nor changes it.
+   */
+  isSystemAccount(userId: number): boolean {
+    const login = stmt(this.db, 'SELECT login FROM users WHERE id = ?').pluck().get(userId) as string | undefined;
+    return login !== undefined && login.startsWith(SYSTEM_LOGIN_PREFIX);
+  }
+
   isDisabled(userId: number): boolean {
     return (stmt(this.db, 'SELECT disabled_at FROM users WHERE id = ?').pluck().get(userId) ?? null) !== null;
   }
@@ -198,9 +213,10 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
     return stmt(this.db, "SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1").get() !== undefined;
   }
 
+  /** People's accounts: the system accounts (see isSystemAccount) are not listed. */
   listUsers(o: { limit: number; offset: number }): { items: UserAccount[]; total: number } {
-    const rows = stmt(this.db, 'SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?').all(o.limit, o.offset) as UserRow[];
-    const total = stmt(this.db, 'SELECT count(*) FROM users').pluck().get() as number;
+    const rows = stmt(this.db, `SELECT * FROM users WHERE substr(login, 1, 1) <> '${SYSTEM_LOGIN_PREFIX}' ORDER BY id LIMIT ? OFFSET ?`).all(o.limit, o.offset) as UserRow[];
+    const total = stmt(this.db, `SELECT count(*) FROM users WHERE substr(login, 1, 1) <> '${SYSTEM_LOGIN_PREFIX}'`).pluck().get() as number;
     return { items: rows.map((r) => ({ ...this.toUser(r), createdAt: r.created_at, disabledAt: r.disabled_at })), total };
   }
 

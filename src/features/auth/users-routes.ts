@@ -1,4 +1,5 @@
-// User accounts for admins: list, create (admins, supervisors, overflow
+// User accounts for admins (people only: the channels' system accounts are
+// neither listed nor changed here): list, create (admins, supervisors, overflow
 // staff; operators through /api/operators, executors through
 // /api/executors), edit name / mobile / role / companies, disable / enable,
 // reset a password. Every change is audited (never the password).
@@ -45,7 +46,12 @@ export const resetPasswordBody = z.object({ newPassword }).strict();
 export function userAdminRoutes(auth: AuthService, audit: AuditLog): Router {
   const r = Router();
   const admin = requireRole('admin');
-  const userId = (raw: unknown) => parse(z.coerce.number().int().positive(), raw, 'id');
+  /** The id of a person's account: a channel's system account (not listed) is refused, never changed. */
+  const userId = (raw: unknown) => {
+    const id = parse(z.coerce.number().int().positive(), raw, 'id');
+    if (auth.isSystemAccount(id)) throw new ApiError(409, 'system_account', "this is a channel's system account (it registers the channel's requests), not a person: it cannot be edited, enabled or given a password");
+    return id;
+  };
   const noCompany = () => new ApiError(400, 'invalid_input', 'invalid body: tenantIds: no such company', [{ field: 'tenantIds', problem: 'no such company' }]);
   const firstTenant = (u: UserAccount) => u.tenantIds?.[0] ?? null;
 

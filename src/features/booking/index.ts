@@ -11,6 +11,8 @@ export { BookingService, type Visit };
 export function attachBooking(o: {
   db: Db; clock: Clock; timeZone: string; hours: string; leadMin: number; maxDays: number; ratePerMin: number; shifts: ScheduleRepository; maxBytes: number; maxPhotos: number;
   ports: BookingPorts;
+  /** Whether a company takes requests by the residents' web form (its public booking answers 404 otherwise). */
+  formOpen?: (tenantId: number) => boolean;
 }) {
   const repo = new BookingRepository(o.db, o.shifts);
   repo.discardOrphans();
@@ -19,7 +21,7 @@ export function attachBooking(o: {
   return {
     repo,
     service,
-    publicRoutes: publicBookingRoutes(service, repo, { ratePerMin: o.ratePerMin, maxBytes: o.maxBytes, maxPhotos: o.maxPhotos }),
+    publicRoutes: publicBookingRoutes(service, repo, { ratePerMin: o.ratePerMin, maxBytes: o.maxBytes, maxPhotos: o.maxPhotos, formOpen: o.formOpen }),
     routes: staffBookingRoutes(service, repo),
   };
 }

@@ -13,6 +13,7 @@ import { currentUser, requireRole } from '../auth/middleware.js';
 import type { User } from '../auth/service.js';
 import { uploadParser } from '../attachments/routes.js';
 import { webFormSchema } from '../../channels/web/schema.js';
+import { formOff } from '../../channels/web/routes.js';
 import type { BookingRepository } from './repository.js';
 import type { BookingService } from './service.js';
 
@@ -51,7 +52,12 @@ export const visitBody = z.object({ needsVisit: z.boolean(), visitMinutes: z.num
 
 const inScope = (user: User, tenantId: number) => !user.tenantIds || user.tenantIds.includes(tenantId);
 
-export function publicBookingRoutes(service: BookingService, repo: BookingRepository, o: { ratePerMin: number; maxBytes: number; maxPhotos: number }): Router {
+/** `formOpen`: whether the company takes requests by the residents' web form (off: its booking is a 404 too). */
+export function publicBookingRoutes(service: BookingService, repo: BookingRepository, o: { ratePerMin: number; maxBytes: number; maxPhotos: number; formOpen?: (tenantId: number) => boolean }): Router {
+  const open = (tenantId: number) => {
+    if (o.formOpen && !o.formOpen(tenantId)) throw formOff();
+    return tenantId;
+  };
   const r = Router();
   const limiter = new RateLimiterMemory({ keyPrefix: 'booking-ip', points: o.ratePerMin, duration: 60 });
   const limited = async (req: Request, res: Response, next: NextFunction) => {
@@ -70,11 +76,12 @@ export function publicBookingRoutes(service: BookingService, repo: BookingReposi
 
   r.get('/api/public/slots', limited, (req, res) => {
     const q = parse(slotsQuery, req.query, 'query');
-    res.json(service.slots(q.tenantId, q.buildingId, q.categoryId, q.from, q.days));
+    res.json(service.slots(open(q.tenantId), q.buildingId, q.categoryId, q.from, q.days));
   });
 
   r.post('/api/public/bookings', limited, async (req, res) => {
     const b = parse(bookBody, req.body);
+    open(b.tenantId);
     const phone = b.contact.phone ? normalizePhone(b.contact.phone) : null;
     const done = await service.book({
       tenantId: b.tenantId, buildingId: b.buildingId, categoryId: b.categoryId, start: b.start, description: b.description, flat: b.flat ?? null,
@@ -85,7 +92,7 @@ export function publicBookingRoutes(service: BookingService, repo: BookingReposi
 
   // The residents' web form with a visit chosen in its slot picker: the form's fields and photos, plus `start`.
   r.post('/api/public/web/:tenantId/bookings', limited, uploadParser(o.maxBytes), async (req, res) => {
-    const tenantId = parse(id, req.params.tenantId, 'tenantId');
+    const tenantId = open(parse(id, req.params.tenantId, 'tenantId'));
     const f = parse(webBookingForm, req.body ?? {});
     if (f.website) throw new ApiError(400, 'invalid_input', 'website: недопустимое поле', [{ field: 'website', problem: 'недопустимое поле' }]);
     const files = (req.files ?? []) as Express.Multer.File[];

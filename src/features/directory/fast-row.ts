@@ -6,7 +6,7 @@
 // messages, and the common valid row costs a few string operations.
 import { normalizePhone } from '../../domain/phone.js';
 import type { ImportField } from './import-schema.js';
-import { statusWords } from './import-schema.js';
+import { splitEmails, statusWords } from './import-schema.js';
 import type { AccountInput } from './repository.js';
 
 const accountNumberRe = /^[\p{L}\p{N}\-/.]*$/u;
@@ -67,11 +67,18 @@ export function fastRow(raw: Record<ImportField, string>): AccountInput | null {
   const lat = degrees(raw.lat, 90);
   const lon = degrees(raw.lon, 180);
   if (ph === null || st === null || lat === undefined || lon === undefined || (lat === null) !== (lon === null)) return null;
+  // E-mail addresses are optional; most rows have none.
+  let emails: string[] = [];
+  if (raw.emails !== '') {
+    const e = splitEmails(raw.emails);
+    if (e.bad.length) return null;
+    emails = e.emails;
+  }
   return {
     accountNumber, holderName, tenant, city, street, house,
     block: block || null,
     flat: flat || null,
     fiasId: fias ? fias.toLowerCase() : null,
-    phones: ph, status: st, lat, lon,
+    phones: ph, status: st, lat, lon, emails,
   };
 }

@@ -23,10 +23,11 @@ export interface ParseOptions extends Pick<CsvOptions, 'encoding' | 'delimiter'>
 const part = (v: string | null | undefined): string => (v == null ? '-|' : `${v.length}|${v}`);
 
 export function rowHash(a: AccountInput): string {
-  // Plain concatenation (JSON.stringify cost more than the hash itself). Coordinates join only when given.
+  // Plain concatenation (JSON.stringify cost more than the hash itself). Coordinates and e-mails join only when given.
   let s = part(a.accountNumber) + part(a.holderName) + part(a.tenant) + part(a.city) + part(a.street) + part(a.house)
     + part(a.block) + part(a.flat) + part(a.fiasId) + part(a.phones.join(',')) + part(a.status);
   if (a.lat != null) s += `${a.lat}|${a.lon}|`;
+  if (a.emails?.length) s += `@${part(a.emails.join(','))}`;
   return hash('sha1', s, 'base64');
 }
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { normalizePhone } from '../../domain/phone.js';
 import { textKey } from './keys.js';
 
-export const importFields = ['accountNumber', 'holderName', 'tenant', 'city', 'street', 'house', 'block', 'flat', 'fiasId', 'phones', 'status', 'lat', 'lon'] as const;
+export const importFields = ['accountNumber', 'holderName', 'tenant', 'city', 'street', 'house', 'block', 'flat', 'fiasId', 'phones', 'status', 'lat', 'lon', 'emails'] as const;
 export type ImportField = (typeof importFields)[number];
 /** Our field ← the CSV header name. */
 export type ImportMapping = Partial<Record<ImportField, string>>;
@@ -27,6 +27,7 @@ const aliases: Record<ImportField, string[]> = {
   status: ['status', 'Статус', 'Состояние'],
   lat: ['lat', 'latitude', 'Широта'],
   lon: ['lon', 'lng', 'longitude', 'Долгота'],
+  emails: ['emails', 'email', 'e-mail', 'Эл. почта', 'Электронная почта', 'Адрес эл. почты'],
 };
 
 /** The header lacks a mapped or required column: nothing was imported. */
@@ -40,6 +41,24 @@ export const statusWords: Record<string, 'active' | 'closed'> = {
   '': 'active', active: 'active', открыт: 'active', действует: 'active', действующий: 'active', активен: 'active', активный: 'active', '1': 'active',
   closed: 'closed', закрыт: 'closed', закрытый: 'closed', неактивен: 'closed', '0': 'closed',
 };
+
+/**
+ * A cell's e-mail addresses («a@x.ru; b@y.ru»): lowercased, each checked,
+ * duplicates dropped, sorted. Shared by the schema and the fast path
+ * (fast-row.ts), so both give the same list. An empty cell is no address.
+ */
+export function splitEmails(v: string): { emails: string[]; bad: string[] } {
+  const emails: string[] = [];
+  const bad: string[] = [];
+  if (v.trim() === '') return { emails, bad };
+  for (const part of v.split(/[,;]/)) {
+    const e = part.trim().toLowerCase();
+    if (!e) continue;
+    if (e.length > 254 || !z.regexes.email.test(e)) bad.push(part.trim());
+    else if (!emails.includes(e)) emails.push(e);
+  }
+  return { emails: emails.length > 1 ? emails.sort() : emails, bad };
+}
 
 const cell = (max: number, label: string) => z.string().trim().max(max, `${label} длиннее ${max} символов`);
 const required = (max: number, label: string) => cell(max, label).min(1, `${label}: пустое значение`);
@@ -89,6 +108,11 @@ export const importRowSchema = z.object({
   }),
   lat: coordinate(90, 'широта'),
   lon: coordinate(180, 'долгота'),
+  emails: z.string().transform((v, ctx) => {
+    const { emails, bad } = splitEmails(v);
+    for (const b of bad) ctx.addIssue({ code: 'custom', message: `эл. почта «${b.length > 60 ? `${b.slice(0, 60)}…` : b}» не распознана: нужен адрес вида name@example.ru` });
+    return emails;
+  }),
 }).superRefine((a, ctx) => {
   if ((a.lat === null) !== (a.lon === null)) ctx.addIssue({ code: 'custom', path: [a.lat === null ? 'lat' : 'lon'], message: 'координаты дома: нужны и широта, и долгота' });
 });

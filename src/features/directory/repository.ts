@@ -17,6 +17,8 @@ export interface AccountView {
   flat: string | null;
   tenant: { id: number; name: string };
   phones: string[];
+  /** From the directory's import (lowercase); the mail channel matches senders by them. */
+  emails: string[];
   status: AccountStatus;
   buildingId: number;
   fiasId: string | null;
@@ -39,6 +41,8 @@ export interface AccountInput {
   /** WGS84 coordinates of the building, when the export has them. */
   lat?: number | null;
   lon?: number | null;
+  /** E-mail addresses (lowercase), when the export has them. */
+  emails?: string[];
 }
 
 /** Page cache for bulk loads, as PRAGMA cache_size (negative = KiB): 32 MiB (random-order indexes are deferred; writes mostly append). */
@@ -90,7 +94,7 @@ const scopeSql = (scope: Scope, col: string) => (scope === null ? '' : `AND ${co
 
 interface HydrateRow {
   id: number; account_number: string; holder_name: string; flat: string | null; status: AccountStatus; updated_at: string;
-  building_id: number; address: string; fias_id: string | null; tenant_id: number; tenant_name: string;
+  building_id: number; address: string; fias_id: string | null; tenant_id: number; tenant_name: string; emails: string | null;
 }
 
 export class DirectoryRepository {
@@ -103,7 +107,8 @@ export class DirectoryRepository {
       numberAll: p('SELECT id, account_number AS k FROM accounts WHERE account_number >= ? AND account_number < ? ORDER BY account_number LIMIT ?'),
       numberTenant: p('SELECT id, account_number AS k FROM accounts WHERE tenant_id = ? AND account_number >= ? AND account_number < ? ORDER BY tenant_id, account_number LIMIT ?'),
       byNumber: p('SELECT id FROM accounts WHERE account_number = ?'),
-      hydrate: p(`SELECT a.id, a.account_number, a.holder_name, a.flat, a.status, a.updated_at, a.building_id, b.address, b.fias_id, t.id AS tenant_id, t.name AS tenant_name
+      hydrate: p(`SELECT a.id, a.account_number, a.holder_name, a.flat, a.status, a.updated_at, a.building_id, b.address, b.fias_id, t.id AS tenant_id, t.name AS tenant_name,
+                  (SELECT group_concat(e.email, ' ') FROM account_directory_emails e WHERE e.account_id = a.id) AS emails
                   FROM accounts a JOIN buildings b ON b.id = a.building_id JOIN tenants t ON t.id = a.tenant_id
                   WHERE a.id IN (SELECT value FROM json_each(?))`),
       phones: p('SELECT account_id, phone FROM account_phones WHERE account_id IN (SELECT value FROM json_each(?)) ORDER BY account_id, phone'),
@@ -125,6 +130,9 @@ export class DirectoryRepository {
                         WHERE id = ?`),
       deletePhones: p('DELETE FROM account_phones WHERE account_id = ?'),
       insertPhone: p('INSERT OR IGNORE INTO account_phones (account_id, phone, phone_rev) VALUES (?, ?, ?)'),
+      deleteEmails: p('DELETE FROM account_directory_emails WHERE account_id = ?'),
+      insertEmail: p('INSERT OR IGNORE INTO account_directory_emails (account_id, email) VALUES (?, ?)'),
+      anyEmail: p('SELECT EXISTS (SELECT 1 FROM account_directory_emails)'),
     };
   }
 
@@ -233,6 +241,7 @@ export class DirectoryRepository {
         flat: r.flat,
         tenant: { id: r.tenant_id, name: r.tenant_name },
         phones: phones.get(r.id) ?? [],
+        emails: r.emails ? r.emails.split(' ').sort() : [],
         status: r.status,
         buildingId: r.building_id,
         fiasId: r.fias_id,
@@ -278,6 +287,7 @@ export class DirectoryRepository {
     const fk = flatKey(a.flat);
     const id = Number(this.s.insertAccount!.run(a.accountNumber, a.holderName, buildingId, tenantId, a.flat, a.status, now, textKey(a.holderName), fk, leadingNumber(fk), hash).lastInsertRowid);
     this.insertPhones(id, a.phones);
+    if (a.emails?.length) this.insertEmails(id, a.emails);
     return id;
   }
 
@@ -296,6 +306,21 @@ export class DirectoryRepository {
     this.s.updateAccount!.run(a.holderName, buildingId, tenantId, a.flat, a.status, now, textKey(a.holderName), fk, leadingNumber(fk), hash, id);
     this.s.deletePhones!.run(id);
     this.insertPhones(id, a.phones);
+    // No statement for a row without e-mails while no account has any (the usual directory).
+    if (a.emails?.length || this.emailsStored()) this.s.deleteEmails!.run(id);
+    if (a.emails?.length) this.insertEmails(id, a.emails);
+  }
+
+  /** Whether any account has a directory e-mail (asked once per repository, i.e. per import). */
+  private emailsKnown: boolean | null = null;
+  private emailsStored(): boolean {
+    this.emailsKnown ??= this.s.anyEmail!.pluck().get() === 1;
+    return this.emailsKnown;
+  }
+
+  private insertEmails(accountId: number, emails: string[]): void {
+    for (const e of emails) this.s.insertEmail!.run(accountId, e);
+    this.emailsKnown = true;
   }
 
   private insertPhones(accountId: number, phones: string[]): void {

@@ -21,6 +21,7 @@ export interface AccountItem {
   flat: string | null;
   tenant: { id: number; name: string };
   phones: string[];
+  emails: string[];
   status: AccountStatus;
 }
 
@@ -42,6 +43,7 @@ const item = (v: AccountView): AccountItem => ({
   flat: v.flat,
   tenant: v.tenant,
   phones: v.phones,
+  emails: v.emails,
   status: v.status,
 });
 

@@ -10,7 +10,7 @@ import { deferrableIndexes } from '../../../src/features/directory/repository.js
 
 const base: Record<ImportField, string> = {
   accountNumber: '1000001', holderName: 'Иванова Анна Петровна', tenant: 'УК «Северный квартал»', city: 'Вологда', street: 'ул. Ленина', house: '5',
-  block: '', flat: '12', fiasId: '', phones: '79161234567', status: 'открыт', lat: '', lon: '',
+  block: '', flat: '12', fiasId: '', phones: '79161234567', status: 'открыт', lat: '', lon: '', emails: '',
 };
 const variants: Partial<Record<ImportField, string>>[] = [
   {}, { accountNumber: '  AB-12/3.4 ' }, { accountNumber: '' }, { accountNumber: '12 34' }, { accountNumber: 'x'.repeat(33) }, { accountNumber: 'Лс№5' },
@@ -20,6 +20,7 @@ const variants: Partial<Record<ImportField, string>>[] = [
   { phones: ' , ' }, { phones: '9161234567 доб. 12' }, { phones: '4951234567' }, { status: '' }, { status: 'Закрыт' }, { status: ' active ' }, { status: 'закрыт!' },
   { status: 'непонятно' }, { status: 'constructor' }, { status: '0' }, { lat: '59.22', lon: '39,88' }, { lat: '59.22' }, { lat: '91', lon: '10' }, { lat: '-45.5', lon: '+179.9' },
   { lat: '1e2', lon: '3' }, { lat: ' 60 ', lon: ' 30 ' }, { lon: '181', lat: '1' },
+  { emails: 'Anna@Example.RU' }, { emails: ' b@x.ru; a@y.ru, b@x.ru ' }, { emails: 'not-an-address' }, { emails: 'a@x.ru; @y.ru' }, { emails: ' ; ' }, { emails: 'a@x' },
 ];
 
 describe('fastRow ≡ importRowSchema', () => {
@@ -33,7 +34,7 @@ describe('fastRow ≡ importRowSchema', () => {
   });
 
   it('takes the fast path for the plain valid rows of a billing export', () => {
-    for (const v of [{}, { phones: '8 916 123 45 67, 8 903 111-22-33' }, { status: 'Закрыт' }, { lat: '59.22', lon: '39,88' }, { block: ' 2 ', flat: '' }]) {
+    for (const v of [{}, { phones: '8 916 123 45 67, 8 903 111-22-33' }, { status: 'Закрыт' }, { emails: 'Anna@Example.ru; p@mail.ru' }, { lat: '59.22', lon: '39,88' }, { block: ' 2 ', flat: '' }]) {
       expect(fastRow({ ...base, ...v })).not.toBeNull();
     }
     expect(importFields).toHaveLength(Object.keys(base).length);

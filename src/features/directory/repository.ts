@@ -286,8 +286,7 @@ export class DirectoryRepository {
   insertAccount(a: AccountInput, buildingId: number, tenantId: number, hash: string | null, now: string): number {
     const fk = flatKey(a.flat);
     const id = Number(this.s.insertAccount!.run(a.accountNumber, a.holderName, buildingId, tenantId, a.flat, a.status, now, textKey(a.holderName), fk, leadingNumber(fk), hash).lastInsertRowid);
-    this.insertPhones(id, a.phones);
-    if (a.emails?.length) this.insertEmails(id, a.emails);
+    this.insertContacts(id, a);
     return id;
   }
 
@@ -297,7 +296,7 @@ export class DirectoryRepository {
     const r = this.s.insertNewAccount!.run(a.accountNumber, a.holderName, buildingId, tenantId, a.flat, a.status, now, textKey(a.holderName), fk, leadingNumber(fk), hash);
     if (r.changes === 0) return null;
     const id = Number(r.lastInsertRowid);
-    this.insertPhones(id, a.phones);
+    this.insertContacts(id, a);
     return id;
   }
 
@@ -321,6 +320,12 @@ export class DirectoryRepository {
   private insertEmails(accountId: number, emails: string[]): void {
     for (const e of emails) this.s.insertEmail!.run(accountId, e);
     this.emailsKnown = true;
+  }
+
+  /** A new account's phones and e-mails. */
+  private insertContacts(accountId: number, a: AccountInput): void {
+    this.insertPhones(accountId, a.phones);
+    if (a.emails?.length) this.insertEmails(accountId, a.emails);
   }
 
   private insertPhones(accountId: number, phones: string[]): void {

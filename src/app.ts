@@ -264,8 +264,6 @@ export async function startPult(config: Config, o: { clock?: Clock; logger?: Log
     seedDirectoryDemo(db, { accounts: config.PULT_DEMO_ACCOUNTS, seed: 1 });
     // After the directory: two plumbers serving its buildings, with requests handed to them (/x/).
     seedExecutorsDemo(db, { auth, executors, requests: requests.service, tickets: { tickets, lookup, calls, lines, lifecycle: requests.lifecycle }, password: config.PULT_DEMO_PASSWORD });
-    // The demo's companies take requests by the residents' web form (/r/).
-    webForms.repo.enableFormForAll(clock.now().toISOString());
     logger.info('demo data loaded', { did: config.PULT_DEMO_DID, mobile: config.PULT_DEMO_MOBILE });
   }
   if (!auth.hasAdmin()) {

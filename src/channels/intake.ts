@@ -100,7 +100,7 @@ export class ChannelIntake {
       repo.setChannel(t.id, msg.channel);
       if (msg.thread) repo.linkThread(msg.channel, msg.thread.key, t.id, at);
       repo.addMessage({ ticketId: t.id, direction: 'in', channel: msg.channel, body: msg.description, author: contactLabel(msg.contact), at });
-      repo.setStatusToken(t.id, hashToken(token), at);
+      repo.addStatusToken(t.id, hashToken(token), at, false);
       return t;
     })();
     this.d.lifecycle.started(ticket.id, by, msg.channel);
@@ -181,11 +181,14 @@ export class ChannelIntake {
     return this.d.repo.ticketByTokenHash(hashToken(token));
   }
 
-  /** A new status link for a request (e.g. one registered by phone): the previous link stops working. */
-  newStatusLink(ticketId: number): { statusToken: string; statusUrl: string } {
+  /**
+   * A new status link for a request (one registered by phone, a reply with {ссылка}): the resident's earlier
+   * links keep working, unless `revokeOthers` (staff replacing a leaked link).
+   */
+  newStatusLink(ticketId: number, o: { revokeOthers?: boolean } = {}): { statusToken: string; statusUrl: string } {
     if (this.d.repo.ticketTenant(ticketId) === null) throw notFound('request');
     const token = randomBytes(24).toString('base64url');
-    this.d.repo.setStatusToken(ticketId, hashToken(token), this.d.clock.now().toISOString());
+    this.d.repo.addStatusToken(ticketId, hashToken(token), this.d.clock.now().toISOString(), o.revokeOthers === true);
     return { statusToken: token, statusUrl: this.statusUrl(token) };
   }
 

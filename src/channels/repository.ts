@@ -87,14 +87,16 @@ export class ChannelRepository {
   }
 
   // ── status tokens ──────────────────────────────────────────────────────
-  /** Stores a request's status token hash (a new one replaces the old: the old link stops working). */
-  setStatusToken(ticketId: number, hash: string, at: string): void {
-    stmt(this.db, `INSERT INTO request_status_tokens (ticket_id, token_hash, created_at) VALUES (?, ?, ?)
-      ON CONFLICT (ticket_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`).run(ticketId, hash, at);
+  /** Adds a status link (its token's hash) to a request; with `revokeOthers`, the request's earlier links stop working. */
+  addStatusToken(ticketId: number, hash: string, at: string, revokeOthers: boolean): void {
+    this.db.transaction(() => {
+      if (revokeOthers) stmt(this.db, 'DELETE FROM request_status_links WHERE ticket_id = ?').run(ticketId);
+      stmt(this.db, 'INSERT INTO request_status_links (token_hash, ticket_id, created_at) VALUES (?, ?, ?)').run(hash, ticketId, at);
+    })();
   }
 
   ticketByTokenHash(hash: string): number | null {
-    return (stmt(this.db, 'SELECT ticket_id FROM request_status_tokens WHERE token_hash = ?').pluck().get(hash) as number | undefined) ?? null;
+    return (stmt(this.db, 'SELECT ticket_id FROM request_status_links WHERE token_hash = ?').pluck().get(hash) as number | undefined) ?? null;
   }
 
   // ── ratings ────────────────────────────────────────────────────────────

@@ -41,7 +41,8 @@ export function channelConsoleRoutes(d: { intake: ChannelIntake; feedback: Feedb
     const user = currentUser(req);
     if (user.role === 'executor') throw forbidden();
     const s = scoped(req, user);
-    res.status(201).json(d.intake.newStatusLink(s.id));
+    // Staff issue a link on purpose (the old one leaked, or was lost): the request's earlier links stop working.
+    res.status(201).json(d.intake.newStatusLink(s.id, { revokeOthers: true }));
   });
 
   return r;

@@ -44,8 +44,12 @@ describe('the admin page', () => {
     await page.getByTestId('tenant-create').click();
     await row(page, 'tenants-table', 'УК «Восход»').waitFor({ timeout: 10_000 });
     const tenantId = s.db.prepare("SELECT id FROM tenants WHERE name = 'УК «Восход»'").pluck().get() as number;
-    // Its residents' web form: off for a new company, turned on here, then listed on /r/.
+    // Its residents' web form: on for a new company (listed on /r/); switched off here, then on again.
     const publicIds = async () => (await api<{ items: { id: number }[] }>(s.url, 'GET', '/api/public/companies')).body.items.map((c) => c.id);
+    expect(await page.getByTestId(`tenant-web-form-${tenantId}`).isChecked()).toBe(true);
+    expect(await publicIds()).toContain(tenantId);
+    await page.getByTestId(`tenant-web-form-${tenantId}`).uncheck();
+    await page.getByTestId('admin-status').filter({ hasText: 'Веб-форма компании УК «Восход»: выключена' }).waitFor({ timeout: 10_000 });
     expect(await page.getByTestId(`tenant-web-form-${tenantId}`).isChecked()).toBe(false);
     expect(await publicIds()).not.toContain(tenantId);
     await page.getByTestId(`tenant-web-form-${tenantId}`).check();

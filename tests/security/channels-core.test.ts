@@ -228,32 +228,35 @@ describe('ratings reach the executor reports', () => {
 });
 
 describe('which companies take requests by the form', () => {
-  it('only companies with the form on are listed and open; the others answer 404 to the form, search, requests and booking', async () => {
+  it('a company takes requests by the form unless the admin switches it off; then it is not listed and its form, search, requests and booking answer 404', async () => {
     const made = await api<{ tenant: { id: number } }>(s.url, 'POST', '/api/tenants', { name: 'УК «Без веб-формы»' }, admin);
     expect(made.status).toBe(201);
     const id = made.body.tenant.id;
     const listed = async () => (await api<{ items: { id: number }[] }>(s.url, 'GET', '/api/public/companies')).body.items.map((c) => c.id);
-    expect(await listed()).not.toContain(id); // a new company: off until the admin turns it on
+    expect(await listed()).toContain(id); // a new company: on until the admin switches it off
+    expect((await api(s.url, 'GET', `/api/public/web/${id}`)).status).toBe(200);
+
+    // Only an admin switches it, with a clear 4xx for bad input and an unknown company.
+    const sup = await login(s.url, 'supervisor', 'demo');
+    expect((await api(s.url, 'PUT', `/api/tenants/${id}/web-form`, { enabled: false }, sup)).status).toBe(403);
+    expect((await api(s.url, 'GET', '/api/web-form/settings', undefined, sup)).status).toBe(403);
+    expect((await api(s.url, 'PUT', `/api/tenants/${id}/web-form`, { enabled: 'no' }, admin)).status).toBe(400);
+    expect((await api(s.url, 'PUT', '/api/tenants/9999/web-form', { enabled: false }, admin)).status).toBe(404);
+    expect((await api(s.url, 'PUT', `/api/tenants/${id}/web-form`, { enabled: false }, admin)).status).toBe(200);
+    expect(await listed()).not.toContain(id);
     const off = await api<{ error: { message: string } }>(s.url, 'GET', `/api/public/web/${id}`);
     expect(off.status).toBe(404);
     expect(off.body.error.message).toContain('does not take requests by the web form');
     expect((await search(id, 'Ленина 5')).status).toBe(404);
     expect((await submit(good(), { tenantId: id })).status).toBe(404);
     expect((await api(s.url, 'GET', `/api/public/slots?tenantId=${id}&buildingId=${lenina5}&categoryId=${category}`)).status).toBe(404);
-
-    // Only an admin switches it, with a clear 4xx for bad input and an unknown company.
-    const sup = await login(s.url, 'supervisor', 'demo');
-    expect((await api(s.url, 'PUT', `/api/tenants/${id}/web-form`, { enabled: true }, sup)).status).toBe(403);
-    expect((await api(s.url, 'GET', '/api/web-form/settings', undefined, sup)).status).toBe(403);
-    expect((await api(s.url, 'PUT', `/api/tenants/${id}/web-form`, { enabled: 'yes' }, admin)).status).toBe(400);
-    expect((await api(s.url, 'PUT', '/api/tenants/9999/web-form', { enabled: true }, admin)).status).toBe(404);
-    expect((await api(s.url, 'PUT', `/api/tenants/${id}/web-form`, { enabled: true }, admin)).status).toBe(200);
-    expect(await listed()).toContain(id);
-    expect((await api(s.url, 'GET', `/api/public/web/${id}`)).status).toBe(200);
     const settings = await api<{ items: { tenantId: number; enabled: boolean }[] }>(s.url, 'GET', '/api/web-form/settings', undefined, admin);
-    expect(settings.body.items.find((x) => x.tenantId === id)).toEqual({ tenantId: id, enabled: true });
+    expect(settings.body.items.find((x) => x.tenantId === id)).toEqual({ tenantId: id, enabled: false });
+    expect(settings.body.items.find((x) => x.tenantId === 1)).toEqual({ tenantId: 1, enabled: true });
     const audit = await api<{ items: { entity: string; tenantId: number }[] }>(s.url, 'GET', '/api/audit?entity=tenant-web-form', undefined, admin);
     expect(audit.body.items.some((e) => e.tenantId === id)).toBe(true);
+    expect((await api(s.url, 'PUT', `/api/tenants/${id}/web-form`, { enabled: true }, admin)).status).toBe(200);
+    expect(await listed()).toContain(id);
 
     // A demo company switched off: gone from the list, its form refuses requests; back on, it takes them again.
     expect((await api(s.url, 'PUT', '/api/tenants/2/web-form', { enabled: false }, admin)).status).toBe(200);

@@ -42,7 +42,7 @@ export interface ReplyDeps {
   facts(ticketId: number): (RequestFacts & { channel: string; assigneeId: number | null }) | null;
   sender(channel: string): ChannelSender | null;
   threadKey(ticketId: number): string | null;
-  /** A fresh status link (the previous one stops working). */
+  /** A fresh status link (the resident's earlier links keep working). */
   statusLink(ticketId: number): string;
   /** Stores the sent text as the request's 'out' message (request.changed). */
   outMessage(ticketId: number, channel: ChannelName, body: string, author: string): void;

@@ -14,33 +14,28 @@ export class WebFormRepository {
 
   /** The companies whose form is on (the only ones the public sees). */
   companies(): PublicCompany[] {
-    return stmt(this.db, 'SELECT t.id, t.name FROM tenants t JOIN tenant_web_form f ON f.tenant_id = t.id AND f.enabled = 1 ORDER BY t.name, t.id').all() as PublicCompany[];
+    return stmt(this.db, 'SELECT t.id, t.name FROM tenants t LEFT JOIN tenant_web_form f ON f.tenant_id = t.id WHERE coalesce(f.enabled, 1) = 1 ORDER BY t.name, t.id').all() as PublicCompany[];
   }
 
   /** The company, when its form is on; null otherwise (no such company or form off: the public cannot tell). */
   company(id: number): PublicCompany | null {
-    return (stmt(this.db, 'SELECT t.id, t.name FROM tenants t JOIN tenant_web_form f ON f.tenant_id = t.id AND f.enabled = 1 WHERE t.id = ?').get(id) as PublicCompany | undefined) ?? null;
+    return (stmt(this.db, 'SELECT t.id, t.name FROM tenants t LEFT JOIN tenant_web_form f ON f.tenant_id = t.id WHERE t.id = ? AND coalesce(f.enabled, 1) = 1').get(id) as PublicCompany | undefined) ?? null;
   }
 
+  /** A company's form is on unless an admin switched it off (a company that does not exist: off). */
   formEnabled(tenantId: number): boolean {
-    return stmt(this.db, 'SELECT enabled FROM tenant_web_form WHERE tenant_id = ?').pluck().get(tenantId) === 1;
+    return this.company(tenantId) !== null;
   }
 
   /** Every company with its form's state (the admin's list). */
   formSettings(): { tenantId: number; enabled: boolean }[] {
-    return (stmt(this.db, 'SELECT t.id AS tenantId, coalesce(f.enabled, 0) AS enabled FROM tenants t LEFT JOIN tenant_web_form f ON f.tenant_id = t.id ORDER BY t.id').all() as { tenantId: number; enabled: number }[])
+    return (stmt(this.db, 'SELECT t.id AS tenantId, coalesce(f.enabled, 1) AS enabled FROM tenants t LEFT JOIN tenant_web_form f ON f.tenant_id = t.id ORDER BY t.id').all() as { tenantId: number; enabled: number }[])
       .map((r) => ({ tenantId: r.tenantId, enabled: r.enabled === 1 }));
   }
 
   setFormEnabled(tenantId: number, enabled: boolean, at: string): void {
     stmt(this.db, `INSERT INTO tenant_web_form (tenant_id, enabled, updated_at) VALUES (?, ?, ?)
       ON CONFLICT (tenant_id) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at`).run(tenantId, enabled ? 1 : 0, at);
-  }
-
-  /** The demo data: every company there is takes requests by the form. */
-  enableFormForAll(at: string): void {
-    stmt(this.db, `INSERT INTO tenant_web_form (tenant_id, enabled, updated_at) SELECT id, 1, ? FROM tenants WHERE true
-      ON CONFLICT (tenant_id) DO UPDATE SET enabled = 1, updated_at = excluded.updated_at`).run(at);
   }
 
   /** Active categories (parents before their subcategories); emergency-only ones flagged. */

@@ -80,8 +80,8 @@ describe('intake', () => {
     expect(channels.intake.findByThread('email', '<root@mail>')).toBeNull();
     expect(channels.intake.messages(r.ticketId)).toEqual([expect.objectContaining({ direction: 'in', channel: 'web', body: 'Течёт кран на кухне', author: 'Анна' })]);
     // Only the hash is stored; the token opens this request and nothing else.
-    expect(db.prepare('SELECT token_hash FROM request_status_tokens WHERE ticket_id = ?').pluck().get(r.ticketId)).toBe(hashToken(r.statusToken));
-    expect(JSON.stringify(db.prepare('SELECT * FROM request_status_tokens').all())).not.toContain(r.statusToken);
+    expect(db.prepare('SELECT token_hash FROM request_status_links WHERE ticket_id = ?').pluck().get(r.ticketId)).toBe(hashToken(r.statusToken));
+    expect(JSON.stringify(db.prepare('SELECT * FROM request_status_links').all())).not.toContain(r.statusToken);
     expect(channels.intake.byStatusToken(r.statusToken)).toBe(r.ticketId);
     expect(channels.intake.byStatusToken(r.statusToken.slice(0, -1) + (r.statusToken.endsWith('A') ? 'B' : 'A'))).toBeNull();
     expect(db.prepare('SELECT to_stage FROM ticket_history WHERE ticket_id = ?').pluck().all(r.ticketId)).toEqual(['new']);
@@ -91,6 +91,21 @@ describe('intake', () => {
     expect(ticket(again.ticketId).created_by).toBe(t.created_by);
     expect(channels.intake.receive(msg({ channel: 'email' })).ticketId).toBeGreaterThan(0);
     expect(db.prepare("SELECT full_name FROM users WHERE login LIKE '~channel:%' ORDER BY id").pluck().all()).toEqual(['Веб-форма', 'Эл. почта']);
+  });
+
+  it('a further status link (a reply with {ссылка}) keeps the earlier ones working; one issued with revokeOthers ends them', () => {
+    const r = channels.intake.receive(msg());
+    const fromReply = channels.intake.newStatusLink(r.ticketId);
+    expect(channels.intake.byStatusToken(r.statusToken)).toBe(r.ticketId);
+    expect(channels.intake.byStatusToken(fromReply.statusToken)).toBe(r.ticketId);
+    const fresh = channels.intake.newStatusLink(r.ticketId, { revokeOthers: true });
+    expect(channels.intake.byStatusToken(r.statusToken)).toBeNull();
+    expect(channels.intake.byStatusToken(fromReply.statusToken)).toBeNull();
+    expect(channels.intake.byStatusToken(fresh.statusToken)).toBe(r.ticketId);
+    // Another request's links are untouched.
+    const other = channels.intake.receive(msg());
+    channels.intake.newStatusLink(r.ticketId, { revokeOthers: true });
+    expect(channels.intake.byStatusToken(other.statusToken)).toBe(other.ticketId);
   });
 
   it('takes the kind from an emergency-only category and refuses one that does not fit', () => {

@@ -193,6 +193,23 @@ describe('Telegram channel (fake Bot API)', () => {
     expect(msgs.map((x) => x.body).some((b) => b.startsWith('Вложения не приняты'))).toBe(true);
   });
 
+  it('a file sent as a document (a PDF, an uncompressed photo) is attached like a photo; another kind of file is refused with the caption kept', async () => {
+    const before = (await request(ticketId)).attachments.length;
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    let n = fake.sent(BOT1, CHAT).length;
+    fake.document(BOT1, CHAT, pdf, 'акт.pdf', 'application/pdf', 'Акт от управляющей компании');
+    await fake.waitFor(BOT1, CHAT, new RegExp(`Фото добавлено к заявке № ${number}`), n);
+    const mine = await request(ticketId);
+    expect(mine.attachments).toHaveLength(before + 1);
+    expect(mine.attachments.at(-1)!.mime).toBe('application/pdf');
+    n = fake.sent(BOT1, CHAT).length;
+    fake.document(BOT1, CHAT, Buffer.from('PK\u0003\u0004 not a document we take'), 'архив.zip', 'application/zip', 'Архив с фото');
+    await fake.waitFor(BOT1, CHAT, /фото принять не удалось/, n);
+    expect((await request(ticketId)).attachments).toHaveLength(before + 1);
+    const msgs = (await api<{ items: { body: string }[] }>(s.url, 'GET', `/api/requests/${ticketId}/messages`, undefined, admin)).body.items;
+    expect(msgs.map((x) => x.body)).toContain('Архив с фото');
+  });
+
   it('malformed updates are skipped and the bot goes on', async () => {
     fake.push(BOT1, null, { message: { chat: 'not an object', text: 42 } });
     fake.push(BOT1, null, { message: { message_id: 1, chat: { id: CHAT, type: 'private' }, photo: 'nope' } });

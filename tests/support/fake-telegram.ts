@@ -62,6 +62,13 @@ export class FakeTelegram {
     return this.push(token, { chat: { id: chatId, type: 'private' }, from: { id: chatId, first_name: 'Анна' }, contact: { phone_number: phone, first_name: 'Анна', last_name: 'Петрова', user_id: chatId } });
   }
 
+  /** The resident sends a file as a document (Telegram's «Отправить как файл»). */
+  document(token: string, chatId: number, bytes: Buffer, fileName: string, mime: string, caption: string) {
+    const fileId = `file-${this.files.size + 1}`;
+    this.files.set(fileId, bytes);
+    return this.push(token, { chat: { id: chatId, type: 'private' }, from: { id: chatId, first_name: 'Анна' }, caption, document: { file_id: fileId, file_name: fileName, mime_type: mime, file_size: bytes.length } });
+  }
+
   photo(token: string, chatId: number, bytes: Buffer, caption: string) {
     const fileId = `file-${this.files.size + 1}`;
     this.files.set(fileId, bytes);

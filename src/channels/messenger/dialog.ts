@@ -39,6 +39,7 @@ export type Inbound =
   | { kind: 'command'; command: string }
   | { kind: 'text'; text: string }
   | { kind: 'contact'; phone: string; name: string | null }
+  /** A photo, or a file sent as a document: an attachment with an optional caption. */
   | { kind: 'photo'; caption: string | null; fileId: string };
 
 export interface FoundAddress { accountId: number; buildingId: number | null; address: string; flat: string | null }

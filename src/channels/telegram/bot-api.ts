@@ -20,6 +20,8 @@ export const updateSchema = z.object({
       caption: z.string().max(10_000).optional(),
       contact: z.object({ phone_number: z.string().max(40), first_name: z.string().max(200).optional(), last_name: z.string().max(200).optional() }).optional(),
       photo: z.array(photoSize).max(20).optional(),
+      /** A file sent as a document (an uncompressed photo, a PDF): attached like a photo when its content is accepted. */
+      document: z.object({ file_id: z.string().min(1), file_name: z.string().max(300).optional(), mime_type: z.string().max(100).optional(), file_size: z.number().optional() }).optional(),
     })
     .optional(),
 });

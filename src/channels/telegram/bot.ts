@@ -241,6 +241,8 @@ function inboundOf(m: NonNullable<Update['message']>): Inbound | null {
     const largest = [...m.photo].sort((a, b) => b.width * b.height - a.width * a.height)[0]!;
     return { kind: 'photo', caption: m.caption ?? null, fileId: largest.file_id };
   }
+  // The attachments' content check decides whether a file is taken (images and PDF), as for a photo.
+  if (m.document) return { kind: 'photo', caption: m.caption ?? null, fileId: m.document.file_id };
   if (m.text === undefined) return null;
   const cmd = /^\/([a-z_]+)(?:@\S+)?\s*$/i.exec(m.text.trim());
   return cmd ? { kind: 'command', command: cmd[1]!.toLowerCase() } : { kind: 'text', text: m.text };

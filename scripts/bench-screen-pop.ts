@@ -6,6 +6,7 @@
 //
 // Operators are desk phones on the simulator that never answer (the card is
 // what is measured); each call is hung up after its card arrived.
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import type { CallCard, ServerToClientEvents } from '../src/realtime/contract.js';
@@ -34,13 +35,14 @@ try {
   console.log(`${rig.operators.length} operators with sockets; ${rounds} rounds per level`);
   console.log('"PBX" = from the channel creation on the PBX (Asterisk timestamp); "carrier" = from the simulator sending the call');
   console.log('"pult CPU/call" = the Pult process\'s CPU time over the level divided by its calls (arrival, card, hang-up): less sensitive to a busy machine than the delays');
-  console.log('concurrent | calls | PBX → card p50 ms | p95 | p99 | max | carrier → card p50 | p95 | missing | pult CPU/call ms | pult rss MB');
+  console.log('concurrent | calls | PBX → card p50 ms | p95 | p99 | max | carrier → card p50 | p95 | missing | pult CPU/call ms | PBX CPU/call ms | pult rss MB | load avg (1 min)');
   let n = 0;
   for (const conc of levels) {
     const delays: number[] = [];
     const fromCarrier: number[] = [];
     let missing = 0;
     const cpuBefore = procStats(rig.pult.proc.pid!).cpuSec;
+    const pbxCpuBefore = procStats(rig.pbxPid).cpuSec;
     for (let round = 0; round < rounds; round++) {
       const placed = await Promise.all(
         Array.from({ length: conc }, async () => {
@@ -68,7 +70,8 @@ try {
     const f = (x: number) => x.toFixed(1);
     const after = procStats(rig.pult.proc.pid!);
     const cpuPerCall = ((after.cpuSec - cpuBefore) * 1000) / (conc * rounds);
-    console.log([conc, delays.length + missing, f(percentile(delays, 50)), f(percentile(delays, 95)), f(percentile(delays, 99)), f(Math.max(...delays)), f(percentile(fromCarrier, 50)), f(percentile(fromCarrier, 95)), missing, f(cpuPerCall), after.rssMb.toFixed(0)].join(' | '));
+    const pbxCpuPerCall = ((procStats(rig.pbxPid).cpuSec - pbxCpuBefore) * 1000) / (conc * rounds);
+    console.log([conc, delays.length + missing, f(percentile(delays, 50)), f(percentile(delays, 95)), f(percentile(delays, 99)), f(Math.max(...delays)), f(percentile(fromCarrier, 50)), f(percentile(fromCarrier, 95)), missing, f(cpuPerCall), f(pbxCpuPerCall), after.rssMb.toFixed(0), loadavg()[0]!.toFixed(1)].join(' | '));
   }
 } finally {
   for (const s of sockets) s.close();

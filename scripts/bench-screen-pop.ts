@@ -6,6 +6,7 @@
 //
 // Operators are desk phones on the simulator that never answer (the card is
 // what is measured); each call is hung up after its card arrived.
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
@@ -40,6 +41,7 @@ try {
   for (const conc of levels) {
     const delays: number[] = [];
     const fromCarrier: number[] = [];
+    const measured: { caller: string; atPbx: number; got: number }[] = [];
     let missing = 0;
     const cpuBefore = procStats(rig.pult.proc.pid!).cpuSec;
     const pbxCpuBefore = procStats(rig.pbxPid).cpuSec;
@@ -62,6 +64,7 @@ try {
         else {
           delays.push(got - atPbx);
           fromCarrier.push(got - p.at);
+          measured.push({ caller: p.caller, atPbx, got });
         }
       }
       await Promise.all(placed.map((p) => rig.sim.hangup(p.id)));
@@ -71,9 +74,38 @@ try {
     const after = procStats(rig.pult.proc.pid!);
     const cpuPerCall = ((after.cpuSec - cpuBefore) * 1000) / (conc * rounds);
     const pbxCpuPerCall = ((procStats(rig.pbxPid).cpuSec - pbxCpuBefore) * 1000) / (conc * rounds);
+    const phases = splitPhases(measured);
     console.log([conc, delays.length + missing, f(percentile(delays, 50)), f(percentile(delays, 95)), f(percentile(delays, 99)), f(Math.max(...delays)), f(percentile(fromCarrier, 50)), f(percentile(fromCarrier, 95)), missing, f(cpuPerCall), f(pbxCpuPerCall), after.rssMb.toFixed(0), loadavg()[0]!.toFixed(1)].join(' | '));
+    if (phases) console.log(`   phases p50/p95 ms: channel created → StasisStart ${phases.pbx}; StasisStart → read by Pult ${phases.transport}; read by Pult → card at the client ${phases.pult}`);
   }
 } finally {
   for (const s of sockets) s.close();
   await rig.stop();
+}
+
+/**
+ * Where each delay went, from Pult's "call arrived" log lines (pbxMs: the
+ * channel's creation to the PBX's StasisStart; transportMs: StasisStart to
+ * Pult reading it): the rest, up to the card at the client, is Pult's.
+ */
+function splitPhases(measured: { caller: string; atPbx: number; got: number }[]): { pbx: string; transport: string; pult: string } | null {
+  const arrived = new Map<string, { pbxMs: number; transportMs: number }>();
+  for (const line of readFileSync(rig.pult.logFile, 'utf8').split('\n')) {
+    if (!line.includes('"call arrived"')) continue;
+    const e = JSON.parse(line) as { caller?: string; pbxMs?: number | null; transportMs?: number | null };
+    if (e.caller && typeof e.pbxMs === 'number' && typeof e.transportMs === 'number') arrived.set(e.caller, { pbxMs: e.pbxMs, transportMs: e.transportMs });
+  }
+  const pbx: number[] = [];
+  const transport: number[] = [];
+  const pult: number[] = [];
+  for (const m of measured) {
+    const a = arrived.get(m.caller);
+    if (!a) continue;
+    pbx.push(a.pbxMs);
+    transport.push(a.transportMs);
+    pult.push(m.got - (m.atPbx + a.pbxMs + a.transportMs));
+  }
+  if (pult.length === 0) return null;
+  const pp = (xs: number[]) => `${percentile(xs, 50).toFixed(0)}/${percentile(xs, 95).toFixed(0)}`;
+  return { pbx: pp(pbx), transport: pp(transport), pult: pp(pult) };
 }

@@ -13,6 +13,8 @@
 #   6. default menuselect selection, make, make install
 set -euo pipefail
 
+# This script's folder, absolute: the build changes directory before it needs prompts.sh.
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PREFIX="${PULT_ASTERISK_HOME:-$HOME/.cache/pult/asterisk-22}"
 WORK="${PREFIX}.build"
 SUDO=""
@@ -31,7 +33,7 @@ link_sounds() {
   rm -rf "$data/moh"
   ln -sfn /usr/share/asterisk/moh "$data/moh"
   # Pult's own prompts (espeak-ng): sounds/pult/, linked into each instance.
-  bash "$(dirname "${BASH_SOURCE[0]}")/prompts.sh" "$data/sounds/pult"
+  bash "$HERE/prompts.sh" "$data/sounds/pult"
 }
 
 if [ -x "$PREFIX/sbin/asterisk" ] && [ -f "$PREFIX/.pult-build-ok" ]; then

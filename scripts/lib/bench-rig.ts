@@ -22,6 +22,8 @@ export interface BenchRig {
   /** When each caller number's channel was created on the PBX (Asterisk's own clock, ms). */
   pbxArrivals: Map<string, number>;
   pult: PultProcess;
+  /** The PBX's Asterisk process (its CPU per call tells what Pult's requests and the observer cost it). */
+  pbxPid: number;
   sim: SimController;
   admin: string;
   operators: { userId: number; ext: string; token: string }[];
@@ -61,8 +63,9 @@ export async function startBenchRig(o: { operators: number; env?: Record<string,
     await api(pult.url, 'POST', '/api/operators/me/state', { state: 'available' }, token);
     operators.push({ userId: r.body.operator.userId, ext, token });
   }
+  const pbxPid = Number(readFileSync(path.join(benchStateDir, 'asterisk-pbx', 'run', 'instance.pid'), 'utf8').trim());
   return {
-    pbxArrivals, pult, sim, admin, operators,
+    pbxArrivals, pult, pbxPid, sim, admin, operators,
     async stop() {
       await observer.stop();
       await sim.stop();

@@ -73,3 +73,28 @@ describe('a burst of callers arriving together', () => {
     expect(h.seen.filter((e) => e.type === 'call.arrived')).toHaveLength(5);
   });
 });
+
+describe('a burst of callers hanging up together', () => {
+  it('is handled in one step with one dispatch round (plus one for the freed operators), and the waiting caller gets an operator', async () => {
+    const { h, ops, channels } = await burst(3);
+    // A fourth caller waits: every operator is ringing.
+    h.pbx.inbound('c4', '74950000001', '79160000004');
+    await h.settle();
+    const waiting = h.calls.byCallerChannel('c4')!;
+    expect(h.calls.openOffers(waiting.id)).toEqual([]);
+    let rounds = 0;
+    const open = h.calls.open.bind(h.calls);
+    h.calls.open = (controller) => {
+      rounds++;
+      return open(controller);
+    };
+    for (const ch of channels) h.pbx.destroy(ch); // three callers hang up in the same instant
+    await h.settle();
+    for (const ch of channels) expect(h.calls.byCallerChannel(ch)).toMatchObject({ state: 'ended', outcome: 'abandoned' });
+    // One round after the hang-ups and one for the operators they freed (not one per hang-up and one per operator).
+    expect(rounds).toBe(2);
+    // The waiting caller rings exactly one of the freed operators.
+    expect(h.calls.openOffers(waiting.id).map((o) => o.userId)).toEqual([ops[0]]);
+    expect(ops.map((u) => h.operators.get(u)!.activity)).toEqual(['ringing', 'idle', 'idle']);
+  });
+});

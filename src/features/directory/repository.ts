@@ -174,6 +174,14 @@ export class DirectoryRepository {
       WHERE p.phone = ? ${scopeSql(scope, 'a.tenant_id')} ORDER BY p.phone, a.account_number LIMIT ?`).all(phone, limit) as { id: number; k: string }[];
   }
 
+  /** phoneExact for many normalised phones in one query: up to `limit` per phone, in the same order. */
+  phoneExactMany(phones: string[], scope: Scope, limit: number): { id: number; k: string }[] {
+    if (phones.length === 0) return [];
+    return this.prep(`SELECT id, k FROM (SELECT p.account_id AS id, p.phone AS k, ROW_NUMBER() OVER (PARTITION BY p.phone ORDER BY a.account_number) AS n
+      FROM account_phones p CROSS JOIN accounts a ON a.id = p.account_id
+      WHERE p.phone IN (SELECT value FROM json_each(?)) ${scopeSql(scope, 'a.tenant_id')}) WHERE n <= ? ORDER BY k, n`).all(JSON.stringify(phones), limit) as { id: number; k: string }[];
+  }
+
   /** Accounts with a phone starting with the normalised prefix. */
   phonePrefix(prefix: string, scope: Scope, limit: number): { id: number; k: string }[] {
     return this.prep(`SELECT p.account_id AS id, p.phone AS k FROM account_phones p CROSS JOIN accounts a ON a.id = p.account_id

@@ -122,6 +122,33 @@ export class DirectoryService {
     return this.repo.hydrate(this.repo.phoneExact(n, tenantIds, searchDefaults.maxLimit).map((r) => r.id)).map(item);
   }
 
+  /**
+   * lookupByPhone for many caller numbers at once (one query for the
+   * phones, one for the accounts): the same lists, keyed by the number as given.
+   */
+  lookupByPhones(phones: readonly string[], tenantIds: number[] | null): Map<string, AccountItem[]> {
+    const out = new Map<string, AccountItem[]>(phones.map((p) => [p, []]));
+    if (tenantIds !== null && tenantIds.length === 0) return out;
+    const normal = new Map<string, string>();
+    for (const p of phones) {
+      const n = normalizePhone(p);
+      if (n) normal.set(p, n);
+    }
+    const rows = this.repo.phoneExactMany([...new Set(normal.values())], tenantIds, searchDefaults.maxLimit);
+    if (rows.length === 0) return out;
+    const views = new Map(this.repo.hydrate([...new Set(rows.map((r) => r.id))]).map((v) => [v.id, item(v)]));
+    const byPhone = new Map<string, AccountItem[]>();
+    for (const r of rows) {
+      const v = views.get(r.id);
+      if (!v) continue;
+      const list = byPhone.get(r.k);
+      if (list) list.push(v);
+      else byPhone.set(r.k, [v]);
+    }
+    for (const [p, n] of normal) out.set(p, byPhone.get(n) ?? []);
+    return out;
+  }
+
   /** One account by its number; with tenantIds, null when it belongs to another management company. */
   accountByNumber(accountNumber: string, tenantIds: number[] | null = null): (AccountItem & { fiasId: string | null; updatedAt: string }) | null {
     const id = this.repo.accountIdByNumber(accountNumber.trim());

@@ -26,6 +26,20 @@ export function offerToOperators(ctx: RoutingContext, offers: readonly { call: C
     }
   })();
   for (const { call, op } of legs) ctx.events.emit('call.offered', { callId: call.id, kind: 'operator', userId: op.userId, target: op.extension, at });
+  // The screen pop builds the round's cards together in a microtask it
+  // queued at the first of them; the phones are rung in the next one, so
+  // building the PBX requests does not hold the cards back either.
+  queueMicrotask(() => {
+    try {
+      ringOperators(ctx, legs);
+    } catch (err) {
+      // As when this failed inside the routing step: the offers are stored, the phones not rung.
+      ctx.logger.error('could not ring the operators of a dispatch round', { err, stack: (err as Error).stack });
+    }
+  });
+}
+
+function ringOperators(ctx: RoutingContext, legs: readonly { call: CallRecord; op: Operator; channelId: string }[]): void {
   for (const { call, op, channelId } of legs) {
     ctx.logger.info('offering call to operator', { callId: call.id, operator: op.login, extension: op.extension });
     const line = call.lineId ? ctx.lines.get(call.lineId) : null;

@@ -55,6 +55,8 @@ export class CallRouter {
   private readonly scheduler: Scheduler;
   private readonly release: OperatorRelease;
   private readonly menus: EntryMenus;
+  /** An 'operator-available' dispatch round is queued and has not started. */
+  private availableRoundQueued = false;
 
   constructor(db: Db, pbx: PbxPort, calls: CallRepository, lines: LineRepository, operators: OperatorService, recordings: RecordingService, events: CallEvents, clock: Clock, logger: Logger, opts: RouterOptions) {
     const queue = new SerialQueue(logger);
@@ -112,10 +114,18 @@ export class CallRouter {
       const arrival = inboundArrival(e, receivedAt);
       // Callers arriving back to back (nothing else queued between them) are admitted in one step.
       if (arrival) void this.queue.enqueueBatch('pbx:arrivals', arrival, (batch) => this.onArrivals(batch));
+      // Channels gone back to back (a burst of callers hanging up, their offer legs with them) share one step and one dispatch round.
+      else if (e.type === 'channelDestroyed' || e.type === 'channelLeft') void this.queue.enqueueBatch('pbx:gone', { e, receivedAt }, (batch) => this.onGone(batch));
       else void this.enqueue(`pbx:${e.type}`, () => this.handle(e, receivedAt));
     });
     operators.on('changed', (op) => {
-      if (op.state === 'available') void this.enqueue('operator-available', () => this.dispatch());
+      // One queued round sees every operator freed before it starts: no second one while it waits.
+      if (op.state !== 'available' || this.availableRoundQueued) return;
+      this.availableRoundQueued = true;
+      void this.enqueue('operator-available', () => {
+        this.availableRoundQueued = false;
+        return this.dispatch();
+      });
     });
   }
 
@@ -188,6 +198,24 @@ export class CallRouter {
       }
     }
     if (admit.length > 0) await admitCalls(this.ctx, admit);
+  }
+
+  /**
+   * Channels that went away back to back, handled in order in one step (each
+   * as alone: a failure is logged and the next is handled), with one
+   * dispatch round at the end instead of one per channel.
+   */
+  private onGone(batch: readonly { e: PbxEvent; receivedAt: number }[]): Promise<void> {
+    return this.scheduler.holdingDispatch(async () => {
+      for (const { e, receivedAt } of batch) {
+        try {
+          await this.handle(e, receivedAt);
+        } catch (err) {
+          if (isBusy(err)) throw err; // the whole step is tried again; handling a gone channel twice changes nothing
+          this.ctx.logger.error('routing step failed', { what: `pbx:${e.type}`, err, stack: (err as Error).stack });
+        }
+      }
+    });
   }
 
   /** Was this caller's last key pressed in the entry menu (so not a request for a callback)? Asked once per key. */

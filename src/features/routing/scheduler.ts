@@ -35,6 +35,9 @@ export class OfferCooldown {
 
 export class Scheduler {
   private dispatchTimer: NodeJS.Timeout | null = null;
+  /** Inside holdingDispatch: rounds asked for are held back, and one runs at the end. */
+  private held = 0;
+  private roundAsked = false;
 
   constructor(private readonly ctx: RoutingContext) {}
 
@@ -70,6 +73,11 @@ export class Scheduler {
    * longest-idle operator first.
    */
   async dispatch(): Promise<void> {
+    if (this.held > 0) {
+      this.roundAsked = true;
+      return;
+    }
+    this.roundAsked = false;
     const { ctx } = this;
     const queued = ctx.calls.open('ari').filter((c) => c.state === 'waiting' || c.state === 'overflow');
     if (queued.length === 0) return;
@@ -92,6 +100,22 @@ export class Scheduler {
     const opById = new Map(free.map((o) => [o.userId, o]));
     offerToOperators(this.ctx, plan.offers.map((d) => ({ call: byId.get(d.callId)!, op: opById.get(d.userId)! })));
     if (plan.retryAtMs !== null) this.scheduleDispatch(plan.retryAtMs - nowMs);
+  }
+
+  /**
+   * Runs `fn` (several events handled in one step: a burst of hang-ups) with
+   * the dispatch rounds it asks for held back, then one round if any was
+   * asked for: the policy sees the state after all of them, as the last of
+   * those rounds would have, without a round per event.
+   */
+  async holdingDispatch(fn: () => Promise<void>): Promise<void> {
+    this.held++;
+    try {
+      await fn();
+    } finally {
+      this.held--;
+    }
+    if (this.held === 0 && this.roundAsked) await this.dispatch();
   }
 
   private scheduleDispatch(delayMs: number): void {

@@ -14,6 +14,12 @@ export interface FoundAccount extends CardAccount {
 
 const statusOrder = (s: string) => (s === 'active' ? 0 : 1);
 
+/** Narrowed to the line's company when it has matches there, active accounts first. */
+export function forLine(found: readonly FoundAccount[], lineTenantId: number | null): FoundAccount[] {
+  const narrowed = lineTenantId !== null && found.some((a) => a.tenant.id === lineTenantId) ? found.filter((a) => a.tenant.id === lineTenantId) : found;
+  return narrowed.map((a, i) => ({ a, i })).sort((x, y) => statusOrder(x.a.status) - statusOrder(y.a.status) || x.i - y.i).map(({ a }) => a);
+}
+
 export class CallerLookup {
   constructor(private readonly db: Db, private readonly directory: DirectoryService) {}
 
@@ -24,9 +30,17 @@ export class CallerLookup {
    */
   accountsByPhone(raw: string, tenantIds: number[] | null, lineTenantId: number | null): FoundAccount[] {
     if (isWithheld(raw)) return [];
-    let found = this.directory.lookupByPhone(raw, tenantIds);
-    if (lineTenantId !== null && found.some((a) => a.tenant.id === lineTenantId)) found = found.filter((a) => a.tenant.id === lineTenantId);
-    return found.map((a, i) => ({ a, i })).sort((x, y) => statusOrder(x.a.status) - statusOrder(y.a.status) || x.i - y.i).map(({ a }) => a);
+    return forLine(this.directory.lookupByPhone(raw, tenantIds), lineTenantId);
+  }
+
+  /**
+   * The accounts of many caller numbers within `tenantIds`, in one go (a
+   * burst of cards): per number, what accountsByPhone gives before the
+   * line's narrowing (apply `forLine`).
+   */
+  accountsByPhones(raws: readonly string[], tenantIds: number[] | null): Map<string, FoundAccount[]> {
+    const found = this.directory.lookupByPhones(raws.filter((r) => !isWithheld(r)), tenantIds);
+    return new Map(raws.map((r) => [r, found.get(r) ?? []]));
   }
 
   /** Account by number within scope, with its ids (for registering a ticket). */

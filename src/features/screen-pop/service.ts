@@ -4,24 +4,24 @@
 import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import type { Logger } from '../../log.js';
-import { isWithheld } from '../../domain/phone.js';
 import type { CallEvents } from '../../telephony/events.js';
 import type { AuthService } from '../auth/service.js';
 import type { CallRepository } from '../calls/repository.js';
-import { visibleLineIds } from '../calls/routes.js';
 import type { LineRepository } from '../lines/repository.js';
 import type { Operator, OperatorService } from '../operators/service.js';
 import type { TicketService } from '../tickets/service.js';
 import type { CallCard } from '../../realtime/contract.js';
 import { rooms, type RealtimeServer, type RealtimeSocket } from '../../realtime/server.js';
 import type { CallerLookup } from './lookup.js';
-import { CallbackRepository } from '../callbacks/repository.js';
+import { CardBuilder, type CardRequest } from './cards.js';
 
 /** Real timers, taken before any test fakes them: state pushes go out after the current burst of work. */
 const later = setImmediate;
 
 export class ScreenPop {
-  private readonly callbacks: CallbackRepository;
+  private readonly builder: CardBuilder;
+  /** Offers made in the current run of code (a dispatch round offers a burst of callers at once): their cards are built together. */
+  private pendingCards: CardRequest[] = [];
   /** Operator states changed in this turn of the event loop, latest per operator, pushed once after it. */
   private readonly pendingStates = new Map<number, Operator>();
 
@@ -35,24 +35,27 @@ export class ScreenPop {
     private readonly tickets: TicketService,
     private readonly logger: Logger,
   ) {
-    this.callbacks = new CallbackRepository(db);
+    this.builder = new CardBuilder(db, auth, calls, lines, lookup, tickets);
   }
 
   /** Subscribes to the call events. */
   attach(events: CallEvents, operators: OperatorService): void {
+    // The cards of the offers made in one run of code (emitted one after
+    // another after their transaction committed) go out together as soon as
+    // that run ends, before any later event or I/O is handled.
     events.on('call.offered', (e) => {
       if (e.userId === null) return;
-      this.safely('card', () => {
-        const card = this.card(e.callId, e.userId!, e.kind === 'operator' ? 'console' : 'mobile', e.at, 'ringing');
-        if (card) this.io.to(rooms.user(e.userId!)).emit('call.offered', card);
-      });
+      if (this.pendingCards.length === 0) queueMicrotask(() => this.sendCards());
+      this.pendingCards.push({ callId: e.callId, userId: e.userId, via: e.kind === 'operator' ? 'console' : 'mobile', offeredAt: e.at, state: 'ringing' });
     });
     events.on('call.answered', (e) => {
+      this.sendCards(); // a card still waiting goes before any later news of its call
       this.safely('answered', () => {
         for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.answered', { callId: e.callId, answeredBy: e.userId, byYou: userId === e.userId, via: e.via, at: e.at });
       });
     });
     events.on('call.ended', (e) => {
+      this.sendCards(); // a card still waiting goes before any later news of its call
       this.safely('ended', () => {
         const rec = this.calls.recordingForCall(e.callId);
         const recordingUrl = rec?.state === 'stored' ? `/api/calls/${e.callId}/recording` : null;
@@ -60,11 +63,13 @@ export class ScreenPop {
       });
     });
     events.on('recording.ready', (e) => {
+      this.sendCards(); // a card still waiting goes before any later news of its call
       this.safely('recording', () => {
         for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.recording', { callId: e.callId, recordingUrl: `/api/calls/${e.callId}/recording`, durationSec: e.durationSec, error: null });
       });
     });
     events.on('recording.failed', (e) => {
+      this.sendCards(); // a card still waiting goes before any later news of its call
       this.safely('recording', () => {
         for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.recording', { callId: e.callId, recordingUrl: null, durationSec: null, error: e.error });
       });
@@ -75,6 +80,19 @@ export class ScreenPop {
     operators.on('changed', (op) => {
       if (this.pendingStates.size === 0) later(() => this.flushStates());
       this.pendingStates.set(op.userId, op);
+    });
+  }
+
+  private sendCards(): void {
+    if (this.pendingCards.length === 0) return;
+    const reqs = this.pendingCards;
+    this.pendingCards = [];
+    this.safely('card', () => {
+      const cards = this.builder.cards(reqs, (r, err) => this.logger.error('screen pop failed', { what: 'card', callId: r.callId, err, stack: (err as Error).stack }));
+      reqs.forEach((r, i) => {
+        const card = cards[i];
+        if (card) this.safely('card', () => this.io.to(rooms.user(r.userId)).emit('call.offered', card));
+      });
     });
   }
 
@@ -111,42 +129,7 @@ export class ScreenPop {
 
   /** Builds the card for a user, within what that user may see. */
   card(callId: string, userId: number, via: 'console' | 'mobile', offeredAt: string, state: 'ringing' | 'connected'): CallCard | null {
-    const call = this.calls.get(callId);
-    const user = this.auth.getUser(userId);
-    if (!call || !user) return null;
-    const line = call.lineId ? this.lines.get(call.lineId) : null;
-    const tenant = line?.tenantId ? (stmt(this.db, 'SELECT id, name FROM tenants WHERE id = ?').get(line.tenantId) as { id: number; name: string } | undefined) ?? null : null;
-    const anonymous = isWithheld(call.callerNumber);
-    const accounts = this.lookup.accountsByPhone(call.callerNumber, user.tenantIds, line?.tenantId ?? null);
-    const openTickets = this.tickets.openAt(accounts.map((a) => a.id), [...new Set(accounts.map((a) => a.buildingId))], user.tenantIds).map((t) => ({
-      id: t.id, number: t.number, kind: t.kind, category: t.category.name, description: t.description, address: t.flat ? `${t.address}, кв. ${t.flat}` : t.address, createdAt: t.createdAt, dueAt: t.dueAt,
-    }));
-    return {
-      callId,
-      caller: anonymous ? '' : call.callerNumber,
-      callerName: call.callerName,
-      anonymous,
-      anonymousLabel: anonymous ? this.tickets.anonymousFor(callId).label : null,
-      did: call.did,
-      line: line ? { id: line.id, name: line.name } : null,
-      tenant,
-      accounts: accounts.map(({ id: _id, buildingId: _b, ...a }) => a),
-      openTickets,
-      recentCalls: this.lookup.recentCalls(call.callerNumber, visibleLineIds(user, this.lines), callId),
-      via,
-      offeredAt,
-      state,
-      direction: call.direction,
-      callback: call.callbackTaskId !== null ? this.callbackOf(call.callbackTaskId, callId) : null,
-    };
-  }
-
-  /** Why Pult is calling back, and the attempts before this one. */
-  private callbackOf(taskId: number, callId: string): CallCard['callback'] {
-    const task = this.callbacks.get(taskId);
-    if (!task) return null;
-    const attempts = this.callbacks.attemptsOf(taskId).filter((a) => a.callId !== callId).map(({ callId: _c, ...a }) => a);
-    return { id: task.id, reason: task.reason, createdAt: task.createdAt, dueAt: task.dueAt, attempts };
+    return this.builder.cards([{ callId, userId, via, offeredAt, state }])[0] ?? null;
   }
 
   private offeredUsers(callId: string): number[] {

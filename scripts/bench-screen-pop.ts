@@ -4,6 +4,8 @@
 //
 //   npm run bench:screen-pop -- [--concurrency 1,20] [--rounds 10]
 //
+// The npm script runs the compiled server (`npm run build`, PULT_SERVER=build), as `npm start` does;
+// `tsx scripts/bench-screen-pop.ts` without PULT_SERVER runs the sources through tsx.
 // Operators are desk phones on the simulator that never answer (the card is
 // what is measured); each call is hung up after its card arrived.
 import { readFileSync } from 'node:fs';

@@ -22,7 +22,11 @@ export async function startPultProcess(env: Record<string, string>, logName: str
   const out = createWriteStream(logFile, { flags: 'a' });
   // PULT_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=artifacts/prof" to profile it in a bench.
   const nodeArgs = (process.env.PULT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repo, 'src', 'main.ts')], {
+  // PULT_SERVER=build: the compiled server (`npm run build`), as `npm start` and the systemd unit run it; else the sources through tsx.
+  const entry = process.env.PULT_SERVER === 'build'
+    ? ['--enable-source-maps', path.join(repo, 'build', 'src', 'main.js')]
+    : ['--import', 'tsx', path.join(repo, 'src', 'main.ts')];
+  const proc = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: repo,
     // Tests and benchmarks log in with the demo logins. They share one PBX
     // whose fallback log (calls taken while no Pult was up) collects every

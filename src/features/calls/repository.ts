@@ -84,6 +84,9 @@ const offerCols = `id, call_id AS callId, channel_id AS channelId, target_kind A
 const recCols = (t = '') =>
   `${t}id, ${t}call_id AS callId, ${t}pbx_name AS pbxName, ${t}format, ${t}state, ${t}file_path AS filePath, ${t}size_bytes AS sizeBytes, ${t}duration_sec AS durationSec, ${t}error`;
 
+/** A caller's earlier call, as the card lists it. */
+export interface RecentCall { id: string; arrivedAt: string; outcome: string | null; answeredVia: string | null; talkSec: number | null; line: string | null }
+
 export class CallRepository {
   constructor(private readonly db: Db) {}
 
@@ -156,6 +159,23 @@ export class CallRepository {
 
   offerByChannel(channelId: string): Offer | null {
     return (stmt(this.db, `SELECT ${offerCols} FROM call_offers WHERE channel_id = ?`).get(channelId) as Offer | undefined) ?? null;
+  }
+
+  /** The last calls from any of these spellings of a number, on the given lines (null: all), but one call. */
+  recentFrom(numbers: string[], lineIds: number[] | null, excludeCallId: string, limit: number): RecentCall[] {
+    const scope = lineIds ? (lineIds.length ? ` AND c.line_id IN (${lineIds.map(() => '?').join(',')})` : ' AND 0') : '';
+    return stmt(this.db, `SELECT c.id, c.arrived_at AS arrivedAt, c.outcome, c.answered_via AS answeredVia, c.talk_sec AS talkSec, l.name AS line
+      FROM calls c LEFT JOIN lines l ON l.id = c.line_id
+      WHERE c.caller_number IN (${numbers.map(() => '?').join(',')}) AND c.id <> ?${scope}
+      ORDER BY c.arrived_at DESC LIMIT ?`).all(...numbers, excludeCallId, ...(lineIds ?? []), limit) as RecentCall[];
+  }
+
+  /** The user's newest offer of a call not ended, still ringing or the one answered (a reconnecting console's card). */
+  activeOfferOf(userId: number): { callId: string; kind: 'operator' | 'mobile'; offeredAt: string; state: string; mine: number } | null {
+    return (stmt(this.db, `SELECT o.call_id AS callId, o.target_kind AS kind, o.offered_at AS offeredAt, c.state, c.answered_channel_id = o.channel_id AS mine
+      FROM call_offers o JOIN calls c ON c.id = o.call_id
+      WHERE o.user_id = ? AND c.state <> 'ended' AND (o.ended_at IS NULL OR c.answered_channel_id = o.channel_id)
+      ORDER BY o.offered_at DESC LIMIT 1`).get(userId) as { callId: string; kind: 'operator' | 'mobile'; offeredAt: string; state: string; mine: number } | undefined) ?? null;
   }
 
   offers(callId: string): Offer[] {

@@ -5,7 +5,6 @@
 // the callers one scope shares are found in one query, so the last card of a
 // burst does not wait for twenty lookups done one at a time. A card built in
 // a batch is exactly the card built alone.
-import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import { isWithheld } from '../../domain/phone.js';
 import type { AuthService, User } from '../auth/service.js';
@@ -16,6 +15,7 @@ import type { TicketService } from '../tickets/service.js';
 import type { CallCard } from '../../realtime/contract.js';
 import { forLine, type CallerLookup, type FoundAccount } from './lookup.js';
 import { CallbackRepository } from '../callbacks/repository.js';
+import { TenantRepository } from '../tenants/repository.js';
 
 export interface CardRequest {
   callId: string;
@@ -40,6 +40,7 @@ const scopeKey = (tenantIds: number[] | null) => (tenantIds === null ? 'all' : t
 
 export class CardBuilder {
   private readonly callbacks: CallbackRepository;
+  private readonly tenants: TenantRepository;
 
   constructor(
     private readonly db: Db,
@@ -50,6 +51,7 @@ export class CardBuilder {
     private readonly tickets: TicketService,
   ) {
     this.callbacks = new CallbackRepository(db);
+    this.tenants = new TenantRepository(db);
   }
 
   /**
@@ -59,7 +61,7 @@ export class CardBuilder {
   cards(reqs: readonly CardRequest[], onError: (req: CardRequest, err: unknown) => void = (_r, err) => { throw err; }): (CallCard | null)[] {
     const call = memo((id: string) => this.calls.get(id));
     const user = memo((id: number) => this.auth.getUser(id));
-    const tenant = memo((id: number) => (stmt(this.db, 'SELECT id, name FROM tenants WHERE id = ?').get(id) as { id: number; name: string } | undefined) ?? null);
+    const tenant = memo((id: number) => this.tenants.get(id));
     const visibleLines = memo((u: User) => visibleLineIds(u, this.lines));
     // Every caller number of the batch, looked up once per scope (the users' sets of companies).
     const numbersByScope = new Map<string, { tenantIds: number[] | null; numbers: Set<string> }>();

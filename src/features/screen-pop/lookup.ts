@@ -1,10 +1,10 @@
 // Caller lookup for the card: normalised number → contacts → accounts →
 // buildings → management companies, narrowed by the line's company, plus the
 // open requests at those accounts and addresses and the last calls from the number.
-import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import { isWithheld, normalizePhone } from '../../domain/phone.js';
 import type { CardAccount, CardCall } from '../../realtime/contract.js';
+import { CallRepository } from '../calls/repository.js';
 import type { DirectoryService } from '../directory/service.js';
 
 export interface FoundAccount extends CardAccount {
@@ -21,7 +21,11 @@ export function forLine(found: readonly FoundAccount[], lineTenantId: number | n
 }
 
 export class CallerLookup {
-  constructor(private readonly db: Db, private readonly directory: DirectoryService) {}
+  private readonly calls: CallRepository;
+
+  constructor(db: Db, private readonly directory: DirectoryService) {
+    this.calls = new CallRepository(db);
+  }
 
   /**
    * Accounts for a caller number, within `tenantIds` (null = all), active ones
@@ -52,13 +56,6 @@ export class CallerLookup {
   recentCalls(raw: string, visibleLineIds: number[] | null, excludeCallId: string, limit = 5): CardCall[] {
     if (isWithheld(raw)) return [];
     const variants = [...new Set([raw, normalizePhone(raw) ?? raw])];
-    const scope = visibleLineIds ? (visibleLineIds.length ? ` AND c.line_id IN (${visibleLineIds.map(() => '?').join(',')})` : ' AND 0') : '';
-    return stmt(this.db, 
-        `SELECT c.id, c.arrived_at AS arrivedAt, c.outcome, c.answered_via AS answeredVia, c.talk_sec AS talkSec, l.name AS line
-         FROM calls c LEFT JOIN lines l ON l.id = c.line_id
-         WHERE c.caller_number IN (${variants.map(() => '?').join(',')}) AND c.id <> ?${scope}
-         ORDER BY c.arrived_at DESC LIMIT ?`,
-      )
-      .all(...variants, excludeCallId, ...(visibleLineIds ?? []), limit) as CardCall[];
+    return this.calls.recentFrom(variants, visibleLineIds, excludeCallId, limit);
   }
 }

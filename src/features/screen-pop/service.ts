@@ -1,7 +1,6 @@
 // Screen pop: when a call is offered to someone, they get the card with the
 // caller's accounts, open requests and recent calls; then answered/ended.
 // A client that reconnects mid-call gets its current card again.
-import { stmt } from '../../store/db.js';
 import type { Db } from '../../store/db.js';
 import type { Logger } from '../../log.js';
 import type { CallEvents } from '../../telephony/events.js';
@@ -112,13 +111,7 @@ export class ScreenPop {
   onConnect(socket: RealtimeSocket): void {
     const send = () =>
       this.safely('resend', () => {
-        const active = stmt(this.db, 
-            `SELECT o.call_id AS callId, o.target_kind AS kind, o.offered_at AS offeredAt, c.state, c.answered_channel_id = o.channel_id AS mine
-             FROM call_offers o JOIN calls c ON c.id = o.call_id
-             WHERE o.user_id = ? AND c.state <> 'ended' AND (o.ended_at IS NULL OR c.answered_channel_id = o.channel_id)
-             ORDER BY o.offered_at DESC LIMIT 1`,
-          )
-          .get(socket.data.userId) as { callId: string; kind: 'operator' | 'mobile'; offeredAt: string; state: string; mine: number } | undefined;
+        const active = this.calls.activeOfferOf(socket.data.userId);
         if (!active) return;
         const card = this.card(active.callId, socket.data.userId, active.kind === 'operator' ? 'console' : 'mobile', active.offeredAt, active.state === 'connected' && active.mine ? 'connected' : 'ringing');
         if (card) socket.emit('call.offered', card);

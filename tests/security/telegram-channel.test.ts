@@ -198,13 +198,13 @@ describe('Telegram channel (fake Bot API)', () => {
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
     let n = fake.sent(BOT1, CHAT).length;
     fake.document(BOT1, CHAT, pdf, 'акт.pdf', 'application/pdf', 'Акт от управляющей компании');
-    await fake.waitFor(BOT1, CHAT, new RegExp(`Фото добавлено к заявке № ${number}`), n);
+    await fake.waitFor(BOT1, CHAT, new RegExp(`Файл добавлен к заявке № ${number}`), n);
     const mine = await request(ticketId);
     expect(mine.attachments).toHaveLength(before + 1);
     expect(mine.attachments.at(-1)!.mime).toBe('application/pdf');
     n = fake.sent(BOT1, CHAT).length;
     fake.document(BOT1, CHAT, Buffer.from('PK\u0003\u0004 not a document we take'), 'архив.zip', 'application/zip', 'Архив с фото');
-    await fake.waitFor(BOT1, CHAT, /фото принять не удалось/, n);
+    await fake.waitFor(BOT1, CHAT, /файл принять не удалось/, n);
     expect((await request(ticketId)).attachments).toHaveLength(before + 1);
     const msgs = (await api<{ items: { body: string }[] }>(s.url, 'GET', `/api/requests/${ticketId}/messages`, undefined, admin)).body.items;
     expect(msgs.map((x) => x.body)).toContain('Архив с фото');

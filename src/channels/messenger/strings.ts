@@ -11,6 +11,8 @@ export const messengerText = {
   joined: (number: string) => `Добавлено к заявке № ${number}.`,
   photoJoined: (number: string) => `Фото добавлено к заявке № ${number}.`,
   photoRefused: (number: string) => `Сообщение добавлено к заявке № ${number}, но фото принять не удалось (нужна фотография до допустимого размера).`,
+  fileJoined: (number: string) => `Файл добавлен к заявке № ${number}.`,
+  fileRefused: (number: string) => `Сообщение добавлено к заявке № ${number}, но файл принять не удалось (нужна фотография или PDF до допустимого размера).`,
   reply: (number: string, text: string) => `Заявка № ${number}:\n${text}`,
   askRating: (number: string) => `Заявка № ${number} выполнена. Оцените работу от 1 до 5 (можно с комментарием: «4 спасибо») или напишите «Остались вопросы».`,
   askRatingAgain: 'Ответьте цифрой от 1 до 5 или напишите «Остались вопросы».',

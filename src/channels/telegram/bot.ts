@@ -156,7 +156,10 @@ export class TelegramChannel {
         const stored = photos.files.length ? await intake.attach(a.ticketId, 'telegram', photos.files) : { stored: 0, refused: null };
         const number = repo.ticketNumber(a.ticketId) ?? '';
         const kept = photos.failed === 0 && stored.refused === null;
-        replies.push(() => say(kept ? (stored.stored ? t.photoJoined(number) : t.joined(number)) : t.photoRefused(number)));
+        // A file sent as a document is called a file in the answer; a photo, a photo.
+        const asFile = m.document !== undefined;
+        const joined = asFile ? t.fileJoined(number) : t.photoJoined(number);
+        replies.push(() => say(kept ? (stored.stored ? joined : t.joined(number)) : asFile ? t.fileRefused(number) : t.photoRefused(number)));
       } else {
         const r = this.rate(a);
         if (r === 'reopened') s = reopened(s, a.ticketId);

@@ -140,8 +140,7 @@ export class ChannelIntake {
       return { stored: files.length, refused: null };
     } catch (err) {
       if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      this.d.logger.warn('channel attachments refused', { ticketId, channel, error: err.message });
-      this.d.repo.addMessage({ ticketId, direction: 'out', channel: 'console', body: `Вложения не приняты: ${err.message}`, author: null, at: this.d.clock.now().toISOString() });
+      this.noteRefused(ticketId, err.message);
       this.d.announce(ticketId);
       return { stored: 0, refused: err.message };
     }
@@ -221,12 +220,15 @@ export class ChannelIntake {
     if (!adder) return;
     const work = adder.add(ticketId, by, files).then(
       () => undefined,
-      (err: unknown) => {
-        this.d.logger.warn('channel attachments refused', { ticketId, error: (err as Error).message });
-        this.d.repo.addMessage({ ticketId, direction: 'out', channel: 'console', body: `Вложения не приняты: ${(err as Error).message}`, author: null, at: this.d.clock.now().toISOString() });
-      },
+      (err: unknown) => this.noteRefused(ticketId, (err as Error).message),
     ).finally(() => this.storing.delete(ticketId));
     this.storing.set(ticketId, work);
+  }
+
+  /** Files the resident sent were refused: logged, and said to the dispatchers in the conversation. */
+  private noteRefused(ticketId: number, why: string): void {
+    this.d.logger.warn('channel attachments refused', { ticketId, error: why });
+    this.d.repo.addMessage({ ticketId, direction: 'out', channel: 'console', body: `Вложения не приняты: ${why}`, author: null, at: this.d.clock.now().toISOString() });
   }
 }
 

@@ -10,7 +10,9 @@ interface WebFormSettings { items: { tenantId: number; enabled: boolean }[]; for
 
 export async function tenantsSection(el: HTMLElement, status: Status): Promise<void> {
   const [list, forms] = await Promise.all([companies(), request<WebFormSettings>('GET', '/api/web-form/settings')]);
-  const on = new Map(forms.items.map((f) => [f.tenantId, f.enabled]));
+  const formState = new Map(forms.items.map((f) => [f.tenantId, f.enabled]));
+  // On unless the admin switched it off (the server's default).
+  const on = (id: number) => formState.get(id) ?? true;
   const name = input('tenant-name');
   const create = async (e: Event) => {
     e.preventDefault();
@@ -22,15 +24,15 @@ export async function tenantsSection(el: HTMLElement, status: Status): Promise<v
     if (await status.run(() => request('PATCH', `/api/tenants/${id}`, { name: next }))) await tenantsSection(el, status);
   };
   const webForm = (id: number, company: string) => {
-    const box = h('input', { type: 'checkbox', testid: `tenant-web-form-${id}`, checked: on.get(id) ?? false });
-    const label = h('span', { class: on.get(id) ? '' : 'muted' }, on.get(id) ? a.tenants.webFormOn : a.tenants.webFormOff);
+    const box = h('input', { type: 'checkbox', testid: `tenant-web-form-${id}`, checked: on(id) });
+    const label = h('span', { class: on(id) ? '' : 'muted' }, on(id) ? a.tenants.webFormOn : a.tenants.webFormOff);
     box.addEventListener('change', () => void (async () => {
       const enabled = box.checked;
       if (await status.run(() => request('PUT', `/api/tenants/${id}/web-form`, { enabled }), a.tenants.webFormSaved(company, enabled))) await tenantsSection(el, status);
       else box.checked = !enabled;
     })());
     return h('span', { class: 'admin-web-form' }, h('label', { class: 'admin-check' }, box, ' ', label),
-      on.get(id) ? [' · ', h('a', { href: `/r/${id}/`, target: '_blank', rel: 'noopener' }, a.tenants.open)] : null);
+      on(id) ? [' · ', h('a', { href: `/r/${id}/`, target: '_blank', rel: 'noopener' }, a.tenants.open)] : null);
   };
   fill(el,
     h('form', { class: 'panel admin-form', testid: 'tenant-form', onsubmit: (e: Event) => void create(e) }, h('h3', null, a.tenants.new), field('name', name),

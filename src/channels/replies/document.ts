@@ -1,6 +1,7 @@
 // A document to a resident («Ответ на обращение», «Акт выполненных работ»):
 // the filled and edited text of a document template, rendered to PDF with the
 // one pdfkit setup (src/documents/pdf.ts) and sent with a short cover message.
+import { ApiError } from '../../http/errors.js';
 import { renderPdf, type PdfFonts } from '../../documents/pdf.js';
 
 /** The resident-facing words around a document (Russian). */
@@ -12,6 +13,9 @@ export const documentText = {
   thisPage: 'эта страница',
   linkRefused: '{ссылка} в документе не работает: ссылка на страницу заявки приходит в сообщении',
 };
+
+/** 400: {ссылка} in a document's text (the link goes in the message, not the PDF). */
+export const linkInDocument = () => new ApiError(400, 'invalid_input', `body: ${documentText.linkRefused}`, [{ field: 'body', problem: documentText.linkRefused }]);
 
 /** The PDF: the title, the company and request number, the text in paragraphs, the date. */
 export function renderDocument(o: { title: string; body: string; company: string; number: string; at: string }, fonts: PdfFonts, now: Date): Promise<Buffer> {

@@ -14,7 +14,7 @@ import type { ReplyRepository } from './repository.js';
 import type { ReplyService } from './service.js';
 import { templateKinds, type TemplateKind } from './types.js';
 import { LINK } from './values.js';
-import { documentText } from './document.js';
+import { linkInDocument } from './document.js';
 
 const id = z.coerce.number().int().positive();
 export const templateBody = z.object({
@@ -43,7 +43,7 @@ const taken = () => new ApiError(409, 'conflict', 'the company already has a tem
 
 /** 400 listing the placeholders a template text may not use. */
 function checkPlaceholders(body: string, kind: TemplateKind): void {
-  if (kind === 'document' && body.includes(LINK)) throw new ApiError(400, 'invalid_input', `body: ${documentText.linkRefused}`, [{ field: 'body', problem: documentText.linkRefused }]);
+  if (kind === 'document' && body.includes(LINK)) throw linkInDocument();
   const unknown = unknownPlaceholders(body);
   if (unknown.length === 0) return;
   const problem = `неизвестные подстановки: ${unknown.map((p) => `{${p}}`).join(', ')}; можно: ${Object.keys(PLACEHOLDERS).map((p) => `{${p}}`).join(', ')}`;

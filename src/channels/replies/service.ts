@@ -12,7 +12,7 @@ import { fillTemplate } from '../../domain/reply-template.js';
 import type { ChannelName, ChannelSender, InboundRequest, OutgoingFile } from '../types.js';
 import type { Reply, ReplyRepository, StoredReply } from './repository.js';
 import type { RepliesView, ReplyDraft } from './types.js';
-import { documentText } from './document.js';
+import { documentText, linkInDocument } from './document.js';
 import { LINK, placeholderValues, type RequestFacts } from './values.js';
 
 export interface ReplyNotifier {
@@ -109,7 +109,7 @@ export class ReplyService {
     }
     // A supervisor's own reply needs no one else's approval unless they ask for it.
     const needs = b.forApproval === true || ((templateNeeds || this.d.needsApproval(f.ticket.tenantId)) && !approver(user, f.ticket.tenantId));
-    if (b.document && b.body.includes(LINK)) throw new ApiError(400, 'invalid_input', `body: ${documentText.linkRefused}`, [{ field: 'body', problem: documentText.linkRefused }]);
+    if (b.document && b.body.includes(LINK)) throw linkInDocument();
     return this.write(f, user.id, { templateId: b.templateId ?? null, body: b.body, title: b.document?.title ?? null, needs });
   }
 
@@ -210,26 +210,28 @@ export class ReplyService {
       if (!f || !sender) throw new Error(`no sender for the channel «${reply.channel}»`);
       const contact: InboundRequest['contact'] = { name: f.ticket.callerName, phone: f.ticket.callerPhone, email: null };
       const to = { ticketId: reply.requestId, threadKey: this.d.threadKey(reply.requestId), contact };
-      if (reply.document) {
-        // A document goes as its PDF with a cover line; the reply keeps the document's text.
-        const file = await this.d.documents.file(reply.document.attachmentId);
-        if (!file) throw new Error(`the document's file ${reply.document.attachmentId} is missing`);
-        const cover = documentText.cover(reply.document.title, f.ticket.number);
-        await sender.send(to, cover, undefined, { attachment: file });
-        this.d.repo.finish(reply.id, { status: 'sent', at: this.now() });
-        this.d.outMessage(reply.requestId, sender.channel, cover, reply.author.name);
-        return;
-      }
-      // On the status page itself the link is the page: a new one would end the resident's current link.
-      const link = () => (reply.channel === 'web' ? documentText.thisPage : this.d.statusLink(reply.requestId));
-      const body = reply.body.includes(LINK) ? reply.body.split(LINK).join(link()) : reply.body;
-      await sender.send(to, body);
-      this.d.repo.finish(reply.id, { status: 'sent', body, at: this.now() });
-      this.d.outMessage(reply.requestId, sender.channel, body, reply.author.name);
+      const out = await this.outgoing(reply, f.ticket.number);
+      await sender.send(to, out.text, undefined, out.attachment ? { attachment: out.attachment } : undefined);
+      // A plain reply stores the text as sent (its link filled in); a document's reply keeps the document's text.
+      this.d.repo.finish(reply.id, { status: 'sent', body: out.attachment ? undefined : out.text, at: this.now() });
+      this.d.outMessage(reply.requestId, sender.channel, out.text, reply.author.name);
     } catch (err) {
       this.d.logger.warn('reply not sent', { replyId: reply.id, requestId: reply.requestId, err: (err as Error).message });
       this.d.repo.finish(reply.id, { status: 'failed', at: this.now(), error: (err as Error).message.slice(0, 500) });
     }
+  }
+
+  /** What goes out: a document as its PDF under a cover line; a plain reply as its text with {ссылка} filled in. */
+  private async outgoing(reply: StoredReply, number: string): Promise<{ text: string; attachment?: OutgoingFile }> {
+    if (reply.document) {
+      const file = await this.d.documents.file(reply.document.attachmentId);
+      if (!file) throw new Error(`the document's file ${reply.document.attachmentId} is missing`);
+      return { text: documentText.cover(reply.document.title, number), attachment: file };
+    }
+    if (!reply.body.includes(LINK)) return { text: reply.body };
+    // On the status page itself the link is the page.
+    const link = reply.channel === 'web' ? documentText.thisPage : this.d.statusLink(reply.requestId);
+    return { text: reply.body.split(LINK).join(link) };
   }
 
   private now(): string {

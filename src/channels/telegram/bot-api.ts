@@ -52,7 +52,11 @@ export class BotApi {
     await this.call('sendMessage', { chat_id: chatId, text: text.slice(0, 4096), ...(markup ? { reply_markup: markup } : {}) }, z.object({ message_id: z.number() }));
   }
 
-  /** A document (a PDF) with a caption, uploaded as multipart/form-data. */
+  /**
+   * A document (a PDF) with a caption, uploaded as multipart/form-data. Built
+   * here rather than with Node's FormData: that one rewrites the caption's
+   * line breaks to CRLF (the HTML form rule), which the resident would see.
+   */
   async sendDocument(chatId: number, file: { filename: string; mime: string; bytes: Buffer }, caption: string): Promise<void> {
     const boundary = `pult-${randomBytes(12).toString('hex')}`;
     const field = (name: string, value: string) => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;

@@ -158,8 +158,10 @@ export class TelegramChannel {
         const kept = photos.failed === 0 && stored.refused === null;
         // A file sent as a document is called a file in the answer; a photo, a photo.
         const asFile = m.document !== undefined;
-        const joined = asFile ? t.fileJoined(number) : t.photoJoined(number);
-        replies.push(() => say(kept ? (stored.stored ? joined : t.joined(number)) : asFile ? t.fileRefused(number) : t.photoRefused(number)));
+        const answer = !kept ? (asFile ? t.fileRefused(number) : t.photoRefused(number))
+          : stored.stored === 0 ? t.joined(number)
+          : asFile ? t.fileJoined(number) : t.photoJoined(number);
+        replies.push(() => say(answer));
       } else {
         const r = this.rate(a);
         if (r === 'reopened') s = reopened(s, a.ticketId);

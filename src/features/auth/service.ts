@@ -40,6 +40,8 @@ interface UserRow { id: number; login: string; role: Role; full_name: string; mo
 
 /** Logins of system accounts (a channel's «Веб-форма», «Telegram»…) start with it; see AuthService.isSystemAccount. */
 export const SYSTEM_LOGIN_PREFIX = '~';
+/** SQL: the row is a person's account, not a system account. */
+const PERSON = `substr(login, 1, 1) <> '${SYSTEM_LOGIN_PREFIX}'`;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** The public name of a session: a prefix of its token's hash. */
@@ -153,7 +155,7 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
   enable(userId: number, within?: () => void): boolean {
     return this.db.transaction(() => {
       // A system account stays disabled.
-      const ok = stmt(this.db, `UPDATE users SET disabled_at = NULL WHERE id = ? AND substr(login, 1, 1) <> '${SYSTEM_LOGIN_PREFIX}'`).run(userId).changes > 0;
+      const ok = stmt(this.db, `UPDATE users SET disabled_at = NULL WHERE id = ? AND ${PERSON}`).run(userId).changes > 0;
       if (ok) within?.();
       return ok;
     })();
@@ -215,8 +217,8 @@ export class AuthService extends EventEmitter<{ sessionsEnded: [string[]] }> {
 
   /** People's accounts: the system accounts (see isSystemAccount) are not listed. */
   listUsers(o: { limit: number; offset: number }): { items: UserAccount[]; total: number } {
-    const rows = stmt(this.db, `SELECT * FROM users WHERE substr(login, 1, 1) <> '${SYSTEM_LOGIN_PREFIX}' ORDER BY id LIMIT ? OFFSET ?`).all(o.limit, o.offset) as UserRow[];
-    const total = stmt(this.db, `SELECT count(*) FROM users WHERE substr(login, 1, 1) <> '${SYSTEM_LOGIN_PREFIX}'`).pluck().get() as number;
+    const rows = stmt(this.db, `SELECT * FROM users WHERE ${PERSON} ORDER BY id LIMIT ? OFFSET ?`).all(o.limit, o.offset) as UserRow[];
+    const total = stmt(this.db, `SELECT count(*) FROM users WHERE ${PERSON}`).pluck().get() as number;
     return { items: rows.map((r) => ({ ...this.toUser(r), createdAt: r.created_at, disabledAt: r.disabled_at })), total };
   }
 

@@ -15,7 +15,7 @@ import type { CsvOptions } from './csv.js';
 import { batchesInProcess, batchesInWorker } from './import-batches.js';
 import type { ImportMapping } from './import-schema.js';
 import type { ParsedRow } from './import-rows.js';
-import { bulkCacheKib, DirectoryRepository, dropDirectoryIndexes, ensureDirectoryIndexes } from './repository.js';
+import { bulkCacheKib, DirectoryRepository, type AccountInput, dropDirectoryIndexes, ensureDirectoryIndexes } from './repository.js';
 import { ZoneRepository } from '../executors/index.js';
 
 export { importFields, importRowSchema, resolveColumns, echoHeader, ImportMappingError, type ImportField, type ImportMapping } from './import-schema.js';
@@ -96,6 +96,9 @@ const maxErrors = 1000;
 /** Rough bytes per row of a billing export: a file this many rows long defers the indexes from its first batch. */
 const bytesPerRowGuess = 200;
 
+/** The import's cache key of a row's building (company name and address): rows of one building share it. */
+const buildingKey = (a: AccountInput) => `${a.tenant}\u0001${a.city}\u0001${a.street}\u0001${a.house}\u0001${a.block ?? ''}\u0001${a.fiasId ?? ''}`;
+
 /** Imports a CSV byte (or text) stream. See the module comment. */
 export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, o: ImportOptions = {}): Promise<ImportReport> {
   const started = performance.now();
@@ -132,11 +135,10 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
         continue;
       }
       const { line, a, hash: rowKey } = row;
-      const bk = `${a.tenant}\u0001${a.city}\u0001${a.street}\u0001${a.house}\u0001${a.block ?? ''}\u0001${a.fiasId ?? ''}`;
       if (insertFirst) {
         // Only with the company and building known already: a row that turns out a duplicate must create nothing.
         const t = tenants.get(a.tenant);
-        const b = t === undefined ? undefined : buildings.get(bk);
+        const b = t === undefined ? undefined : buildings.get(buildingKey(a));
         if (t !== undefined && b !== undefined) {
           const id = repo.insertAccountIfNew(a, b, t, rowKey, now);
           if (id !== null) {
@@ -159,6 +161,7 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
       }
       let t = tenants.get(a.tenant);
       if (t === undefined) tenants.set(a.tenant, (t = repo.tenantId(a.tenant, true)!));
+      const bk = buildingKey(a);
       let b = buildings.get(bk);
       if (b === undefined) {
         if (buildings.size > 200_000) buildings.clear();

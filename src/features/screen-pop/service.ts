@@ -47,14 +47,14 @@ export class ScreenPop {
       if (this.pendingCards.length === 0) queueMicrotask(() => this.sendCards());
       this.pendingCards.push({ callId: e.callId, userId: e.userId, via: e.kind === 'operator' ? 'console' : 'mobile', offeredAt: e.at, state: 'ringing' });
     });
+    // A card still waiting goes before any later news of its call (listeners run in the order they were added).
+    for (const news of ['call.answered', 'call.ended', 'recording.ready', 'recording.failed'] as const) events.on(news, () => this.sendCards());
     events.on('call.answered', (e) => {
-      this.sendCards(); // a card still waiting goes before any later news of its call
       this.safely('answered', () => {
         for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.answered', { callId: e.callId, answeredBy: e.userId, byYou: userId === e.userId, via: e.via, at: e.at });
       });
     });
     events.on('call.ended', (e) => {
-      this.sendCards(); // a card still waiting goes before any later news of its call
       this.safely('ended', () => {
         const rec = this.calls.recordingForCall(e.callId);
         const recordingUrl = rec?.state === 'stored' ? `/api/calls/${e.callId}/recording` : null;
@@ -62,13 +62,11 @@ export class ScreenPop {
       });
     });
     events.on('recording.ready', (e) => {
-      this.sendCards(); // a card still waiting goes before any later news of its call
       this.safely('recording', () => {
         for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.recording', { callId: e.callId, recordingUrl: `/api/calls/${e.callId}/recording`, durationSec: e.durationSec, error: null });
       });
     });
     events.on('recording.failed', (e) => {
-      this.sendCards(); // a card still waiting goes before any later news of its call
       this.safely('recording', () => {
         for (const userId of this.offeredUsers(e.callId)) this.io.to(rooms.user(userId)).emit('call.recording', { callId: e.callId, recordingUrl: null, durationSec: null, error: e.error });
       });

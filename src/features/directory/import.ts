@@ -135,10 +135,12 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
         continue;
       }
       const { line, a, hash: rowKey } = row;
+      // Made once, and only for a row that needs its building (not for an unchanged row of a re-import).
+      let bk: string | null = null;
       if (insertFirst) {
         // Only with the company and building known already: a row that turns out a duplicate must create nothing.
         const t = tenants.get(a.tenant);
-        const b = t === undefined ? undefined : buildings.get(buildingKey(a));
+        const b = t === undefined ? undefined : buildings.get((bk = buildingKey(a)));
         if (t !== undefined && b !== undefined) {
           const id = repo.insertAccountIfNew(a, b, t, rowKey, now);
           if (id !== null) {
@@ -161,7 +163,7 @@ export async function importAccounts(db: Db, source: AsyncIterable<Uint8Array | 
       }
       let t = tenants.get(a.tenant);
       if (t === undefined) tenants.set(a.tenant, (t = repo.tenantId(a.tenant, true)!));
-      const bk = buildingKey(a);
+      bk ??= buildingKey(a);
       let b = buildings.get(bk);
       if (b === undefined) {
         if (buildings.size > 200_000) buildings.clear();
